@@ -1,0 +1,60 @@
+# Wayfinder: two commands on a fresh machine.
+#   make run   install, migrate, load the Kentucky demo data, serve http://127.0.0.1:8000
+#   make test  install what the tests need, run the whole suite on SQLite and PostgreSQL
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+export DEBUG ?= 1
+export WAYFINDER_DEMO ?= 1
+
+.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench-import bench-search bench-referrals clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+
+demo-data: migrate
+	$(PY) manage.py load_demo
+
+run: demo-data
+	@$(PY) manage.py demo_signins
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	./scripts/ensure-system-packages.sh
+	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "=== test suite on SQLite ==="
+	env -u DATABASE_URL DEBUG=0 WAYFINDER_DEMO=0 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "=== test suite on PostgreSQL 15 ==="
+	DEBUG=0 WAYFINDER_DEMO=0 ./scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,183 @@
+"""Shared test fixtures: personas, a real local SMTP server, HTTP helpers.
+
+Browser fixtures (Playwright driving Debian's chromium) are further down.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls in the
+# same tests are still synchronous, so Django's async-safety guard is relaxed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import email
+import email.policy
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Throttling counters and used TOTP codes must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_flush(request) -> Iterator[None]:
+    """Transactional tests empty every table afterwards; the audit table's
+    append-only triggers would refuse, so they are lifted for that moment only
+    (and put back before the next test)."""
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from wayfinder.audit import triggers
+
+    triggers.install(connection)
+    yield
+    triggers.uninstall(connection)
+
+
+# --- personas -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the personas once per test database; tests that empty the database
+    (transactional ones, which pytest-django runs last) get them reloaded."""
+    from wayfinder.accounts.demo import load_personas
+
+    with django_db_blocker.unblock():
+        load_personas()
+
+
+@pytest.fixture
+def personas(db):
+    """The demo personas (engineering.md), keyed by persona key."""
+    from wayfinder.accounts.demo import PERSONAS, load_personas
+    from wayfinder.accounts.models import User
+
+    users = {user.email: user for user in User.objects.filter(email__in=[p.email for p in PERSONAS])}
+    if len(users) != len(PERSONAS):
+        load_personas()
+        users = {user.email: user for user in User.objects.filter(email__in=[p.email for p in PERSONAS])}
+    return {person.key: users[person.email] for person in PERSONAS}
+
+
+# --- a real SMTP server -----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} email(s), got {len(self.messages)}")
+                self._arrived.wait(remaining)
+            return list(self.messages)
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+
+def message_text(message: email.message.EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    return part.get_content() if part is not None else ""
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpServer]:
+    """An aiosmtpd server on loopback; the application's email goes to it over SMTP."""
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer("127.0.0.1", free_port())
+
+    class Handler:
+        async def handle_DATA(self, smtp, session, envelope):
+            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            with server._arrived:
+                server.messages.append(parsed)
+                server._arrived.notify_all()
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=server.host, port=server.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+# --- browser fixtures -------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser_instance):
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(browser_instance):
+    context = browser_instance.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()

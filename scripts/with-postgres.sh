@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Run a command against a throwaway PostgreSQL 15 cluster on a loopback port.
+# The cluster lives in a temporary directory and is stopped and removed on exit.
+# PostgreSQL refuses to run as root, so as root the server runs as the `postgres`
+# system user.
+set -euo pipefail
+
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+if [ ! -x "$PG_BIN/initdb" ]; then
+  echo "PostgreSQL 15 server binaries not found in $PG_BIN" >&2
+  exit 1
+fi
+
+run_pg() {
+  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+PGDIR="$(mktemp -d /tmp/wayfinder-pg.XXXXXX)"
+if [ "$(id -u)" = "0" ]; then chown postgres: "$PGDIR"; fi
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+
+cleanup() {
+  run_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}
+trap cleanup EXIT INT TERM
+
+run_pg "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+run_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+  -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  start >/dev/null
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/wayfinder"
+echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (throwaway, $PGDIR)"
+"$@"

@@ -1,0 +1,29 @@
+"""A demo partner staff member signs in with a TOTP code in a real browser."""
+
+import pytest
+
+from wayfinder.accounts.demo import DEMO_PASSWORD, current_demo_code, persona
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_partner_staff_signs_in_with_password_and_totp(live_server, personas, page):
+    staff = persona("food_bank_staff")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.get_by_label("Code").fill(current_demo_code(staff.email))
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url("**/accounts/home/")
+    assert page.get_by_role("heading", name="Welcome, Marcus Hill").is_visible()
+    assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
+
+
+def test_the_sign_in_page_fits_a_phone(live_server, phone_page):
+    phone_page.goto(f"{live_server.url}/accounts/login/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -1,0 +1,186 @@
+"""Who gets what on every URL: the table behind tests/test_permissions.py.
+
+Each rule names a URL pattern, a concrete path for it, the method, and the
+expected status for each role. Every issue that adds a URL adds its rows here;
+the suite fails when a URL pattern has no rule.
+
+Roles (the personas of engineering.md):
+  anonymous        not signed in
+  resident         Amy Brand
+  org_staff        staff of the owning organization (Bluegrass Community Food Bank)
+  org_admin        admin of the owning organization
+  other_org_staff  staff of another organization (Lexington Family Resource Center)
+  reviewer         United Way reviewer
+  specialist       United Way referral specialist
+  system_admin     system administrator
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = (
+    "anonymous",
+    "resident",
+    "org_staff",
+    "org_admin",
+    "other_org_staff",
+    "reviewer",
+    "specialist",
+    "system_admin",
+)
+SIGNED_IN = ROLES[1:]
+STAFF = ("org_staff", "org_admin", "other_org_staff", "reviewer", "specialist", "system_admin")
+
+PERSONA_FOR_ROLE = {
+    "resident": "resident",
+    "org_staff": "food_bank_staff",
+    "org_admin": "food_bank_admin",
+    "other_org_staff": "family_center_staff",
+    "reviewer": "reviewer",
+    "specialist": "specialist",
+    "system_admin": "system_admin",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    url_name: str
+    path: str
+    expect: dict[str, int]
+    method: str = "GET"
+    data: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = set(ROLES) - set(self.expect)
+        if missing:
+            raise ValueError(f"{self.url_name}: no expected status for {sorted(missing)}")
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, *, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    """``status`` for everyone signed in, ``anonymous`` (sent to sign in) otherwise."""
+    return {**dict.fromkeys(ROLES, status), "anonymous": anonymous, **overrides}
+
+
+def only(allowed: tuple[str, ...], status: int = 200, *, denied: int = 403, anonymous: int = 302) -> dict[str, int]:
+    return {role: status if role in allowed else (anonymous if role == "anonymous" else denied) for role in ROLES}
+
+
+def anonymous_only(status: int = 200, *, signed_in_status: int = 302) -> dict[str, int]:
+    return {**dict.fromkeys(ROLES, signed_in_status), "anonymous": status}
+
+
+RULES: list[Rule] = [
+    # --- project ---------------------------------------------------------------
+    Rule("healthz", "/healthz", everyone(200)),
+    Rule("set_language", "/i18n/setlang/", everyone(302), method="POST", data={"language": "es", "next": "/"}),
+    Rule("api:openapi-json", "/api/openapi.json", everyone(200)),
+    Rule("api:api-root", "/api/", everyone(404)),
+    Rule("directory:home", "/", everyone(200)),
+    # --- accounts (allauth + ours) ------------------------------------------------
+    Rule("accounts:home", "/accounts/home/", signed_in(200)),
+    Rule("account_login", "/accounts/login/", anonymous_only(200)),
+    Rule("account_logout", "/accounts/logout/", signed_in(200)),
+    Rule("account_inactive", "/accounts/inactive/", everyone(200)),
+    Rule("account_signup", "/accounts/signup/", anonymous_only(200)),
+    Rule("account_reauthenticate", "/accounts/reauthenticate/", signed_in(200)),
+    Rule("account_email", "/accounts/email/", signed_in(200)),
+    Rule("account_email_verification_sent", "/accounts/confirm-email/", everyone(200)),
+    Rule("account_change_password", "/accounts/password/change/", signed_in(200)),
+    # Everyone here has a password already: allauth sends them to "change password".
+    Rule("account_set_password", "/accounts/password/set/", signed_in(302)),
+    Rule("account_reset_password", "/accounts/password/reset/", everyone(200)),
+    Rule("account_confirm_login_code", "/accounts/login/code/confirm/", everyone(302)),
+    Rule("account_confirm_email", "/accounts/confirm-email/not-a-real-key/", everyone(200)),
+    Rule("account_reset_password_from_key_done", "/accounts/password/reset/key/done/", everyone(200)),
+    Rule("account_reset_password_from_key", "/accounts/password/reset/key/1-not-a-real-key/", everyone(200)),
+    Rule("account_reset_password_done", "/accounts/password/reset/done/", everyone(200)),
+    # --- MFA -------------------------------------------------------------------------
+    Rule("mfa_index", "/accounts/2fa/", signed_in(200)),
+    # Only reachable in the middle of a sign-in; otherwise back to the sign-in page.
+    Rule("mfa_authenticate", "/accounts/2fa/authenticate/", everyone(302)),
+    Rule("mfa_reauthenticate", "/accounts/2fa/reauthenticate/", signed_in(200, resident=302)),
+    # Staff have TOTP already (activation is for those without); residents must
+    # confirm their password first.
+    Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", signed_in(302)),
+    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(302, resident=404)),
+    Rule("mfa_view_recovery_codes", "/accounts/2fa/recovery-codes/", signed_in(302, resident=404)),
+    Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", signed_in(302)),
+    Rule("mfa_download_recovery_codes", "/accounts/2fa/recovery-codes/download/", signed_in(302, resident=404)),
+]
+
+
+def admin_rules() -> list[Rule]:
+    """Django admin: only system administrators; everyone else is sent to sign in
+    (a signed-in non-administrator is refused at the admin sign-in)."""
+    from django.contrib import admin
+
+    admin_only = {**dict.fromkeys(ROLES, 302), "system_admin": 200}
+    rules = [
+        Rule("admin:index", "/admin/", admin_only),
+        # Django admin signs in through allauth (MFA applies): anonymous people are
+        # sent there, signed-in non-administrators refused, administrators passed on.
+        Rule("admin:login", "/admin/login/", {**dict.fromkeys(SIGNED_IN, 403), "anonymous": 302, "system_admin": 302}),
+        Rule("admin:logout", "/admin/logout/", {**admin_only, "system_admin": 200}, method="POST"),
+        # The catch-all: an unknown admin path is a 404 for an administrator.
+        Rule("admin:<unnamed (?P<url>.*)$>", "/admin/no-such-page/", {**admin_only, "system_admin": 404}),
+        Rule("admin:password_change", "/admin/password_change/", admin_only),
+        Rule("admin:password_change_done", "/admin/password_change/done/", admin_only),
+        Rule("admin:jsi18n", "/admin/jsi18n/", admin_only),
+        Rule("admin:autocomplete", "/admin/autocomplete/", {**admin_only, "system_admin": 403}),
+        Rule("admin:view_on_site", "/admin/r/1/1/", {**admin_only, "system_admin": 404}),
+    ]
+    app_labels = sorted({model._meta.app_label for model in admin.site._registry})
+    for label in app_labels:
+        rules.append(Rule("admin:app_list", f"/admin/{label}/", admin_only))
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        can_add = model_admin.has_add_permission(_FakeRequest())
+        can_delete = model_admin.has_delete_permission(_FakeRequest())
+        rules += [
+            Rule(f"{prefix}_changelist", base, admin_only),
+            Rule(f"{prefix}_add", f"{base}add/", {**admin_only, "system_admin": 200 if can_add else 403}),
+            # A missing object: the admin says so and returns to the list.
+            Rule(f"{prefix}_change", f"{base}999999999/change/", {**admin_only, "system_admin": 302}),
+            Rule(
+                f"{prefix}_delete",
+                f"{base}999999999/delete/",
+                {**admin_only, "system_admin": 302 if can_delete else 403},
+            ),
+            Rule(f"{prefix}_history", f"{base}999999999/history/", {**admin_only, "system_admin": 302}),
+        ]
+        if opts.model_name == "user":
+            # Django's UserAdmin names this URL after the auth app whatever the user model.
+            rules.append(
+                Rule(
+                    "admin:auth_user_password_change", f"{base}999999999/password/", {**admin_only, "system_admin": 404}
+                )
+            )
+    # "/admin/<app>/<model>/<id>/" redirects to the change page (one rule stands for all models).
+    rules.append(
+        Rule("admin:<unnamed <path:object_id>/>", "/admin/accounts/user/1/", {**admin_only, "system_admin": 302})
+    )
+    return rules
+
+
+class _FakeRequest:
+    """Enough of a request for ``has_add_permission`` of a superuser."""
+
+    class user:
+        is_active = True
+        is_staff = True
+        is_superuser = True
+
+        @staticmethod
+        def has_perm(perm: str, obj: object = None) -> bool:
+            return True
+
+
+def all_rules() -> list[Rule]:
+    return RULES + admin_rules()

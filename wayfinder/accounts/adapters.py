@@ -1,0 +1,30 @@
+"""allauth hooks: where people land after signing in, and how account email is sent."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account email (verification, password reset) goes through the
+        notifications outbox: queued, retried, never lost."""
+        from wayfinder.notifications.services import queue_email
+
+        message = self.render_mail(template_prefix, email, context)
+        html = None
+        for content, mimetype in getattr(message, "alternatives", []) or []:
+            if mimetype == "text/html":
+                html = content
+        queue_email(
+            to=email, subject=message.subject, body=message.body, html=html, kind=template_prefix.rsplit("/", 1)[-1]
+        )
+
+    def post_login(self, request: HttpRequest, user, **kwargs):
+        """Audit the completed sign-in here rather than on Django's signal: only
+        now are the methods used (password, MFA) recorded in the session."""
+        from wayfinder.audit.log import log_action
+
+        log_action(user, "account.signed_in", user)
+        return super().post_login(request, user, **kwargs)

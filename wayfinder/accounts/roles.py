@@ -1,0 +1,96 @@
+"""Who may do what: role look-ups used by views, middleware and the audit log.
+
+Kept in one place so the rule "every staff role requires MFA" and the menu a
+person sees are computed the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from .models import GlobalRole, Membership, User
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """The user's active organization roles (cached on the user object per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_wf_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("organization").order_by("created_at")
+        )
+        user._wf_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def global_roles(user: User) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_wf_global_roles", None)
+    if cached is None:
+        cached = set(GlobalRole.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        user._wf_global_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def has_global_role(user: User, role: str) -> bool:
+    return role in global_roles(user)
+
+
+def is_system_admin(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_global_role(user, GlobalRole.Role.SYSTEM_ADMIN)
+
+
+def requires_mfa(user: User) -> bool:
+    """Every staff role (organization member, reviewer, specialist, system admin)
+    must use MFA; residents may choose to."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(active_memberships(user) or global_roles(user) or user.is_staff or user.is_superuser)
+
+
+def is_resident_user(user: User) -> bool:
+    return getattr(user, "is_authenticated", False) and not requires_mfa(user)
+
+
+def primary_role(user: User) -> tuple[str, str]:
+    """(organization id, role) for the audit log: the first organization role,
+    else the first global role."""
+    memberships = active_memberships(user)
+    if memberships:
+        return str(memberships[0].organization_id), f"org_{memberships[0].role}"
+    roles = sorted(global_roles(user))
+    if roles:
+        return "", roles[0]
+    return "", "resident"
+
+
+def forget_cached_roles(user: Any) -> None:
+    for attribute in ("_wf_memberships", "_wf_global_roles"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def global_role_required(*roles: str):
+    """View decorator: the signed-in user holds one of ``roles`` (system admins pass)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not (is_system_admin(user) or global_roles(user) & set(roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,62 @@
+"""Audit of authentication events.
+
+Sign-out and failed attempts are performed by Django and allauth, not by
+our actions, so their signals are the only place to record them (security.md
+requires every sign-in attempt in the audit log). Nothing else happens here.
+"""
+
+from __future__ import annotations
+
+import time
+
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from wayfinder.audit.log import log_action
+from wayfinder.audit.models import AuditEvent
+
+from .middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """The staff session limits count from here (the audit row is written by the
+    account adapter once the MFA step is known)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_SEEN_KEY] = now
+
+
+@receiver(user_logged_out)
+def record_sign_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        log_action(user, "account.signed_out", user)
+
+
+@receiver(user_login_failed)
+def record_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    email = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    log_action(
+        None,
+        "account.sign_in_failed",
+        outcome=AuditEvent.Outcome.FAILURE,
+        actor_label="anonymous",
+        data={"email": str(email)[:254]},
+    )
+
+
+@receiver(authenticator_added)
+def record_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+    log_action(user, "account.mfa_added", user, data={"type": authenticator.type})
+
+
+@receiver(authenticator_removed)
+def record_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
+    log_action(user, "account.mfa_removed", user, data={"type": authenticator.type})
+
+
+@receiver(authenticator_reset)
+def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
+    log_action(user, "account.mfa_recovery_codes_reset", user, data={"type": authenticator.type})

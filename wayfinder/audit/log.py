@@ -1,0 +1,151 @@
+"""``log_action``: the one way anything is written to the audit trail.
+
+Called by every action that writes, and by every read of resident data. It takes
+who/where from the current request (``wayfinder.lib.request_context``) when there
+is one, masks sensitive keys in ``data``, and links the new row to the previous
+one by hash.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from wayfinder.lib import request_context
+from wayfinder.lib.masking import mask_sensitive
+
+from .models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises the chain.
+_CHAIN_LOCK_KEY = 7_231_001
+
+HASHED_FIELDS = (
+    "seq",
+    "event_id",
+    "occurred_at",
+    "action",
+    "outcome",
+    "actor_id",
+    "actor_label",
+    "actor_organization_id",
+    "actor_role",
+    "auth_level",
+    "session_hash",
+    "ip_address",
+    "request_id",
+    "object_type",
+    "object_id",
+    "resident_id",
+    "legal_basis",
+    "purpose",
+    "data",
+    "prev_hash",
+)
+
+
+def compute_row_hash(values: dict[str, Any]) -> str:
+    """SHA-256 over a canonical JSON of the row's fields, including the previous hash."""
+    canonical = {}
+    for name in HASHED_FIELDS:
+        value = values[name]
+        if name == "occurred_at":
+            value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        elif name == "event_id":
+            value = str(value)
+        canonical[name] = value
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def log_action(
+    actor: Any,
+    action: str,
+    target: Model | None = None,
+    *,
+    purpose: str = "",
+    data: dict[str, Any] | None = None,
+    resident: Any = None,
+    legal_basis: str = "",
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    organization: Any = None,
+    role: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event. ``actor`` is a user (or None for the system), ``action`` a
+    dotted name such as ``referral.closed``, ``target`` the object acted on,
+    ``resident`` the resident whose data was touched (any object with ``pk``, or an id).
+    """
+    ctx = request_context.current()
+    request = ctx.request if ctx else None
+    actor_id, label, org_id, actor_role = _describe_actor(actor, organization, role)
+    values: dict[str, Any] = {
+        "event_id": uuid.uuid4(),
+        "occurred_at": timezone.now(),
+        "action": action,
+        "outcome": str(outcome),
+        "actor_id": actor_id,
+        "actor_label": actor_label or label,
+        "actor_organization_id": org_id,
+        "actor_role": actor_role,
+        "auth_level": _auth_level(request, actor),
+        "session_hash": request_context.session_hash(request) if request is not None else "",
+        "ip_address": ctx.ip_address if ctx else None,
+        "request_id": ctx.request_id if ctx else "",
+        "object_type": target._meta.label_lower if target is not None else "",
+        "object_id": str(target.pk) if target is not None else "",
+        "resident_id": str(getattr(resident, "pk", resident) or ""),
+        "legal_basis": str(legal_basis or ""),
+        "purpose": purpose,
+        # Round-trip through JSON so the hash sees exactly what the database stores.
+        "data": json.loads(json.dumps(mask_sensitive(data or {}), default=str)),
+    }
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+        values["seq"] = (last[0] + 1) if last else 1
+        values["prev_hash"] = last[1] if last else GENESIS_HASH
+        event = AuditEvent(**values, row_hash=compute_row_hash(values))
+        event.save(force_insert=True)
+    return event
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two rows never claim the same predecessor. SQLite
+    already holds the database write lock (IMMEDIATE transactions)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _describe_actor(actor: Any, organization: Any, role: str) -> tuple[int | None, str, str, str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, "system" if actor is None else "anonymous", "", role
+    from wayfinder.accounts.roles import primary_role
+
+    org_id, derived_role = primary_role(actor)
+    if organization is not None:
+        org_id = str(getattr(organization, "pk", organization))
+    return actor.pk, actor.email, org_id or "", role or derived_role
+
+
+def _auth_level(request: Any, actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False) or request is None:
+        return "none"
+    if not hasattr(request, "session"):
+        return "none"
+    from allauth.account.authentication import get_authentication_records
+
+    methods = {record.get("method") for record in get_authentication_records(request, actor)}
+    if "mfa" in methods:
+        return "mfa"
+    if methods:
+        return "password"
+    return "session"

@@ -1,0 +1,135 @@
+"""Typed readers for settings that come from the environment.
+
+Every reader refuses a value it cannot understand instead of guessing: a typo in
+``DEBUG=flase`` must stop the server at start-up, not silently run it in debug mode.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ImproperEnvironment(ValueError):
+    """An environment variable holds a value the application refuses to run with."""
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
+    return (os.environ if environ is None else environ).get(name)
+
+
+def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+    """A string setting; without a default the variable is required."""
+    value = _raw(name, environ)
+    if value is None:
+        if default is None:
+            raise ImproperEnvironment(f"{name} must be set")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = None) -> bool:
+    """A yes/no setting: 1/0, true/false, yes/no, on/off (any case)."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperEnvironment(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """An integer setting, optionally bounded."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperEnvironment(f"{name}={value!r} is not an integer") from None
+    if minimum is not None and number < minimum:
+        raise ImproperEnvironment(f"{name}={number} is below the minimum {minimum}")
+    if maximum is not None and number > maximum:
+        raise ImproperEnvironment(f"{name}={number} is above the maximum {maximum}")
+    return number
+
+
+def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None = None) -> list[str]:
+    """A comma-separated list; blank items are dropped."""
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: set[str], *, environ: Mapping[str, str] | None = None) -> str:
+    """One of a fixed set of values (case-sensitive)."""
+    value = env_str(name, default, environ=environ)
+    if value not in choices:
+        raise ImproperEnvironment(f"{name}={value!r} is not one of {', '.join(sorted(choices))}")
+    return value
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: dict[str, str] | None = None
+
+
+def parse_database_url(url: str, *, base_dir: Path) -> DatabaseConfig:
+    """Understand ``sqlite:///relative/path``, ``sqlite:////absolute/path`` and
+    ``postgres://user:password@host:port/name?sslmode=...`` (``postgresql://`` too).
+
+    Relative SQLite paths are resolved against ``base_dir`` so ``make run`` works
+    from any current directory.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if path.startswith("//"):
+            db_path = Path(path[1:])
+        elif path.startswith("/") and len(path) > 1:
+            db_path = base_dir / path[1:]
+        else:
+            raise ImproperEnvironment(f"DATABASE_URL={url!r} has no SQLite file path (sqlite:///var/db.sqlite3)")
+        return DatabaseConfig(engine="sqlite", name=str(db_path))
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise ImproperEnvironment(f"DATABASE_URL={url!r} names no database")
+        try:
+            port = str(parsed.port or "")
+        except ValueError:
+            raise ImproperEnvironment(f"DATABASE_URL={url!r} has a bad port") from None
+        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return DatabaseConfig(
+            engine="postgresql",
+            name=name,
+            user=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            host=unquote(parsed.hostname or ""),
+            port=port,
+            options=options,
+        )
+    raise ImproperEnvironment(f"DATABASE_URL={url!r}: only sqlite:// and postgres:// are supported")

@@ -1,0 +1,128 @@
+"""Per-request context (request id, client address, session hash) and structured logs.
+
+The audit log reads the current request's context from here, so actions called
+deep inside services still record who, from where and under which session without
+every function passing the request along.
+
+Request logs record the URL *pattern* (``residents/<uuid:pk>/``), never the
+concrete path or query string: paths carry resident identifiers and query strings
+carry names typed into client search. Identifiers that do appear are hashed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("wayfinder.request")
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    ip_address: str | None = None
+    session_hash: str = ""
+    started: float = field(default_factory=time.monotonic)
+    request: HttpRequest | None = None
+
+
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("wayfinder_request", default=None)
+
+
+def current() -> RequestContext | None:
+    """The context of the request being served, or None in commands and tasks."""
+    return _current.get()
+
+
+def hash_identifier(value: object) -> str:
+    """A short, stable, non-reversible token for an identifier written to logs."""
+    if value in (None, ""):
+        return ""
+    return hashlib.sha256(f"wayfinder:{value}".encode()).hexdigest()[:16]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR. Behind a proxy, the proxy must set it (e.g. gunicorn
+    --forwarded-allow-ips); trusting X-Forwarded-For blindly lets anyone forge it."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def session_hash(request: HttpRequest) -> str:
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None) if session is not None else None
+    return hash_identifier(key) if key else ""
+
+
+class RequestContextMiddleware:
+    """Assigns a request id, exposes the context to the audit log, logs one line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _looks_like_request_id(incoming) else uuid.uuid4().hex
+        ctx = RequestContext(request_id=request_id, ip_address=client_ip(request), request=request)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _current.set(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = request_id
+        _log_request(request, response, ctx)
+        return response
+
+
+def _looks_like_request_id(value: str) -> bool:
+    return 8 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+
+
+def _log_request(request: HttpRequest, response: HttpResponse, ctx: RequestContext) -> None:
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    logger.info(
+        "request",
+        extra={
+            "event": "request",
+            "request_id": ctx.request_id,
+            "method": request.method,
+            "route": getattr(match, "route", None) or "<unresolved>",
+            "view": getattr(match, "view_name", None),
+            "status": response.status_code,
+            "duration_ms": round((time.monotonic() - ctx.started) * 1000, 1),
+            "user": hash_identifier(user.pk) if user is not None and user.is_authenticated else "",
+        },
+    )
+
+
+_STANDARD_RECORD_KEYS = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (UTC timestamps): the message plus any ``extra`` fields."""
+
+    converter = time.gmtime
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_RECORD_KEYS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)

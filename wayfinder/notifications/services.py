@@ -1,0 +1,108 @@
+"""Queue and deliver email and text messages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import OutboundMessage
+from .sms import SmsMessage, get_sms_backend
+
+logger = logging.getLogger("wayfinder.notifications")
+
+# A claimed message whose sender died is retried after this long.
+_STALE_CLAIM = timedelta(minutes=10)
+
+
+def queue_email(*, to: str, subject: str, body: str, html: str | None = None, kind: str = "") -> OutboundMessage:
+    """Write an email to the outbox; it is sent once the surrounding transaction commits."""
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.EMAIL, to=to, subject=subject[:300], body=body, html=html or "", kind=kind
+    )
+    _schedule(message)
+    return message
+
+
+def queue_sms(*, to: str, body: str, kind: str = "") -> OutboundMessage:
+    message = OutboundMessage.objects.create(channel=OutboundMessage.Channel.SMS, to=to, body=body, kind=kind)
+    _schedule(message)
+    return message
+
+
+def _schedule(message: OutboundMessage) -> None:
+    from .tasks import deliver_message
+
+    message_id = str(message.id)
+    transaction.on_commit(lambda: deliver_message.enqueue(message_id))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes, at most 6 hours, between attempts."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def claim(message_id: str) -> OutboundMessage | None:
+    """Take a message for sending with a conditional UPDATE, so two workers never
+    send the same message: the one whose UPDATE matched no row lost the race."""
+    now = timezone.now()
+    claimable = Q(status=OutboundMessage.Status.QUEUED, next_attempt_at__lte=now) | Q(
+        status=OutboundMessage.Status.SENDING, claimed_at__lt=now - _STALE_CLAIM
+    )
+    updated = OutboundMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboundMessage.Status.SENDING, claimed_at=now
+    )
+    return OutboundMessage.objects.get(pk=message_id) if updated else None
+
+
+def deliver(message_id: str) -> str:
+    """Send one message if it is due; record success or schedule the retry."""
+    message = claim(message_id)
+    if message is None:
+        return "not due or already taken"
+    try:
+        _send(message)
+    except Exception as error:  # noqa: BLE001 - any transport failure is retried
+        attempts = message.attempts + 1
+        gave_up = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            attempts=attempts,
+            status=OutboundMessage.Status.FAILED if gave_up else OutboundMessage.Status.QUEUED,
+            next_attempt_at=timezone.now() + retry_delay(attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        logger.warning("delivery failed", extra={"message_id": str(message.pk), "attempts": attempts})
+        return "failed"
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        attempts=message.attempts + 1, status=OutboundMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def deliver_due(limit: int = 500) -> dict[str, int]:
+    """Send every message whose time has come (the periodic sweep behind the tasks)."""
+    now = timezone.now()
+    due = OutboundMessage.objects.filter(
+        Q(status=OutboundMessage.Status.QUEUED, next_attempt_at__lte=now)
+        | Q(status=OutboundMessage.Status.SENDING, claimed_at__lt=now - _STALE_CLAIM)
+    ).values_list("pk", flat=True)[:limit]
+    counts: dict[str, int] = {}
+    for message_id in list(due):
+        result = deliver(str(message_id))
+        counts[result] = counts.get(result, 0) + 1
+    return counts
+
+
+def _send(message: OutboundMessage) -> None:
+    if message.channel == OutboundMessage.Channel.EMAIL:
+        email = EmailMultiAlternatives(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        email.send(fail_silently=False)
+    else:
+        get_sms_backend().send(SmsMessage(to=message.to, body=message.body))

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from wayfinder import views
+from wayfinder.api import api
+
+# Django admin signs in through allauth, so MFA and throttling apply there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Wayfinder administration"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("wayfinder.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("wayfinder.directory.urls")),
+]
