@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench-import bench-search bench-referrals clean
+.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,8 @@ demo-data: migrate
 run: demo-data
 	@$(PY) manage.py demo_signins
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \
+	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
@@ -55,6 +56,23 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# --- benchmarks (not part of the test suite; results in benchmarks/results/) ---
+BENCH_REFERRALS ?= 1000000
+
+bench: bench-import bench-search bench-referrals
+
+bench-import: install
+	$(PY) benchmarks/bench_import.py
+	./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
+
+bench-search: install
+	$(PY) benchmarks/bench_search.py --sizes 12000 100000
+	./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --sizes 12000 100000
+
+bench-referrals: install
+	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
+	./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -36,11 +36,16 @@ def _audit_triggers_allow_flush(request) -> Iterator[None]:
     """Transactional tests empty every table afterwards; the audit table's
     append-only triggers would refuse, so they are lifted for that moment only
     (and put back before the next test)."""
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
     if not transactional:
         yield
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("_django_db_helper" if marker is not None else "transactional_db")
     from django.db import connection
 
     from wayfinder.audit import triggers
@@ -181,3 +186,67 @@ def phone_page(browser_instance):
         yield page
     finally:
         context.close()
+
+
+# --- browser fixtures (search helper) ---------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_index_outside_the_project(tmp_path_factory):
+    """Tests never touch the developer's var/search-index: imports and edits in any
+    test queue index updates, and they land in this session's (worker's) own folder."""
+    from django.test import override_settings
+
+    override = override_settings(SEARCH_INDEX_DIR=tmp_path_factory.mktemp("search-index-default"))
+    override.enable()
+    yield
+    override.disable()
+
+
+AXE_SOURCE = os.path.join(os.path.dirname(__file__), "tests", "browser", "vendor", "axe.min.js")
+
+
+@pytest.fixture(scope="session")
+def axe_check():
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page; returns serious and critical violations.
+
+    axe is evaluated through the DevTools protocol, which the page's CSP does not
+    restrict, so the pages keep their strict script-src in the test too.
+    """
+    with open(AXE_SOURCE, encoding="utf-8") as handle:
+        source = handle.read()
+
+    def check(page) -> list[dict]:
+        page.evaluate(source)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"horizontal scrolling on {page.url}: {width}"
+
+
+# --- residents and consent (issue #6) ----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _amy_resident_record(request) -> None:
+    """Tests that use the personas also get Amy Brand's resident record, linked to
+    her account, with consent given to the food bank and not to the family center
+    (the permission table's org_staff / other_org_staff rows depend on it)."""
+    if "personas" not in request.fixturenames:
+        return
+    request.getfixturevalue("personas")
+    from wayfinder.residents.demo import ensure_amy
+
+    ensure_amy()

@@ -1,8 +1,9 @@
 """Who gets what on every URL: the table behind tests/test_permissions.py.
 
 Each rule names a URL pattern, a concrete path for it, the method, and the
-expected status for each role. Every issue that adds a URL adds its rows here;
-the suite fails when a URL pattern has no rule.
+expected status for each role. Every feature that adds a URL adds its rows in its
+own module under ``tests/permission_rules/`` (a ``RULES`` list built with the
+helpers below); the suite fails when a URL pattern has no rule.
 
 Roles (the personas of engineering.md):
   anonymous        not signed in
@@ -17,6 +18,7 @@ Roles (the personas of engineering.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROLES = (
@@ -50,6 +52,8 @@ class Rule:
     expect: dict[str, int]
     method: str = "GET"
     data: dict[str, str] = field(default_factory=dict)
+    # Creates the objects the path names (called with the personas before the request).
+    prepare: Callable[[dict], None] | None = None
 
     def __post_init__(self) -> None:
         missing = set(ROLES) - set(self.expect)
@@ -183,4 +187,15 @@ class _FakeRequest:
 
 
 def all_rules() -> list[Rule]:
-    return RULES + admin_rules()
+    """The rules above plus every ``RULES`` list in ``tests/permission_rules/*.py``
+    (one module per area, so each feature adds its own rows)."""
+    import importlib
+    import pkgutil
+
+    from tests import permission_rules
+
+    rules = RULES + admin_rules()
+    for module_info in sorted(pkgutil.iter_modules(permission_rules.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"tests.permission_rules.{module_info.name}")
+        rules += list(getattr(module, "RULES", []))
+    return rules

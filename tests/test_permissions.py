@@ -48,7 +48,9 @@ def client_for(client, personas):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: f"{rule.method} {rule.path}")
-def test_permission(rule, role, client_for):
+def test_permission(rule, role, client_for, personas):
+    if rule.prepare is not None:
+        rule.prepare(personas)
     client = client_for(role)
     response = client.generic(rule.method, rule.path, data=_encode(rule.data), content_type=_content_type(rule))
     assert response.status_code == rule.expect[role], (

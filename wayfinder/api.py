@@ -12,3 +12,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
 )
+
+# HSDS 3.0 directory API (wayfinder/directory/api.py): api.add_router("/hsds/", router) plus its 400/404 handlers.
+from wayfinder.directory.api import install as _install_hsds  # noqa: E402
+
+_install_hsds(api)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wayfinder.assessments",
     "wayfinder.metrics",
     "wayfinder.notifications",
+    "wayfinder.scheduling",
     "wayfinder.integrations.two11",
     "wayfinder.integrations.eligibility",
     "wayfinder.integrations.hie",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wayfinder.accounts.middleware.SessionLimitsMiddleware",
     "wayfinder.accounts.middleware.StaffMfaRequiredMiddleware",
+    "wayfinder.partners.middleware.PartnerOnboardingMiddleware",
 ]
 
 ROOT_URLCONF = "wayfinder.urls"
@@ -243,6 +245,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Wayfinder <no-reply@wayfinder.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PARTNER_SUPPORT_EMAIL = env_str("PARTNER_SUPPORT_EMAIL", "partners@wayfinder.example")
 SMS_BACKEND = env_str("SMS_BACKEND", "wayfinder.notifications.sms.ConsoleSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 

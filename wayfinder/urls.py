@@ -16,5 +16,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("wayfinder.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("clients/", include("wayfinder.residents.urls")),
+    path("consent/", include("wayfinder.consent.urls")),
+    path("my-plan/", include("wayfinder.residents.myplan_urls")),
+    path("referrals/", include("wayfinder.referrals.urls")),
+    path("partners/", include("wayfinder.partners.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

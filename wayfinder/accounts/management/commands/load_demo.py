@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wayfinder.accounts.demo import load_personas
@@ -9,6 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--personas-only", action="store_true", help="Skip the directory and residents.")
+        parser.add_argument("--services", type=int, default=12000, help="Size of the generated Kentucky directory.")
 
     def handle(self, *args, **options) -> None:
         if not settings.DEMO_MODE:
@@ -17,25 +21,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo personas ready: {len(users)} accounts.")
         if options["personas_only"]:
             return
-        for loader in demo_loaders():
-            loader(self.stdout)
+        from wayfinder.integrations.eligibility.demo import load_demo_residents
+        from wayfinder.integrations.two11.demo import ensure_demo_directory
+        from wayfinder.partners.demo import load_demo_partners
+        from wayfinder.referrals.demo import load_demo_referrals
 
-
-def demo_loaders():
-    """Later parts of the demo (directory, residents, referrals), in order."""
-    import importlib
-
-    loaders = []
-    for module_name, function_name in [
-        ("wayfinder.integrations.two11.demo", "load_demo_directory"),
-        ("wayfinder.integrations.eligibility.demo", "load_demo_residents"),
-        ("wayfinder.directory.search.demo", "load_demo_index"),
-    ]:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        function = getattr(module, function_name, None)
-        if function is not None:
-            loaders.append(function)
-    return loaders
+        started = time.monotonic()
+        ensure_demo_directory(services=options["services"], seed=2026, index=False)
+        self.stdout.write(
+            f"Demo directory ready ({options['services']:,} services, {time.monotonic() - started:.0f} s)."
+        )
+        load_demo_partners(self.stdout)
+        load_demo_residents(self.stdout)
+        load_demo_referrals(self.stdout)
+        call_command("rebuild_search_index", stdout=self.stdout)

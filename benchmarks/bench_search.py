@@ -1,0 +1,259 @@
+"""Directory search benchmark: server time of /search/ next to raw Tantivy time.
+
+For each size: generate the synthetic Kentucky directory (``generate_directory``),
+import it (``import_hsds --no-index``), time ``rebuild_search_index``, then run a fixed
+mix of 200 queries (keyword, category, keyword+ZIP, category+ZIP, typo) through
+Django's test client three times and report the third run: p50/p95 of the server
+time and of the time spent inside Tantivy's ``Searcher.search``.
+
+    .venv/bin/python benchmarks/bench_search.py --sizes 12000 100000
+    ./scripts/with-postgres.sh .venv/bin/python benchmarks/bench_search.py --sizes 12000 100000
+
+Each size runs in a fresh child process with its own database (a new SQLite file,
+or a new PostgreSQL database on the server DATABASE_URL names) and index directory.
+Results are merged into benchmarks/results/search.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "search.json"
+
+KEYWORDS = [
+    "food pantry",
+    "rent help",
+    "diapers",
+    "job training",
+    "dental care",
+    "counseling",
+    "shelter",
+    "utility bill",
+    "legal aid",
+    "tax preparation",
+    "child care",
+    "transportation",
+    "clothing",
+    "senior",
+    "veterans",
+    "recovery",
+    "prenatal",
+    "english classes",
+    "furniture",
+    "mental health",
+]
+TYPOS = [
+    "fod pantry",
+    "rnet help",
+    "diapres",
+    "job trainng",
+    "dentl",
+    "counseing",
+    "sheltr",
+    "utilty bill",
+    "legl aid",
+    "tax preperation",
+    "chld care",
+    "transportaton",
+    "clothng",
+    "senoir",
+    "veterns",
+    "recovry",
+    "prenatl",
+    "englsh classes",
+    "furnture",
+    "mentl health",
+]
+
+
+def query_mix(seed: int) -> list[tuple[str, dict]]:
+    from wayfinder.directory.categories import LABELS
+    from wayfinder.lib.geo import state_zips
+
+    rng = random.Random(seed)
+    zips = [z["zip_code"] for z in state_zips("KY")]
+    slugs = sorted(LABELS)
+    mix: list[tuple[str, dict]] = []
+    for _ in range(40):
+        mix.append(("keyword", {"q": rng.choice(KEYWORDS)}))
+        mix.append(("category", {"category": rng.choice(slugs)}))
+        mix.append(("keyword+zip", {"q": rng.choice(KEYWORDS), "where": rng.choice(zips)}))
+        mix.append(("category+zip", {"category": rng.choice(slugs), "where": rng.choice(zips)}))
+        mix.append(("typo", {"q": rng.choice(TYPOS)}))
+    return mix
+
+
+class TimedSearcher:
+    """Forwards to a Tantivy searcher, adding up the time spent in ``search``."""
+
+    total = 0.0
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+
+    def search(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self._inner.search(*args, **kwargs)
+        finally:
+            TimedSearcher.total += time.perf_counter() - start
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 2)
+
+
+def child(services: int, seed: int, workdir: Path) -> dict:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from wayfinder.directory.search import engine, store
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    data = workdir / "feed"
+    started = time.perf_counter()
+    call_command("generate_directory", str(data), "--services", str(services), "--seed", str(seed), verbosity=0)
+    generate_s = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("import_hsds", str(data), "--no-index", "--no-progress", verbosity=0)
+    import_s = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("rebuild_search_index", "--quiet-progress", verbosity=0)
+    build_s = time.perf_counter() - started
+    index_bytes = sum(p.stat().st_size for p in Path(settings.SEARCH_INDEX_DIR).rglob("*") if p.is_file())
+
+    real_searcher = store.searcher
+    engine.store.searcher = lambda: (lambda s: TimedSearcher(s) if s is not None else None)(real_searcher())
+    client = Client()
+    mix = query_mix(seed)
+    runs = []
+    for _ in range(3):
+        rows = []
+        for kind, params in mix:
+            TimedSearcher.total = 0.0
+            start = time.perf_counter()
+            response = client.get("/search/?" + urlencode(params))
+            server_ms = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (params, response.status_code)
+            rows.append((kind, server_ms, TimedSearcher.total * 1000))
+        runs.append(rows)
+    rows = runs[-1]
+    by_kind: dict[str, dict] = {}
+    for kind in ["all", *dict.fromkeys(k for k, _ in mix)]:
+        selected = [r for r in rows if kind in ("all", r[0])]
+        server = [r[1] for r in selected]
+        raw = [r[2] for r in selected]
+        by_kind[kind] = {
+            "server_p50": pct(server, 0.5),
+            "server_p95": pct(server, 0.95),
+            "raw_p50": pct(raw, 0.5),
+            "raw_p95": pct(raw, 0.95),
+            "server_mean": round(statistics.fmean(server), 2),
+        }
+    return {
+        "services": services,
+        "database": settings.DATABASE_VENDOR,
+        "generate_s": round(generate_s, 1),
+        "import_s": round(import_s, 1),
+        "index_build_s": round(build_s, 1),
+        "index_mb": round(index_bytes / 1e6, 1),
+        "queries": len(mix),
+        "results": by_kind,
+        # Other work on the machine inflates every figure: the 1-minute load average at the end.
+        "load_average": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+    }
+
+
+def run_size(services: int, seed: int) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-search-{services}-"))
+    env = dict(
+        os.environ,
+        WAYFINDER_TESTING="1",
+        DEBUG="0",
+        SEARCH_INDEX_DIR=str(workdir / "index"),
+        WAYFINDER_DATA_DIR=str(workdir),
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+        DJANGO_SETTINGS_MODULE="wayfinder.settings",
+        LOG_LEVEL="ERROR",
+    )
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = f"bench_search_{services}_{int(time.time())}"
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(services), "--seed", str(seed), "--workdir", str(workdir)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"benchmark child failed for {services}")
+    subprocess.run(["rm", "-rf", str(workdir)], check=False)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(result: dict) -> str:
+    lines = [
+        f"\n{result['database']} · {result['services']:,} services · import {result['import_s']} s · "
+        f"index build {result['index_build_s']} s ({result['index_mb']} MB) · load {result.get('load_average')}",
+        f"{'query kind':<14}{'server p50':>12}{'server p95':>12}{'tantivy p50':>13}{'tantivy p95':>13}",
+    ]
+    for kind, r in result["results"].items():
+        lines.append(f"{kind:<14}{r['server_p50']:>12}{r['server_p95']:>12}{r['raw_p50']:>13}{r['raw_p95']:>13}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[12000, 100000])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(child(args.child, args.seed, args.workdir)))
+        return
+    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for size in args.sizes:
+        result = run_size(size, args.seed)
+        print(table(result), flush=True)
+        stored[f"{result['database']}-{size}"] = result | {
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        }
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""The one decision of what a person may see of a resident's record.
+
+``record_access(user, resident)`` is called by every view that shows resident
+data (and by the referral and assessment features): it reads the consents from
+the database on every call, never from a cache, so a revocation applies to the
+very next request (security.md).
+
+Levels:
+  none     the organization may not know this record exists (answer 404)
+  limited  what the organization needs to refer: the name, the contact details it
+           entered itself, its own referrals (product 4.3)
+  full     the whole record under a general consent; Part 2 items only when a
+           separate Part 2 consent is active too (``part2``)
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from wayfinder.accounts import roles
+
+from .models import Consent, Scope
+
+LIMITED = "limited"
+FULL = "full"
+NONE = "none"
+
+REDISCLOSURE_NOTICE = (
+    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."  # the short form of 42 CFR 2.32(a)(1)
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    level: str
+    organization: Any = None
+    consent: Consent | None = None
+    part2_consent: Consent | None = None
+    is_self: bool = False
+    via_referral: bool = False
+
+    @property
+    def full(self) -> bool:
+        return self.level == FULL
+
+    @property
+    def visible(self) -> bool:
+        return self.level != NONE
+
+    @property
+    def part2(self) -> bool:
+        return self.is_self or self.part2_consent is not None
+
+    @property
+    def legal_basis(self) -> str:
+        """What goes into the audit log's legal-basis column."""
+        if self.is_self:
+            return "self"
+        if self.consent is not None:
+            return f"consent:{self.consent.pk}"
+        return "referral" if self.via_referral else "none"
+
+
+def staff_organization(user) -> Any | None:
+    """The organization a staff member acts for: their first active membership in an
+    onboarded organization (a non-onboarded organization cannot use client tools,
+    seeds: "User Not Onboarded" gets Access Denied)."""
+    for membership in roles.active_memberships(user):
+        partner = getattr(membership.organization, "partner", None)
+        if partner is not None and partner.onboarded_at is not None:
+            return membership.organization
+    return None
+
+
+def active_consents(resident, organization, at=None) -> dict[str, Consent]:
+    """Active consents of ``organization`` for ``resident`` keyed by scope (one query)."""
+    moment = at or timezone.now()
+    consents = Consent.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=moment),
+        resident=resident,
+        organization=organization,
+        revoked_at__isnull=True,
+        given_at__lte=moment,
+    )
+    return {consent.scope: consent for consent in consents}
+
+
+def record_access(user, resident) -> Access:
+    """What ``user`` may see of ``resident`` right now (see module docstring)."""
+    if getattr(resident, "user_id", None) and resident.user_id == getattr(user, "pk", None):
+        return Access(FULL, is_self=True)
+    organization = staff_organization(user)
+    if organization is None:
+        return Access(NONE)
+    consents = active_consents(resident, organization)
+    general = consents.get(Scope.GENERAL)
+    if general is not None:
+        # A Part 2 consent never stands alone: it adds to a general consent.
+        return Access(FULL, organization, general, consents.get(Scope.PART2))
+    has_referral = organization_has_referral(organization, resident)
+    own_client = resident.created_by_organization_id == organization.pk
+    if resident.source == "eligibility" or own_client or has_referral:
+        return Access(LIMITED, organization, via_referral=has_referral)
+    return Access(NONE, organization)
+
+
+def organization_has_referral(organization, resident) -> bool:
+    """Whether a referral links the organization and the resident. Answered by
+    ``wayfinder.referrals.hooks.organization_has_referral`` once the referral
+    feature provides it (referrals never need consent, product 4.3)."""
+    hook = _hook("wayfinder.referrals.hooks", "organization_has_referral")
+    return bool(hook(organization, resident)) if hook else False
+
+
+def _hook(module_name: str, function_name: str):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, function_name, None)

@@ -1,0 +1,60 @@
+"""HSDS 3.0 directory models, one per HSDS object (see docs/formats/hsds-import.md)."""
+
+from .base import BASE_FIELDS, Record, Source, hsds_fields
+from .core import (
+    Address,
+    Location,
+    LocationType,
+    Organization,
+    OrganizationIdentifier,
+    Program,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from .details import (
+    Accessibility,
+    Contact,
+    CostOption,
+    Funding,
+    Language,
+    Phone,
+    RequiredDocument,
+    Schedule,
+    ServiceArea,
+    Url,
+)
+from .feedback import ProblemReport
+from .taxonomy import Attribute, Metadata, MetaTableDescription, Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "BASE_FIELDS",
+    "Accessibility",
+    "Address",
+    "Attribute",
+    "Contact",
+    "CostOption",
+    "Funding",
+    "Language",
+    "Location",
+    "LocationType",
+    "MetaTableDescription",
+    "Metadata",
+    "Organization",
+    "OrganizationIdentifier",
+    "Phone",
+    "ProblemReport",
+    "Program",
+    "Record",
+    "RequiredDocument",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "ServiceStatus",
+    "Source",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "Url",
+    "hsds_fields",
+]

@@ -1,0 +1,334 @@
+"""Indexing plain documents and running searches. No Django models here: the
+database side (``documents.py``) turns services into the dicts this module takes.
+
+A document dict holds: key, service_id, organization_id, name, organization_name,
+description, short, keywords (more English text), text_es (Spanish text),
+categories, situations, languages, free, partner, age_min, age_max, lat, lon,
+hours (weekly intervals or None), address, phone, tz.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import tantivy
+
+from .. import schedules
+from . import schema as f
+from . import store
+from .query import build_text_query, parse
+
+MUST = tantivy.Occur.Must
+KM_PER_DEGREE_LAT = 111.32
+DEFAULT_RADII_KM = (40.0, 80.0, 160.0, None)  # keyword + place, no distance chosen: widen until enough
+NEAREST_RADII_KM = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 800.0)
+RELEVANCE_POOL = 200  # keyword hits re-ranked by distance; fixed so pages stay consistent
+DISTANCE_SCALE_KM = 25.0
+MAX_NEAREST_FETCH = 20_000
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _buckets(hours: tuple | None) -> str:
+    return " ".join(schedules.hour_buckets(hours))
+
+
+def make_document(doc: dict) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_text(f.KEY, doc["key"])
+    d.add_text(f.SERVICE, doc["service_id"])
+    d.add_text(f.ORGANIZATION, doc.get("organization_id") or "")
+    name, org = doc.get("name") or "", doc.get("organization_name") or ""
+    english = " ".join(filter(None, [org, doc.get("description"), doc.get("keywords")]))
+    spanish = " ".join(filter(None, [doc.get("text_es"), english]))
+    d.add_text(f.NAME_EN, name)
+    d.add_text(f.NAME_ES, name)
+    d.add_text(f.BODY_EN, english)
+    d.add_text(f.BODY_ES, spanish)
+    d.add_text(f.FUZZY, " ".join(filter(None, [name, english, doc.get("text_es")])))
+    d.add_text(f.CATEGORY, " ".join(doc.get("categories") or ()))
+    d.add_text(f.SITUATION, " ".join(doc.get("situations") or ()))
+    d.add_text(f.LANGUAGE, " ".join(code.lower() for code in doc.get("languages") or ()))
+    hours = doc.get("hours")
+    d.add_text(f.HOURS, _buckets(tuple(tuple(i) for i in hours) if hours is not None else None))
+    d.add_unsigned(f.FREE, 1 if doc.get("free") else 0)
+    d.add_unsigned(f.PARTNER, 1 if doc.get("partner") else 0)
+    d.add_integer(f.AGE_MIN, int(doc.get("age_min") or 0))
+    d.add_integer(f.AGE_MAX, int(doc["age_max"]) if doc.get("age_max") is not None else 200)
+    if doc.get("lat") is not None and doc.get("lon") is not None:
+        d.add_float(f.LAT, float(doc["lat"]))
+        d.add_float(f.LON, float(doc["lon"]))
+    d.add_text(f.SORT_NAME, name.lower()[:60])
+    display = {k: doc.get(k) for k in ("name", "organization_name", "short", "address", "phone", "hours", "tz")}
+    display.update(lat=doc.get("lat"), lon=doc.get("lon"))
+    d.add_bytes(f.DISPLAY, json.dumps(display, separators=(",", ":")).encode())
+    return d
+
+
+def write_generation(docs: Iterable[dict], *, threads: int = 2, heap: int = 400_000_000) -> tuple[Path, int]:
+    """Build a complete new generation from ``docs`` (not yet live: call ``store.publish``)."""
+    generation = store.new_generation()
+    index = store.open_index(generation)
+    writer = store.open_writer(index, heap=heap, threads=threads)
+    count = 0
+    for doc in docs:
+        writer.add_document(make_document(doc))
+        count += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    return generation, count
+
+
+def update(docs: list[dict], service_ids: Iterable[str]) -> None:
+    """Replace every document of ``service_ids`` by ``docs`` (empty: the services left the index)."""
+    ids = sorted(set(service_ids))
+    generation = store.ensure_generation()
+    index = store.open_index(generation)
+    writer = store.open_writer(index, heap=20_000_000, threads=1)
+    for sid in ids:
+        writer.delete_documents_by_term(f.SERVICE, sid)
+    for doc in docs:
+        writer.add_document(make_document(doc))
+    writer.commit()
+    writer.wait_merging_threads()
+    store.journal_append(ids)
+
+
+# --- searching ----------------------------------------------------------------------
+
+
+@dataclass
+class SearchParams:
+    text: str = ""
+    categories: list[str] = field(default_factory=list)
+    situation: str = ""
+    point: tuple[float, float] | None = None
+    radius_km: float | None = None
+    open_now: bool = False
+    languages: list[str] = field(default_factory=list)
+    free: bool = False
+    age: int | None = None
+    page: int = 1
+    size: int = 20
+    now: dt.datetime | None = None
+    tz: str = "America/New_York"
+
+
+@dataclass
+class Hit:
+    key: str
+    service_id: str
+    organization_id: str
+    score: float
+    distance_km: float | None
+    display: dict
+    open_now: bool | None = None
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    has_next: bool
+    page: int
+    size: int
+    relaxed: bool = False  # not every word matched
+    fuzzy: bool = False  # typo tolerance was used
+    radius_km: float | None = None  # the search area actually used
+    index_missing: bool = False
+    matched_words: list[str] = field(default_factory=list)
+
+
+def _filters(schema: tantivy.Schema, p: SearchParams, local_now: dt.datetime) -> list[tantivy.Query]:
+    out: list[tantivy.Query] = []
+    if p.categories:
+        out.append(tantivy.Query.term_set_query(schema, f.CATEGORY, list(p.categories)))
+    if p.situation:
+        out.append(tantivy.Query.term_query(schema, f.SITUATION, p.situation))
+    if p.languages:
+        out.append(tantivy.Query.term_set_query(schema, f.LANGUAGE, [c.lower() for c in p.languages]))
+    if p.free:
+        out.append(tantivy.Query.term_query(schema, f.FREE, 1))
+    if p.age is not None:
+        out.append(tantivy.Query.range_query(schema, f.AGE_MIN, tantivy.FieldType.Integer, None, p.age))
+        out.append(tantivy.Query.range_query(schema, f.AGE_MAX, tantivy.FieldType.Integer, p.age, None))
+    if p.open_now:
+        out.append(tantivy.Query.term_query(schema, f.HOURS, schedules.bucket_for(local_now)))
+    return out
+
+
+def _box(schema: tantivy.Schema, point: tuple[float, float], radius_km: float) -> list[tantivy.Query]:
+    lat, lon = point
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    return [
+        tantivy.Query.range_query(schema, f.LAT, tantivy.FieldType.Float, lat - dlat, lat + dlat),
+        tantivy.Query.range_query(schema, f.LON, tantivy.FieldType.Float, lon - dlon, lon + dlon),
+    ]
+
+
+def _and(clauses: list[tantivy.Query]) -> tantivy.Query:
+    if not clauses:
+        return tantivy.Query.all_query()
+    return clauses[0] if len(clauses) == 1 else tantivy.Query.boolean_query([(MUST, c) for c in clauses])
+
+
+def _distances(searcher, point, addresses) -> list[float | None]:
+    lats = searcher.fast_field_values(f.LAT, addresses)
+    lons = searcher.fast_field_values(f.LON, addresses)
+    return [
+        haversine_km(point[0], point[1], la, lo) if la is not None and lo is not None else None
+        for la, lo in zip(lats, lons, strict=True)
+    ]
+
+
+def search(p: SearchParams) -> SearchPage:
+    """One page of results; ``has_next`` comes from fetching one result more than the page."""
+    searcher = store.searcher()
+    page, size = max(1, p.page), max(1, min(p.size, 100))
+    result = SearchPage([], False, page, size)
+    if searcher is None:
+        result.index_missing = True
+        return result
+    schema = store.schema()
+    local_now = (p.now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(p.tz))
+    need = page * size + 1
+    filters = _filters(schema, p, local_now)
+
+    text_queries: list[tuple[tantivy.Query, bool]] = []
+    if p.text.strip():
+        built = build_text_query(schema, searcher, parse(p.text))
+        result.fuzzy, result.matched_words = built.used_fuzzy, built.matched_words
+        text_queries = [(q, relaxed) for q, relaxed in ((built.strict, False), (built.relaxed, True)) if q is not None]
+        if not text_queries:
+            return result
+
+    if text_queries:
+        candidates, relaxed, radius = _ranked_by_text(searcher, schema, p, filters, text_queries, need)
+        result.relaxed = relaxed
+    elif p.point is not None:
+        candidates, radius = _nearest(searcher, schema, p, filters, need)
+    elif filters:
+        hits = searcher.search(
+            _and(filters), limit=need + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
+        ).hits
+        candidates, radius = [(0.0, addr, None) for _, addr in hits], None
+    else:
+        return result  # nothing asked: the page shows categories instead
+    result.radius_km = radius
+    _fill(result, searcher, candidates, p, local_now, need)
+    return result
+
+
+def _ranked_by_text(searcher, schema, p: SearchParams, filters, text_queries, need: int):
+    pool = max(RELEVANCE_POOL, need * 2)
+    radii: tuple[float | None, ...] = (None,)
+    if p.point is not None:
+        radii = (p.radius_km,) if p.radius_km else DEFAULT_RADII_KM
+    for text_query, relaxed in text_queries:
+        for radius in radii:
+            box = _box(schema, p.point, radius) if (p.point is not None and radius) else []
+            hits = searcher.search(_and([text_query, *filters, *box]), limit=pool, count=False).hits
+            if not hits:
+                continue
+            if p.point is None:
+                return [(s, addr, None) for s, addr in hits], relaxed, None
+            addresses = [addr for _, addr in hits]
+            top = max(s for s, _ in hits) or 1.0
+            ranked = []
+            for (s, addr), dist in zip(hits, _distances(searcher, p.point, addresses), strict=True):
+                if radius is not None and (dist is None or dist > radius):
+                    continue
+                closeness = 0.5 if dist is None else 1.0 / (1.0 + dist / DISTANCE_SCALE_KM)
+                ranked.append((s / top * closeness, addr, dist))
+            if len(ranked) >= need or radius == radii[-1]:
+                ranked.sort(key=lambda t: (-t[0], t[2] if t[2] is not None else 1e9))
+                if ranked:
+                    return ranked, relaxed, radius
+    return [], False, radii[-1]
+
+
+def _nearest(searcher, schema, p: SearchParams, filters, need: int):
+    """Nearest first: widen a box until it holds enough, then sort only that box.
+
+    The box's hits are ranked by a flat-earth distance (one multiplication, exact
+    enough at these scales to order them); only the page's share gets haversine.
+    """
+    radii = [r for r in NEAREST_RADII_KM if not p.radius_km or r < p.radius_km]
+    if p.radius_km:
+        radii.append(p.radius_km)
+    lat0, lon0 = p.point
+    kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
+    ranked: list = []
+    for radius in radii:
+        query = _and([*filters, *_box(schema, p.point, radius)])
+        count = searcher.search(query, limit=1, count=True).count
+        if count < need and radius != radii[-1]:
+            continue
+        hits = searcher.search(query, limit=min(max(count, 1), MAX_NEAREST_FETCH), count=False).hits
+        addresses = [addr for _, addr in hits]
+        lats = searcher.fast_field_values(f.LAT, addresses)
+        lons = searcher.fast_field_values(f.LON, addresses)
+        limit2 = radius * radius
+        near = []
+        for addr, la, lo in zip(addresses, lats, lons, strict=True):
+            if la is None or lo is None:
+                continue
+            d2 = ((la - lat0) * KM_PER_DEGREE_LAT) ** 2 + ((lo - lon0) * kx) ** 2
+            if d2 <= limit2:
+                near.append((d2, addr, la, lo))
+        if len(near) >= need or radius == radii[-1]:
+            best = heapq.nsmallest(need, near, key=lambda t: t[0])
+            ranked = [(0.0, addr, haversine_km(lat0, lon0, la, lo)) for _, addr, la, lo in best]
+            ranked.sort(key=lambda t: t[2])
+            return ranked, radius
+    return ranked, radii[-1] if radii else None
+
+
+def _fill(result: SearchPage, searcher, candidates, p: SearchParams, local_now, need: int) -> None:
+    """Fetch stored fields only for what is shown (and, with "open now", what is checked)."""
+    start = (result.page - 1) * result.size
+    if not p.open_now:
+        result.has_next = len(candidates) > start + result.size
+        candidates = candidates[start : start + result.size]
+        start = 0
+    kept: list[Hit] = []
+    for score, addr, dist in candidates:
+        doc = searcher.doc(addr)
+        display = json.loads(bytes(doc.get_first(f.DISPLAY)))
+        intervals = [tuple(i) for i in display["hours"]] if display.get("hours") is not None else None
+        open_now = schedules.is_open(intervals, local_now)
+        if p.open_now and not open_now:
+            continue
+        kept.append(
+            Hit(
+                doc.get_first(f.KEY),
+                doc.get_first(f.SERVICE),
+                doc.get_first(f.ORGANIZATION),
+                score,
+                dist,
+                display,
+                open_now,
+            )
+        )
+        if p.open_now and len(kept) >= need:
+            break
+    if p.open_now:
+        result.has_next = len(kept) > start + result.size
+    result.hits = kept[start : start + result.size]

@@ -1,0 +1,57 @@
+"""Reading services for a full rebuild in worker processes.
+
+Turning rows into documents is Python work bound by one core; at a million
+services it, not Tantivy, decides the build time. Worker processes (forked, each
+with its own database connection) build the documents of successive id ranges
+while this process feeds them to the index writer, in id order, so the index is
+the same as a single-process build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+
+from django.db import connection, connections
+
+from ..models import Service, ServiceStatus
+from . import documents
+
+PARALLEL_ABOVE = 20_000
+_partners: set[str] = set()
+
+
+def can_fork() -> bool:
+    """Not for an in-memory SQLite database (tests): a forked child would not see it."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    test_name = str((connection.settings_dict.get("TEST") or {}).get("NAME") or "")
+    return ":memory:" not in name and "mode=memory" not in name and "memory" not in test_name
+
+
+def _boundaries(chunk: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {connection.ops.quote_name(Service._meta.db_table)} "  # noqa: S608 - model meta name
+            "WHERE status = %s ORDER BY id",
+            [ServiceStatus.ACTIVE],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return [(ids[i], ids[min(i + chunk, len(ids)) - 1]) for i in range(0, len(ids), chunk)]
+
+
+def _range_documents(bounds: tuple) -> list[dict]:
+    first, last = bounds
+    with connection.cursor() as cursor:
+        cursor.execute(documents._service_sql("s.id BETWEEN %s AND %s"), [ServiceStatus.ACTIVE, first, last])
+        rows = cursor.fetchall()
+        return list(documents._chunk_documents(cursor, rows, "BETWEEN", [first, last], _partners))
+
+
+def iter_documents_parallel(workers: int = 2, chunk: int = documents.CHUNK) -> Iterator[dict]:
+    global _partners
+    _partners = documents._partner_ids()
+    ranges = _boundaries(chunk)
+    connections.close_all()  # each worker opens its own connection
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for docs in pool.imap(_range_documents, ranges):
+            yield from docs

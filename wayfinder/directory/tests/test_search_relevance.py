@@ -1,0 +1,100 @@
+# ruff: noqa: F811 - pytest fixtures are imported from search_fixtures and requested by name
+"""Relevance: what people type → the services they expect at the top.
+
+Runs on SQLite and PostgreSQL alike (the suite runs on both): the index is built
+from whichever database is configured, and these expectations must hold on both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from wayfinder.directory.search import SearchParams, search
+from wayfinder.lib import geo
+
+from .search_fixtures import indexed, search_index_dir  # noqa: F401
+
+LEXINGTON = geo.zip_centroid("40507")
+
+# (query, where (ZIP or None), expected name, must be within the top n)
+CASES = [
+    ("food pantry", "40507", "Community Food Pantry", 1),
+    ("fod pantry", "40507", "Community Food Pantry", 1),
+    ("foood pantyr", "40507", "Community Food Pantry", 1),
+    ("pantries", "40202", "Louisville Food Pantry", 1),
+    ("rent help", None, "Emergency Rental Assistance", 1),
+    ("help paying rent", None, "Emergency Rental Assistance", 1),
+    ("diapers", None, "Diaper Bank", 1),
+    ("diaper", None, "Diaper Bank", 1),
+    ("job training", None, "Workforce Training Program", 1),
+    ("workforce trainng", None, "Workforce Training Program", 1),
+    ("dentist", None, "Free Dental Clinic", 1),
+    ("teeth", None, "Free Dental Clinic", 1),
+    ("eviction", "40507", "Eviction Defense Clinic", 2),
+    ("eviction", "40507", "Emergency Rental Assistance", 2),
+    ("homeless", None, "Emergency Homeless Shelter", 1),
+    ("shelter", "40507", "Emergency Homeless Shelter", 2),
+    ("domestic violence", None, "Domestic Violence Shelter", 1),
+    ("counseling", None, "Counseling Services", 1),
+    ("councelling", None, "Counseling Services", 1),
+    ("therapy", None, "Counseling Services", 1),
+    ("rehab", None, "Addiction Recovery Center", 1),
+    ("ged", None, "GED Classes", 1),
+    ("english classes", None, "English Classes for Adults", 1),
+    ("taxes", None, "Free Tax Preparation (VITA)", 1),
+    ("daycare", None, "Child Care Assistance Program", 1),
+    ("electric bill", None, "Utility Bill Assistance (LIHEAP)", 1),
+    ("food stamps", None, "SNAP Application Help", 1),
+    ("ride to the doctor", None, "Medical Rides", 1),
+    ("clothes", None, "Clothing Closet", 1),
+    ("furniture", None, "Furniture Bank", 1),
+    ("veteran", None, "Veterans Benefits Help", 1),
+    ("comida", "40507", "Community Food Pantry", 2),
+    ("pañales", None, "Diaper Bank", 1),
+    ("dentista", None, "Free Dental Clinic", 1),
+    ("vivienda", "40507", "Emergency Rental Assistance", 3),
+    ("trabajo", None, "Job Search Help", 2),
+    ("Dare to Care", None, "Louisville Food Pantry", 1),
+    ("formula", None, "Baby Formula Closet", 1),
+    ("pregnant", None, "Prenatal Care Program", 1),
+    ("senior", None, "Senior Center", 1),
+    ("after school", None, "After-School Club", 1),
+    ("bus pass", None, "Bus Passes for Job Seekers", 1),
+    ("crisis", None, "988 Crisis Line", 2),
+    ("FOOD PANTRY near me", "40507", "Community Food Pantry", 1),
+]
+
+
+@pytest.mark.parametrize(("query", "where", "expected", "top"), CASES, ids=[f"{c[0]}|{c[1]}" for c in CASES])
+def test_it_ranks_the_expected_service_at_the_top(indexed, query, where, expected, top):
+    point = geo.zip_centroid(where) if where else None
+    page = search(SearchParams(text=query, point=point))
+    names = [hit.display["name"] for hit in page.hits]
+    assert expected in names[:top], f"{query!r}: {names[:5]}"
+
+
+def test_it_never_returns_inactive_services(indexed):
+    names = [h.display["name"] for h in search(SearchParams(text="food pantry", size=50)).hits]
+    assert "Old Food Pantry" not in names
+    assert "Community Food Pantry" in names
+
+
+def test_a_hopeless_query_returns_nothing_rather_than_noise(indexed):
+    page = search(SearchParams(text="xyzzyq plorbt"))
+    assert page.hits == []
+
+
+def test_an_empty_query_without_category_asks_for_nothing(indexed):
+    page = search(SearchParams(text="   "))
+    assert page.hits == [] and not page.has_next
+
+
+def test_it_says_when_typo_tolerance_was_used(indexed):
+    assert search(SearchParams(text="fod pantry")).fuzzy is True
+    assert search(SearchParams(text="food pantry")).fuzzy is False
+
+
+def test_words_that_match_nothing_do_not_hide_the_rest(indexed):
+    page = search(SearchParams(text="dental xyzzyq"))
+    assert page.hits[0].display["name"] == "Free Dental Clinic"
+    assert page.relaxed is True

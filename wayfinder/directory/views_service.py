@@ -1,0 +1,62 @@
+"""The public service page and its "report a problem" form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wayfinder.referrals.hooks import paired_history
+
+from . import pages, service_page
+from .forms import ProblemReportForm
+from .models import ProblemReport
+from .sharing import my_list_ids
+
+
+def service(request: HttpRequest, service_id: str) -> HttpResponse:
+    svc = service_page.load_service(service_id)
+    return render(request, "directory/service.html", _context(request, svc, ProblemReportForm()))
+
+
+def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
+    places = service_page.places(svc)
+    first = next((p for p in places if p.lat is not None), None)
+    return {
+        "service": svc,
+        "organization": svc.organization,
+        "partner": bool(pages.partner_ids_among({str(svc.organization_id)})),
+        "places": places,
+        "service_hours": [] if places else service_page.service_hours(svc),
+        "languages": sorted({lang.name or lang.code for lang in svc.languages.all()}),
+        "phones": list(svc.phones.all()),
+        "fees": service_page.fees_text(svc),
+        "documents": [d.document for d in svc.required_documents.all() if d.document],
+        "categories": [(slug, pages.label(slug)) for slug in sorted(svc.categories or [])],
+        "other_here": service_page.other_services_here(svc),
+        "related": service_page.related_services(svc, first),
+        "paired": service_page.paired_services(svc, history=paired_history(svc.pk)),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_points": [p for p in places if p.lat is not None],
+        "map_points_json": [
+            {"lat": p.lat, "lon": p.lon, "name": p.name or p.address} for p in places if p.lat is not None
+        ],
+        "in_list": str(svc.pk) in my_list_ids(request),
+        "report_form": report_form,
+        "last_verified": svc.last_verified or svc.organization.last_verified,
+    }
+
+
+@require_POST
+def report_problem(request: HttpRequest, service_id: str) -> HttpResponse:
+    svc = service_page.load_service(service_id)
+    form = ProblemReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "directory/service.html", _context(request, svc, form), status=400)
+    ProblemReport.objects.create(service=svc, language=(get_language() or "")[:8], **form.cleaned_data)
+    messages.success(request, _("Thank you. A reviewer will check this service's information."))
+    return redirect("directory:service", service_id=svc.pk)

@@ -1,0 +1,312 @@
+"""Upsert residents from an eligibility feed (docs/formats/eligibility-feed.md).
+
+Validate everything first, then write in short transactions of ``BATCH`` records.
+Upsert by individual id; a record whose fingerprint did not change is counted
+"unchanged" and not touched (so a second run of the same file writes nothing).
+Cases and household members missing from a record are closed, never deleted;
+a record marked inactive closes the resident. Every update or closure gets its
+own audit entry; new records get one entry per batch that lists them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from wayfinder.audit.log import log_action
+from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
+
+from .validate import FeedError, FeedRecord, flag_duplicates, read_records
+
+BATCH = 500
+PURPOSE = "eligibility_feed"
+
+
+@dataclass
+class ImportResult:
+    counts: Counter = field(default_factory=Counter)
+    errors: list[FeedError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def write_error_csv(errors: list[FeedError], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "individual_id", "field", "reason"])
+        for error in errors:
+            writer.writerow([error.line, error.individual_id, error.field, error.reason])
+
+
+def import_lines(lines: Iterable[str], *, full_snapshot: bool = False, progress: bool = False) -> ImportResult:
+    result = ImportResult()
+    records = list(tqdm(read_records(lines), desc="checking", unit=" records", disable=not progress))
+    flag_duplicates(records)
+    good = [r for r in records if not r.errors]
+    for record in records:
+        result.errors.extend(record.errors)
+    result.counts["failed"] = len(records) - len(good)
+    batches = range(0, len(good), BATCH)
+    for start in tqdm(batches, desc="writing", unit=" batches", disable=not progress):
+        _write_batch(good[start : start + BATCH], result.counts)
+    if full_snapshot:
+        seen = {r.individual_id for r in records if r.individual_id}
+        result.counts["closed"] += _close_missing(seen)
+    log_action(None, "eligibility.imported", purpose=PURPOSE, data=dict(result.counts))
+    return result
+
+
+def import_file(path: Path, **options) -> ImportResult:
+    with path.open(encoding="utf-8") as handle:
+        return import_lines(handle, **options)
+
+
+@transaction.atomic
+def _write_batch(records: list[FeedRecord], counts: Counter) -> None:
+    existing = {
+        r.individual_id: r for r in Resident.objects.filter(individual_id__in=[rec.individual_id for rec in records])
+    }
+    new: list[tuple[Resident, FeedRecord]] = []
+    now = timezone.now()
+    for record in records:
+        resident = existing.get(record.individual_id)
+        if resident is not None and resident.feed_hash == record.digest:
+            counts["unchanged"] += 1
+        elif resident is None:
+            if record.data["record_status"] == "inactive":
+                counts["skipped_inactive"] += 1
+                continue
+            resident = Resident(source=Source.ELIGIBILITY, created_at=now)
+            _apply(resident, record, now)
+            new.append((resident, record))
+        else:
+            _update(resident, record, now, counts)
+    if new:
+        _create(new, now)
+        counts["created"] += len(new)
+
+
+def _apply(resident: Resident, record: FeedRecord, now: datetime.datetime) -> None:
+    data = record.data
+    address = data["address"]
+    resident.individual_id = data["individual_id"]
+    for name in ("first_name", "middle_name", "last_name", "suffix", "sex", "household_id"):
+        setattr(resident, name, data[name])
+    resident.date_of_birth = datetime.date.fromisoformat(data["date_of_birth"])
+    resident.preferred_language = data["language"]
+    resident.address_line1, resident.address_line2 = address.get("line1", ""), address.get("line2", "")
+    resident.city, resident.state = address.get("city", ""), address.get("state", "")
+    resident.zip_code, resident.county = address.get("zip", ""), address.get("county", "")
+    resident.feed_hash = record.digest
+    resident.feed_synced_at = now
+    resident.updated_at = now
+    resident.refresh_keys()
+
+
+def _contacts(resident: Resident, data: dict, now) -> list[ContactPoint]:
+    pairs = ((ContactPoint.Kind.EMAIL, data["email"]), (ContactPoint.Kind.PHONE, data["phone"]))
+    return [
+        ContactPoint(resident=resident, kind=kind, value=value, source=Source.ELIGIBILITY, created_at=now)
+        for kind, value in pairs
+        if value
+    ]
+
+
+def _case(resident: Resident, case: dict, now) -> EligibilityCase:
+    return EligibilityCase(
+        resident=resident,
+        program=case["program"],
+        case_number=case["case_number"],
+        status=case["status"],
+        first_seen_at=now,
+        status_changed_at=now,
+        **_case_dates(case),
+    )
+
+
+def _case_dates(case: dict) -> dict:
+    return {
+        name: datetime.date.fromisoformat(case[name]) if case[name] else None
+        for name in ("begin_date", "end_date", "approved_date")
+    }
+
+
+def _member_key(member: dict) -> str:
+    return member["individual_id"] or f"{member['first_name']}|{member['last_name']}|{member['date_of_birth']}".lower()
+
+
+def _member(resident: Resident, member: dict, now) -> HouseholdMember:
+    return HouseholdMember(
+        resident=resident,
+        member_key=_member_key(member)[:64],
+        individual_id=member["individual_id"],
+        first_name=member["first_name"],
+        last_name=member["last_name"],
+        date_of_birth=datetime.date.fromisoformat(member["date_of_birth"]) if member["date_of_birth"] else None,
+        sex=member["sex"],
+        relationship=member["relationship"],
+        added_at=now,
+    )
+
+
+def _create(new: list[tuple[Resident, FeedRecord]], now) -> None:
+    Resident.objects.bulk_create([resident for resident, _record in new])
+    ContactPoint.objects.bulk_create([c for r, rec in new for c in _contacts(r, rec.data, now)])
+    EligibilityCase.objects.bulk_create([_case(r, case, now) for r, rec in new for case in rec.data["cases"]])
+    members = [_member(r, m, now) for r, rec in new for m in _unique_members(rec.data["household_members"])]
+    HouseholdMember.objects.bulk_create(members)
+    # One audit entry per batch of new records (listing them): a first full load is
+    # hundreds of thousands of rows, and the hash chain appends one row at a time.
+    log_action(
+        None,
+        "resident.imported",
+        purpose=PURPOSE,
+        legal_basis=PURPOSE,
+        data={"residents": [str(resident.pk) for resident, _record in new]},
+    )
+
+
+def _unique_members(members: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for member in members:
+        key = _member_key(member)
+        if key not in seen:
+            seen.add(key)
+            out.append(member)
+    return out
+
+
+def _update(resident: Resident, record: FeedRecord, now, counts: Counter) -> None:
+    """A changed record: fields, contacts, cases and household follow the feed."""
+    data = record.data
+    _apply(resident, record, now)
+    if data["record_status"] == "inactive":
+        _close(resident, Resident.ClosedReason.INACTIVE_IN_FEED, now)
+        resident.save()
+        counts["closed"] += 1
+        log_action(
+            None,
+            "resident.closed",
+            resident,
+            resident=resident,
+            purpose=PURPOSE,
+            legal_basis=PURPOSE,
+            data={"reason": resident.closed_reason},
+        )
+        return
+    reopened = resident.status == Resident.Status.CLOSED
+    resident.status, resident.closed_at, resident.closed_reason = Resident.Status.ACTIVE, None, ""
+    resident.save()
+    _sync_contacts(resident, data, now)
+    _sync_cases(resident, data["cases"], now)
+    _sync_household(resident, data["household_members"], now)
+    counts["updated"] += 1
+    log_action(
+        None,
+        "resident.updated",
+        resident,
+        resident=resident,
+        purpose=PURPOSE,
+        legal_basis=PURPOSE,
+        data={"reopened": reopened},
+    )
+
+
+def _sync_contacts(resident: Resident, data: dict, now) -> None:
+    wanted = {(c.kind, c.value) for c in _contacts(resident, data, now)}
+    current = list(resident.contacts.filter(source=Source.ELIGIBILITY, retired_at__isnull=True))
+    for contact in current:
+        if (contact.kind, contact.value) not in wanted:
+            contact.retired_at = now
+            contact.save(update_fields=["retired_at"])
+    have = {(c.kind, c.value) for c in current}
+    ContactPoint.objects.bulk_create([c for c in _contacts(resident, data, now) if (c.kind, c.value) not in have])
+
+
+def _sync_cases(resident: Resident, cases: list[dict], now) -> None:
+    current = {(c.program, c.case_number): c for c in resident.cases.all()}
+    wanted = {(c["program"], c["case_number"]): c for c in cases}
+    for key, case in wanted.items():
+        row = current.get(key)
+        if row is None:
+            _case(resident, case, now).save()
+            continue
+        dates = _case_dates(case)
+        changed = row.status != case["status"] or any(getattr(row, k) != v for k, v in dates.items())
+        if changed or row.closed_at:
+            if row.status != case["status"] or row.closed_at:
+                row.status_changed_at = now
+            row.status, row.closed_at, row.closed_reason = case["status"], None, ""
+            for name, value in dates.items():
+                setattr(row, name, value)
+            row.save()
+    for key, row in current.items():
+        if key not in wanted and row.closed_at is None:
+            row.status, row.closed_at, row.status_changed_at = EligibilityCase.Status.CLOSED, now, now
+            row.closed_reason = EligibilityCase.ClosedReason.NOT_IN_FEED
+            row.save()
+
+
+def _sync_household(resident: Resident, members: list[dict], now) -> None:
+    current = {m.member_key: m for m in resident.household.all()}
+    wanted = {_member_key(m)[:64]: m for m in members}
+    for key, member in wanted.items():
+        row = current.get(key)
+        fresh = _member(resident, member, now)
+        if row is None:
+            fresh.save()
+        else:
+            for name in ("first_name", "last_name", "date_of_birth", "sex", "relationship"):
+                setattr(row, name, getattr(fresh, name))
+            row.left_at = None
+            row.save()
+    for key, row in current.items():
+        if key not in wanted and row.left_at is None:
+            row.left_at = now
+            row.save(update_fields=["left_at"])
+
+
+def _close(resident: Resident, reason: str, now) -> None:
+    resident.status, resident.closed_at, resident.closed_reason = Resident.Status.CLOSED, now, reason
+    resident.cases.filter(closed_at__isnull=True).update(
+        status=EligibilityCase.Status.CLOSED,
+        closed_at=now,
+        status_changed_at=now,
+        closed_reason=EligibilityCase.ClosedReason.RESIDENT_CLOSED,
+    )
+
+
+def _close_missing(seen: set[str]) -> int:
+    """Full snapshot: eligibility residents absent from the file are closed."""
+    now = timezone.now()
+    missing = Resident.objects.filter(source=Source.ELIGIBILITY, status=Resident.Status.ACTIVE).exclude(
+        individual_id__in=seen
+    )
+    closed = 0
+    for resident in missing.iterator():
+        with transaction.atomic():
+            _close(resident, Resident.ClosedReason.NOT_IN_FEED, now)
+            resident.feed_hash = ""
+            resident.save()
+            log_action(
+                None,
+                "resident.closed",
+                resident,
+                resident=resident,
+                purpose=PURPOSE,
+                legal_basis=PURPOSE,
+                data={"reason": resident.closed_reason},
+            )
+        closed += 1
+    return closed

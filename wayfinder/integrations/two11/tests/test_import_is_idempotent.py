@@ -1,0 +1,131 @@
+"""Upsert by id: re-importing changes nothing; edits update; --full deactivates; partner fields win."""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+
+import pytest
+
+from wayfinder.directory.models import Service, Source
+
+from .conftest import run_import
+
+pytestmark = pytest.mark.django_db
+
+
+def rewrite_services(folder, change) -> list[dict]:
+    path = folder / "services.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    rows = change(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def test_it_counts_created_then_unchanged(small_feed, tmp_path):
+    out, _, exc = run_import(small_feed, report=tmp_path / "r.csv")
+    assert exc is None
+    assert "service                  created      200  updated        0  unchanged        0" in out
+    assert Service.objects.filter(source=Source.TWO11).count() == 200
+    again, _, _ = run_import(small_feed, report=tmp_path / "r2.csv")
+    assert "service                  created        0  updated        0  unchanged      200" in again
+    assert "No changes: the directory already matches this feed." in again
+
+
+def test_it_assigns_categories_from_airs_codes(small_feed, tmp_path):
+    run_import(small_feed, report=tmp_path / "r.csv")
+    pantry = Service.objects.filter(name="Food Pantry").first()
+    assert pantry is not None and {"food", "food-pantries"} <= set(pantry.categories)
+    assert all(s.categories for s in Service.objects.all())
+
+
+def test_a_changed_row_is_updated_and_only_it(feed_copy, tmp_path):
+    run_import(feed_copy, report=tmp_path / "r.csv")
+    rows = rewrite_services(feed_copy, lambda rows: [{**rows[0], "name": "Renamed pantry"}, *rows[1:]])
+    out, _, _ = run_import(feed_copy, report=tmp_path / "r2.csv")
+    assert "service                  created        0  updated        1  unchanged      199" in out
+    assert Service.objects.get(id=rows[0]["id"]).name == "Renamed pantry"
+
+
+def drop_rows(folder, service_id: str) -> None:
+    """Remove a service and every row pointing at it from a datapackage folder."""
+    for path in folder.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields, rows = reader.fieldnames, list(reader)
+        kept = [r for r in rows if service_id not in (r.get("id"), r.get("service_id"), r.get("link_id"))]
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fields)
+            writer.writeheader()
+            writer.writerows(kept)
+
+
+def test_full_marks_missing_services_inactive_and_never_deletes(small_feed, feed_copy, tmp_path):
+    run_import(feed_copy, report=tmp_path / "r.csv")
+    dropped = Service.objects.filter(status="active").order_by("id").first()
+    drop_rows(feed_copy, str(dropped.id))
+    out, _, exc = run_import(feed_copy, "--full", report=tmp_path / "r2.csv")
+    assert exc is None
+    assert "services marked inactive (missing from the full feed): 1" in out
+    assert Service.objects.count() == 200
+    dropped.refresh_from_db()
+    assert dropped.status == "inactive"
+    # without --full nothing is deactivated; when the service comes back it is active again
+    again, _, exc = run_import(small_feed, report=tmp_path / "r3.csv")
+    assert exc is None and "service                  created        0  updated        1" in again
+    dropped.refresh_from_db()
+    assert dropped.status == "active"
+
+
+def test_partner_owned_fields_are_kept_and_reported(feed_copy, tmp_path):
+    run_import(feed_copy, report=tmp_path / "r.csv")
+    first = next(csv.DictReader((feed_copy / "services.csv").open()))
+    Service.objects.filter(id=first["id"]).update(
+        name="Partner's name", partner_owned_fields=["name"], source=Source.PARTNER
+    )
+    rewrite_services(
+        feed_copy,
+        lambda rows: [{**rows[0], "name": "Feed's new name", "description": "Feed's new description"}, *rows[1:]],
+    )
+    out, err, exc = run_import(feed_copy, report=tmp_path / "r2.csv")
+    assert exc is None
+    service = Service.objects.get(id=first["id"])
+    assert service.name == "Partner's name"
+    assert service.description == "Feed's new description"
+    assert service.source == Source.PARTNER
+    assert "conflicts 1" in out
+    assert "CONFLICT" in err and "partner-owned field kept" in err
+
+
+def test_it_tells_search_which_services_changed(small_feed, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    from wayfinder.directory import search_hooks
+
+    seen = []
+    monkeypatch.setattr(search_hooks, "after_import", lambda ids: seen.append(set(ids)))
+    call_command(
+        "import_hsds",
+        str(small_feed),
+        "--no-progress",
+        "--report",
+        str(tmp_path / "r.csv"),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert len(seen) == 1 and len(seen[0]) == 200
+    call_command(
+        "import_hsds",
+        str(small_feed),
+        "--no-progress",
+        "--report",
+        str(tmp_path / "r2.csv"),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert len(seen) == 1  # nothing changed, nothing to re-index

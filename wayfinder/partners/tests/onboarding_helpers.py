@@ -1,0 +1,27 @@
+"""Builders for tests that start from an approved claim."""
+
+from __future__ import annotations
+
+import time
+
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+from wayfinder.partners.services.claims import approve_request, submit_claim
+
+from .helpers import VALID_CLAIM, make_organization
+
+PASSWORD = "a long walk by the Kentucky river"
+
+
+def approved_claim(reviewer, name: str = "Northside Community Pantry", **claim):
+    organization = make_organization(name)
+    request = submit_claim(organization, {**VALID_CLAIM, **claim})
+    return organization, approve_request(request, reviewer)
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def enrol_totp(user, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> None:  # noqa: S107 - test secret
+    TOTP.activate(user, secret)

@@ -1,0 +1,104 @@
+"""United Way reviewers: the queue of join requests, decisions, partner edit history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wayfinder.accounts.models import GlobalRole
+from wayfinder.accounts.roles import global_role_required
+
+from .forms import RejectForm
+from .models import RecordChange, SiteRequest
+from .selectors import is_claimed, search_organizations
+from .services.claims import ClaimError, approve_request, reject_request
+
+reviewer_required = global_role_required(GlobalRole.Role.REVIEWER)
+
+
+@reviewer_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    pending = SiteRequest.objects.filter(status=SiteRequest.Status.PENDING).select_related("organization")
+    decided = (
+        SiteRequest.objects.exclude(status=SiteRequest.Status.PENDING)
+        .select_related("organization", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    return render(request, "partners/review_queue.html", {"pending": pending, "decided": decided})
+
+
+def _site_request(request_id: int) -> SiteRequest:
+    site_request = SiteRequest.objects.select_related("organization", "decided_by").filter(pk=request_id).first()
+    if site_request is None:
+        raise Http404
+    return site_request
+
+
+@reviewer_required
+def review_detail(request: HttpRequest, request_id: int, reject_form: RejectForm | None = None) -> HttpResponse:
+    site_request = _site_request(request_id)
+    related = Q(requester_email__iexact=site_request.requester_email)
+    if site_request.organization_id:
+        related |= Q(organization_id=site_request.organization_id)
+    earlier = SiteRequest.objects.filter(related).exclude(pk=site_request.pk).select_related("organization")
+    organization = site_request.organization
+    context = {
+        "site_request": site_request,
+        "organization": organization,
+        "locations": organization.locations.prefetch_related("addresses") if organization else [],
+        "claimed": is_claimed(organization.pk) if organization else False,
+        "possible_matches": [] if organization else list(search_organizations(site_request.organization_name)[:5]),
+        "earlier": earlier.order_by("-created_at"),
+        "reject_form": reject_form or RejectForm(),
+    }
+    return render(request, "partners/review_detail.html", context)
+
+
+@reviewer_required
+@require_POST
+def review_approve(request: HttpRequest, request_id: int) -> HttpResponse:
+    site_request = _site_request(request_id)
+    try:
+        issued = approve_request(site_request, request.user)
+    except ClaimError as error:
+        messages.error(request, str(error))
+        return redirect("partners:review_detail", request_id=site_request.pk)
+    message = _("Approved. A welcome email was sent to %(email)s.")
+    messages.success(request, message % {"email": issued.invitation.email})
+    return redirect("partners:review_queue")
+
+
+@reviewer_required
+@require_POST
+def review_reject(request: HttpRequest, request_id: int) -> HttpResponse:
+    site_request = _site_request(request_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return review_detail.__wrapped__(request, request_id, reject_form=form)
+    try:
+        reject_request(site_request, request.user, form.cleaned_data["reason"])
+    except ClaimError as error:
+        messages.error(request, str(error))
+        return redirect("partners:review_detail", request_id=site_request.pk)
+    messages.success(request, _("Rejected. The requester was emailed the reason."))
+    return redirect("partners:review_queue")
+
+
+@reviewer_required
+def change_history(request: HttpRequest) -> HttpResponse:
+    """Partners' edits of directory records, newest first, with before and after."""
+    changes = RecordChange.objects.select_related("organization", "changed_by")
+    organization_id = request.GET.get("organization", "")
+    if organization_id:
+        try:
+            changes = changes.filter(organization_id=organization_id)
+        except ValidationError:  # a malformed id simply matches nothing
+            changes = changes.none()
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/change_history.html", {"page": page, "organization_id": organization_id})

@@ -1,0 +1,329 @@
+"""The verbs of a referral: create, move, assign, note, close.
+
+Each action is atomic, writes a ``ReferralEvent`` and an audit entry, and queues
+its messages in the outbox (sent once the transaction commits). Changes to an
+existing referral carry the version the person saw: when someone else changed it
+in the meantime, ``ReferralChanged`` is raised with the current state instead of
+overwriting it (no lost updates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wayfinder.accounts.models import Membership, User
+from wayfinder.audit.log import log_action
+
+from . import notify
+from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralNote, Status
+
+# Referrals to organizations that have not onboarded may be closed by a referral
+# specialist once they are this old (product 5.5).
+NON_ONBOARDED_CLOSABLE_AFTER = timedelta(days=14)
+
+_ALLOWED_MOVES = {
+    Status.NEW: {Status.IN_PROGRESS},
+    Status.IN_PROGRESS: {Status.NEW},
+}
+
+
+class ReferralChanged(Exception):
+    """Someone else changed the referral since the form was shown."""
+
+    def __init__(self, current: Referral) -> None:
+        super().__init__("This referral was changed by someone else.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    service: object
+    location: object | None = None
+
+
+def _membership_at(user: User, organization_id) -> Membership | None:
+    return Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).first()
+
+
+def require_receiver(user: User, referral: Referral) -> Membership:
+    """Only the receiving organization moves or closes a referral."""
+    membership = _membership_at(user, referral.receiving_organization_id)
+    if membership is None:
+        raise PermissionDenied(_("Only the organization that received this referral can change it."))
+    return membership
+
+
+@transaction.atomic
+def create_referral(
+    *,
+    actor: User,
+    resident,
+    service,
+    location=None,
+    sending_organization=None,
+    note: str = "",
+    pre_consent: bool = False,
+    origin: str = Origin.STAFF,
+    now: datetime | None = None,
+) -> Referral:
+    """Refer ``resident`` to ``service``. Consent is never needed to refer
+    (product 4.3); ``pre_consent`` records the resident's consent for the
+    receiving organization at the same time."""
+    from wayfinder.partners.selectors import is_onboarded
+
+    now = now or timezone.now()
+    if service.status != "active":
+        raise ValidationError(_("This service is not currently active; choose another one."))
+    if location is not None and not service.service_at_locations.filter(location=location).exists():
+        raise ValidationError(_("This service is not offered at the chosen location."))
+    if origin == Origin.STAFF and sending_organization is None:
+        raise ValidationError(_("Choose the organization you are referring for."))
+    if sending_organization is not None and _membership_at(actor, sending_organization.pk) is None:
+        raise PermissionDenied(_("You are not a member of that organization."))
+
+    receiving = service.organization
+    referral = Referral.objects.create(
+        resident=resident,
+        service=service,
+        location=location,
+        receiving_organization=receiving,
+        sending_organization=sending_organization,
+        created_by=actor,
+        origin=origin,
+        note=note.strip(),
+        to_non_onboarded=not is_onboarded(receiving.pk),
+        created_at=now,
+        status_changed_at=now,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        kind=ReferralEvent.Kind.CREATED,
+        to_status=Status.NEW,
+        actor=actor,
+        actor_organization=sending_organization,
+        version=referral.version,
+        at=now,
+        data={"origin": origin},
+    )
+    if referral.to_non_onboarded:
+        FollowUp.objects.create(
+            referral=referral,
+            kind=FollowUp.Kind.NON_ONBOARDED,
+            created_at=now,
+            closable_from=now + NON_ONBOARDED_CLOSABLE_AFTER,
+        )
+    if pre_consent:
+        _grant_pre_consent(resident, receiving, actor)
+    log_action(
+        actor,
+        "referral.created",
+        referral,
+        resident=resident,
+        legal_basis="referral",
+        organization=sending_organization,
+        data={"service": str(service.pk), "to_non_onboarded": referral.to_non_onboarded, "pre_consent": pre_consent},
+    )
+    notify.referral_created(referral)
+    return referral
+
+
+def create_referrals(
+    *, actor: User, resident, choices: Sequence[ServiceChoice], sending_organization, note: str = "", **kwargs
+) -> list[Referral]:
+    """Several referrals in one step (from favorites): all are created, or none."""
+    if not choices:
+        raise ValidationError(_("Choose at least one service."))
+    with transaction.atomic():
+        return [
+            create_referral(
+                actor=actor,
+                resident=resident,
+                service=choice.service,
+                location=choice.location,
+                sending_organization=sending_organization,
+                note=note,
+                **kwargs,
+            )
+            for choice in choices
+        ]
+
+
+def _grant_pre_consent(resident, organization, actor: User) -> None:
+    from wayfinder.consent import actions as consent_actions
+
+    consent_actions.grant_pre_consent(resident=resident, organization=organization, actor=actor)
+
+
+def _apply(referral_id, expected_version: int, **changes) -> Referral:
+    """Write ``changes`` only if the referral is still at ``expected_version``;
+    otherwise raise ``ReferralChanged`` with what it is now. The conditional
+    UPDATE is the lock: of two concurrent writers exactly one matches."""
+    updated = Referral.objects.filter(pk=referral_id, version=expected_version).update(
+        version=F("version") + 1, **changes
+    )
+    current = Referral.objects.select_related("receiving_organization", "resident").get(pk=referral_id)
+    if not updated:
+        raise ReferralChanged(current)
+    return current
+
+
+@transaction.atomic
+def change_status(*, actor: User, referral: Referral, to_status: str, expected_version: int) -> Referral:
+    """Move between New and In Progress (closing has its own action)."""
+    membership = require_receiver(actor, referral)
+    if to_status == Status.CLOSED:
+        raise ValidationError(_("Use “Close referral” to close it and record the outcome."))
+    if to_status not in _ALLOWED_MOVES.get(referral.status, set()):
+        raise ValidationError(
+            _("A referral cannot move from %(old)s to %(new)s.") % {"old": referral.status, "new": to_status}
+        )
+    now = timezone.now()
+    updated = _apply(referral.pk, expected_version, status=to_status, status_changed_at=now)
+    if updated.status != to_status:  # pragma: no cover - guarded by the version check
+        raise ReferralChanged(updated)
+    ReferralEvent.objects.create(
+        referral=updated,
+        kind=ReferralEvent.Kind.STATUS_CHANGED,
+        from_status=referral.status,
+        to_status=to_status,
+        actor=actor,
+        actor_organization_id=membership.organization_id,
+        version=updated.version,
+        at=now,
+    )
+    log_action(actor, "referral.status_changed", updated, resident=updated.resident_id, data={"to": to_status})
+    return updated
+
+
+@transaction.atomic
+def assign(*, actor: User, referral: Referral, assignee: User | None, expected_version: int) -> Referral:
+    """Assign to a staff member of the receiving organization (or unassign)."""
+    membership = require_receiver(actor, referral)
+    if assignee is not None and _membership_at(assignee, referral.receiving_organization_id) is None:
+        raise ValidationError(_("Referrals can only be assigned to staff of the receiving organization."))
+    if referral.status == Status.CLOSED:
+        raise ValidationError(_("This referral is closed."))
+    updated = _apply(referral.pk, expected_version, assigned_to=assignee)
+    ReferralEvent.objects.create(
+        referral=updated,
+        kind=ReferralEvent.Kind.ASSIGNED,
+        actor=actor,
+        actor_organization_id=membership.organization_id,
+        version=updated.version,
+        data={"assignee": assignee.get_full_name() if assignee else ""},
+    )
+    log_action(actor, "referral.assigned", updated, data={"assignee": assignee.pk if assignee else None})
+    return updated
+
+
+@transaction.atomic
+def add_note(*, actor: User, referral: Referral, body: str, organization=None) -> ReferralNote:
+    """Notes only ever add: two people writing at once both keep their note."""
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a note before saving."))
+    if len(body) > 4000:
+        raise ValidationError(_("Notes are limited to 4,000 characters."))
+    note = ReferralNote.objects.create(referral=referral, author=actor, organization=organization, body=body)
+    ReferralEvent.objects.create(
+        referral=referral,
+        kind=ReferralEvent.Kind.NOTE_ADDED,
+        actor=actor,
+        actor_organization=organization,
+        version=referral.version,
+        data={"note_id": note.pk},
+    )
+    log_action(actor, "referral.note_added", referral, resident=referral.resident_id, organization=organization)
+    return note
+
+
+def validate_outcome(provided: bool | None, reason: str, reason_other: str, experience: str) -> None:
+    """The closing questions of product 5.4: provided yes/no; a reason when no
+    ("other" needs words); the experience question is always required."""
+    errors: dict[str, str] = {}
+    if provided is None:
+        errors["provided"] = _("Say whether the resource was provided.")
+    if provided is False:
+        if reason not in NotProvidedReason.values:
+            errors["reason"] = _("Choose why the resource was not provided.")
+        elif reason == NotProvidedReason.OTHER and not reason_other.strip():
+            errors["reason_other"] = _("Describe the other reason.")
+    if not experience.strip():
+        errors["experience"] = _("Tell us how your experience with the resident was.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def close_referral(
+    *,
+    actor: User,
+    referral: Referral,
+    expected_version: int,
+    provided: bool | None,
+    reason: str = "",
+    reason_other: str = "",
+    experience: str = "",
+    as_specialist: bool = False,
+    now: datetime | None = None,
+) -> Referral:
+    """Close with the outcome. The receiving organization closes; a referral
+    specialist may close a referral to a non-onboarded organization once it is
+    old enough."""
+    now = now or timezone.now()
+    organization_id = None
+    if as_specialist:
+        follow_up = FollowUp.objects.filter(referral=referral, kind=FollowUp.Kind.NON_ONBOARDED).first()
+        if follow_up is None or follow_up.closable_from is None or follow_up.closable_from > now:
+            raise ValidationError(
+                _("Referral specialists close only referrals to non-onboarded organizations older than 2 weeks.")
+            )
+    else:
+        organization_id = require_receiver(actor, referral).organization_id
+    if referral.status == Status.CLOSED:
+        raise ReferralChanged(referral)
+    validate_outcome(provided, reason, reason_other, experience)
+    updated = _apply(
+        referral.pk,
+        expected_version,
+        status=Status.CLOSED,
+        status_changed_at=now,
+        closed_at=now,
+        closed_by=actor,
+        resource_provided=provided,
+        not_provided_reason="" if provided else reason,
+        not_provided_other=(reason_other.strip() if not provided and reason == NotProvidedReason.OTHER else ""),
+        experience_private=experience.strip(),
+    )
+    ReferralEvent.objects.create(
+        referral=updated,
+        kind=ReferralEvent.Kind.CLOSED,
+        from_status=referral.status,
+        to_status=Status.CLOSED,
+        actor=actor,
+        actor_organization_id=organization_id,
+        version=updated.version,
+        at=now,
+        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist},
+    )
+    if as_specialist:
+        FollowUp.objects.filter(referral=referral, state=FollowUp.State.OPEN).update(
+            state=FollowUp.State.DONE, resolved_at=now, resolved_by=actor
+        )
+    log_action(
+        actor,
+        "referral.closed",
+        updated,
+        resident=updated.resident_id,
+        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist},
+    )
+    notify.referral_closed(updated)
+    return updated

@@ -1,0 +1,56 @@
+"""The recurring jobs and when each is due.
+
+Every job is idempotent (running it twice in a period changes nothing the second
+time), so the scheduler needs no lock: a missed or repeated run is harmless, and
+after a restart it simply runs whatever is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    target: str  # dotted path of a function taking no required arguments
+    every: timedelta | None = None  # a fixed interval, or
+    daily_at: time | None = None  # once a day at this local time
+    monthly_on_day: int | None = None  # once a month on this day, at daily_at
+
+    def function(self) -> Callable[[], object]:
+        return import_string(self.target)
+
+    def next_run_after(self, last_run: datetime) -> datetime:
+        """When the job is next due, given its last run (aware datetimes)."""
+        if self.every is not None:
+            return last_run + self.every
+        local = last_run.astimezone(ZoneInfo(settings.TIME_ZONE))
+        at = self.daily_at or time(6, 0)
+        if self.monthly_on_day is not None:
+            year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+            candidate = local.replace(day=self.monthly_on_day, hour=at.hour, minute=at.minute, second=0, microsecond=0)
+            if candidate <= local:
+                candidate = candidate.replace(year=year, month=month)
+            return candidate
+        candidate = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+        if candidate <= local:
+            candidate += timedelta(days=1)
+        return candidate
+
+
+JOBS: list[Job] = [
+    Job("deliver_outbox", "wayfinder.notifications.services.deliver_due", every=timedelta(minutes=1)),
+    Job("referral_followups", "wayfinder.referrals.followups.run_followups", daily_at=time(6, 0)),
+]
+
+
+def due_jobs(last_runs: dict[str, datetime], now: datetime) -> list[Job]:
+    """Jobs never run, or whose next run time has come."""
+    return [job for job in JOBS if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
