@@ -30,6 +30,8 @@ run_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
   -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null
 
+# The application database (the test runner makes its own test_wayfinder next to it).
+run_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres wayfinder
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/wayfinder"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (throwaway, $PGDIR)"
 "$@"
