@@ -49,6 +49,13 @@ class ServiceChoice:
     location: object | None = None
 
 
+def resident_search_key(resident) -> str:
+    """What the inbox's client search matches against (see Referral.resident_search)."""
+    from wayfinder.residents.names import name_key
+
+    return name_key(f"{resident.first_name} {resident.last_name}")[:200]
+
+
 def _membership_at(user: User, organization_id) -> Membership | None:
     return Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).first()
 
@@ -98,6 +105,7 @@ def create_referral(
         sending_organization=sending_organization,
         created_by=actor,
         origin=origin,
+        resident_search=resident_search_key(resident),
         note=note.strip(),
         to_non_onboarded=not is_onboarded(receiving.pk),
         created_at=now,

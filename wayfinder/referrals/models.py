@@ -56,6 +56,11 @@ class Referral(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.STAFF)
+    # The resident's name as a search key ("amy brand"), copied here so that the
+    # inbox's client search filters one table along its (organization, date) index
+    # instead of joining every referral to residents: measured on PostgreSQL with
+    # 1,000,000 referrals, the join took 1.5 s, this takes milliseconds.
+    resident_search = models.CharField(max_length=200, blank=True, editable=False)
     note = models.TextField(blank=True)
     # The receiving organization had not onboarded when the referral was made: the
     # United Way referral specialists work it instead of an inbox.

@@ -51,8 +51,10 @@ def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
     if filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
     if filters.client:
-        for word in filters.client.split()[:3]:
-            queryset = queryset.filter(Q(resident__first_name__icontains=word) | Q(resident__last_name__icontains=word))
+        from wayfinder.residents.names import name_key
+
+        for word in name_key(filters.client).split()[:3]:
+            queryset = queryset.filter(resident_search__contains=word)
     if filters.assignee == "me":
         queryset = queryset.filter(assigned_to=user)
     elif filters.assignee == "none":
