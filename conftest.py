@@ -176,6 +176,23 @@ def page(browser_instance):
 
 
 @pytest.fixture
+def sign_in_as(live_server):
+    """Put a signed-in session for ``user`` into a Playwright page: browser tests that
+    are not about signing in skip it (sign-in with MFA has its own browser test)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return sign_in
+
+
+@pytest.fixture
 def phone_page(browser_instance):
     context = browser_instance.new_context(
         viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from conftest import message_text
 from wayfinder.accounts.demo import persona
@@ -17,19 +15,10 @@ from wayfinder.residents.demo import AMY_RESIDENT_ID
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in_as(page, live_server, user) -> None:
-    """Staff sign-in with MFA is covered elsewhere; here the session is copied from
-    a test client so the test spends its time on consent."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
 def test_staff_request_consent_by_email_and_the_resident_grants_it(
-    live_server, personas, page, browser_instance, smtp_server
+    live_server, personas, page, sign_in_as, browser_instance, smtp_server
 ):
-    _sign_in_as(page, live_server, personas["family_center_staff"])
+    sign_in_as(page, personas["family_center_staff"])
     page.goto(f"{live_server.url}/clients/")
     page.get_by_label("First name").fill("amy")
     page.get_by_label("Last name").fill("BRAND")

@@ -9,7 +9,6 @@ it in My Plan.
 import re
 
 import pytest
-from django.test import Client
 
 from conftest import message_text
 from wayfinder.partners.models import Favorite
@@ -18,24 +17,14 @@ from wayfinder.referrals.tests.conftest import make_service, org
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in_as(page, live_server, user) -> None:
-    """Reuse a server-side session (the sign-in itself is tested elsewhere)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def test_partner_refers_partner_closes_resident_sees_outcome(live_server, personas, page, smtp_server):
+def test_partner_refers_partner_closes_resident_sees_outcome(live_server, personas, page, sign_in_as, smtp_server):
     formula = make_service(org("family_center"), "Free infant formula")
     child_care = make_service(org("family_center"), "Child care referrals")
     for position, service in enumerate((formula, child_care)):
         Favorite.objects.create(organization=org("food_bank"), service=service, position=position)
 
     # Partner 1 finds the resident.
-    sign_in_as(page, live_server, personas["food_bank_staff"])
+    sign_in_as(page, personas["food_bank_staff"])
     page.goto(f"{live_server.url}/clients/")
     page.get_by_label("First name").fill("amy")
     page.get_by_label("Last name").fill("BRAND")
@@ -59,7 +48,7 @@ def test_partner_refers_partner_closes_resident_sees_outcome(live_server, person
     assert link
 
     # Partner 2 opens the inbox, works and closes the formula referral.
-    sign_in_as(page, live_server, personas["family_center_staff"])
+    sign_in_as(page, personas["family_center_staff"])
     page.goto(f"{live_server.url}/referrals/inbox/")
     page.get_by_role("link", name="Amy Brand").first.click()
     heading = page.get_by_role("heading", level=1).inner_text()
@@ -74,14 +63,14 @@ def test_partner_refers_partner_closes_resident_sees_outcome(live_server, person
     closed_service = "Free infant formula" if "formula" in heading else "Child care referrals"
 
     # Partner 1 sees the outcome in the outbox.
-    sign_in_as(page, live_server, personas["food_bank_staff"])
+    sign_in_as(page, personas["food_bank_staff"])
     page.goto(f"{live_server.url}/referrals/sent/")
     row = page.get_by_role("row").filter(has_text=closed_service)
     assert "Resource provided" in row.inner_text()
     assert "Reached her the same day." not in page.content()
 
     # Amy sees it in My Plan.
-    sign_in_as(page, live_server, personas["resident"])
+    sign_in_as(page, personas["resident"])
     page.goto(f"{live_server.url}/my-plan/")
     plan = page.content()
     assert closed_service in plan and "Resource provided" in plan

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wayfinder.accounts.models import Membership
 
 from .models import Partner, SiteRequest
+from .services.claims import REQUEST_FIELDS
 
 EIN_PATTERN = re.compile(r"^(\d{2})-?(\d{7})$")
 PHONE_PATTERN = re.compile(r"^[0-9()+.\-\s]{7,25}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
@@ -46,22 +47,7 @@ class SiteRequestForm(forms.ModelForm):
 
     class Meta:
         model = SiteRequest
-        fields = [
-            "requester_name",
-            "requester_title",
-            "requester_email",
-            "requester_phone",
-            "organization_name",
-            "organization_description",
-            "organization_website",
-            "organization_phone",
-            "address_1",
-            "city",
-            "state_province",
-            "postal_code",
-            "tax_status",
-            "ein",
-        ]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "requester_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "requester_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),

@@ -78,6 +78,17 @@ class CloseForm(VersionedForm):
         max_length=2000,
     )
 
+    def outcome(self) -> dict:
+        """The cleaned answers as ``actions.close_referral`` takes them."""
+        data = self.cleaned_data
+        return {
+            "expected_version": data["version"],
+            "provided": data["provided"],
+            "reason": data["reason"],
+            "reason_other": data["reason_other"],
+            "experience": data["experience"],
+        }
+
 
 class OutreachForm(forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=Outreach.Method.choices)

@@ -219,17 +219,8 @@ def close(request: HttpRequest, referral_id) -> HttpResponse:
         return redirect("referrals:detail", referral.pk)
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.close_referral(
-                actor=request.user,
-                referral=referral,
-                expected_version=data["version"],
-                provided=data["provided"],
-                reason=data["reason"],
-                reason_other=data["reason_other"],
-                experience=data["experience"],
-            )
+            actions.close_referral(actor=request.user, referral=referral, **form.outcome())
         except actions.ReferralChanged as error:
             return _changed(request, error)
         except ValidationError as error:

@@ -66,18 +66,8 @@ def specialist_close(request: HttpRequest, referral_id) -> HttpResponse:
     referral = follow_up.referral
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.close_referral(
-                actor=request.user,
-                referral=referral,
-                expected_version=data["version"],
-                provided=data["provided"],
-                reason=data["reason"],
-                reason_other=data["reason_other"],
-                experience=data["experience"],
-                as_specialist=True,
-            )
+            actions.close_referral(actor=request.user, referral=referral, as_specialist=True, **form.outcome())
         except actions.ReferralChanged:
             messages.warning(request, _("This referral changed or was already closed; nothing was saved."))
             return redirect("referrals:specialist_queue")
