@@ -59,6 +59,7 @@ format: install
 
 # --- benchmarks (not part of the test suite; results in benchmarks/results/) ---
 BENCH_REFERRALS ?= 1000000
+BENCH_SEARCH_SIZES ?= 12000 100000 1000000
 
 bench: bench-import bench-search bench-referrals
 
@@ -67,8 +68,8 @@ bench-import: install
 	./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
 
 bench-search: install
-	$(PY) benchmarks/bench_search.py --sizes 12000 100000
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --sizes 12000 100000
+	$(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
+	./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --sizes $(BENCH_SEARCH_SIZES)
 
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)

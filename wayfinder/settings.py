@@ -248,6 +248,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PARTNER_SUPPORT_EMAIL = env_str("PARTNER_SUPPORT_EMAIL", "partners@wayfinder.example")
 SMS_BACKEND = env_str("SMS_BACKEND", "wayfinder.notifications.sms.ConsoleSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# Shared secret the SMS provider signs inbound texts with (POST /sms/inbound/,
+# docs/operations.md). Unset: text consent requests carry the link only and the
+# endpoint refuses everything.
+SMS_INBOUND_SECRET = env_str("SMS_INBOUND_SECRET", "insecure-development-sms-secret" if (DEBUG or TESTING) else "")
+_weak_sms_secret = len(SMS_INBOUND_SECRET) < 32 or SMS_INBOUND_SECRET.startswith("insecure")
+if not DEBUG and not TESTING and SMS_INBOUND_SECRET and _weak_sms_secret:
+    raise ImproperEnvironment("SMS_INBOUND_SECRET must be at least 32 characters (or unset to turn replies off)")
 
 # --- Background tasks -----------------------------------------------------------
 TASKS = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("clients/", include("wayfinder.residents.urls")),
     path("consent/", include("wayfinder.consent.urls")),
+    path("sms/", include("wayfinder.consent.sms_urls")),
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),

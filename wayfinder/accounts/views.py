@@ -3,18 +3,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import roles
+from .models import GlobalRole
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: their roles and where to go next."""
     user = request.user
+    global_roles = sorted(roles.global_roles(user))
+    labels = dict(GlobalRole.Role.choices)
     return render(
         request,
         "accounts/home.html",
         {
             "memberships": roles.active_memberships(user),
-            "global_roles": sorted(roles.global_roles(user)),
+            "global_roles": global_roles,
+            "global_role_labels": [labels.get(role, role) for role in global_roles],
             "requires_mfa": roles.requires_mfa(user),
         },
     )

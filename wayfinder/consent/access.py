@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from wayfinder.accounts import roles
 
@@ -30,9 +31,9 @@ LIMITED = "limited"
 FULL = "full"
 NONE = "none"
 
-REDISCLOSURE_NOTICE = (
-    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."  # the short form of 42 CFR 2.32(a)(1)
-)
+# The short form of 42 CFR 2.32(a)(1). Kept in English here (the legal text); pages
+# show it in the reader's language with gettext(REDISCLOSURE_NOTICE).
+REDISCLOSURE_NOTICE = gettext_noop("42 CFR part 2 prohibits unauthorized use or disclosure of these records.")
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
 from wayfinder.notifications.services import queue_email, queue_sms
 from wayfinder.residents.models import ContactPoint, Resident, Source
 
+from . import reply_codes
 from .models import Consent, ConsentRequest, Method, Scope
 from .statements import STATEMENTS_VERSION, VERBAL_STATEMENTS
 
@@ -61,7 +62,7 @@ def request_consent(
             entered_by=actor,
         )
     token = secrets.token_urlsafe(32)
-    consent_request = ConsentRequest.objects.create(
+    consent_request = ConsentRequest(
         resident=resident,
         organization=organization,
         scope=scope,
@@ -72,19 +73,26 @@ def request_consent(
         requested_by=actor,
         expires_at=timezone.now() + LINK_VALID,
     )
+    # A general request by text also gets a reply code ("YES 4821"); Part 2 keeps
+    # the link only (it needs the typed signature of the form).
+    code = reply_codes.save_with_reply_code(consent_request)
     link = base_url.rstrip("/") + reverse("consent:respond", args=[token])
-    context = {"organization": organization, "link": link, "resident": resident, "days": LINK_VALID.days}
-    if channel == ConsentRequest.Channel.EMAIL:
-        queue_email(
-            to=destination,
-            subject=_("%(org)s asks to see your Wayfinder record") % {"org": organization.name},
-            body=render_to_string("consent/email/request.txt", context),
-            kind="consent_request",
-        )
-    else:
-        queue_sms(
-            to=destination, body=render_to_string("consent/sms/request.txt", context).strip(), kind="consent_request"
-        )
+    context = {"organization": organization, "link": link, "code": code, "resident": resident, "days": LINK_VALID.days}
+    # Written in the resident's preferred language, whatever language the staff member works in.
+    with translation.override(resident.preferred_language or translation.get_language()):
+        if channel == ConsentRequest.Channel.EMAIL:
+            queue_email(
+                to=destination,
+                subject=_("%(org)s asks to see your Wayfinder record") % {"org": organization.name},
+                body=render_to_string("consent/email/request.txt", context),
+                kind="consent_request",
+            )
+        else:
+            queue_sms(
+                to=destination,
+                body=render_to_string("consent/sms/request.txt", context).strip(),
+                kind="consent_request",
+            )
     log_action(
         actor,
         "consent.requested",
@@ -111,18 +119,54 @@ def find_request(token: str) -> ConsentRequest | None:
 
 @transaction.atomic
 def respond_to_request(token: str, *, grant: bool, signature_name: str = "") -> Consent | None:
-    """The resident's one action on the link. The conditional UPDATE makes the link
-    single-use even when two clicks race: the loser matches no row."""
+    """The resident's one action on the link."""
     consent_request = find_request(token)
     if consent_request is None:
         raise ConsentError(_("This link has expired or has already been used."))
+    method = Method.EMAIL_LINK if consent_request.channel == ConsentRequest.Channel.EMAIL else Method.TEXT_LINK
+    return _answer(
+        consent_request,
+        grant=grant,
+        method=method,
+        actor_label="resident (via link)",
+        signature_name=signature_name,
+        used_message=_("This link has expired or has already been used."),
+    )
+
+
+@transaction.atomic
+def respond_by_text_reply(consent_request: ConsentRequest, *, grant: bool) -> Consent | None:
+    """The resident texted "YES 4821" / "NO 4821" (matched by
+    ``text_replies.handle_text_reply``): the same answer as the link, recorded as a
+    text reply. A Part 2 request is never answered this way: it needs the typed
+    signature of the form."""
+    if consent_request.scope != Scope.GENERAL:
+        raise ConsentError(_("This request needs the signed form: open the link."))
+    return _answer(
+        consent_request,
+        grant=grant,
+        method=Method.TEXT_REPLY,
+        actor_label="resident (via text reply)",
+        used_message=_("This code has expired or has already been used."),
+    )
+
+
+def _answer(
+    consent_request: ConsentRequest, *, grant: bool, method: str, actor_label: str, used_message: str, signature_name=""
+) -> Consent | None:
+    """Record the resident's answer. The conditional UPDATE makes a request single-use
+    even when two answers race (two clicks, or a click and a text): the loser matches
+    no row."""
     now = timezone.now()
     status = ConsentRequest.Status.GRANTED if grant else ConsentRequest.Status.DECLINED
     claimed = ConsentRequest.objects.filter(
-        pk=consent_request.pk, status=ConsentRequest.Status.PENDING, version=consent_request.version
+        pk=consent_request.pk,
+        status=ConsentRequest.Status.PENDING,
+        version=consent_request.version,
+        expires_at__gt=now,
     ).update(status=status, responded_at=now, version=consent_request.version + 1)
     if not claimed:
-        raise ConsentError(_("This link has expired or has already been used."))
+        raise ConsentError(used_message)
     resident = consent_request.resident
     if not grant:
         log_action(
@@ -131,10 +175,10 @@ def respond_to_request(token: str, *, grant: bool, signature_name: str = "") -> 
             consent_request,
             resident=resident,
             purpose=consent_request.purpose,
-            actor_label="resident (via link)",
+            actor_label=actor_label,
+            data={"method": method},
         )
         return None
-    method = Method.EMAIL_LINK if consent_request.channel == ConsentRequest.Channel.EMAIL else Method.TEXT_LINK
     extra = {}
     if consent_request.scope == Scope.PART2:
         if not signature_name.strip():
@@ -147,7 +191,7 @@ def respond_to_request(token: str, *, grant: bool, signature_name: str = "") -> 
         method=method,
         actor=None,
         request=consent_request,
-        actor_label="resident (via link)",
+        actor_label=actor_label,
         **extra,
     )
 

@@ -5,3 +5,6 @@ class ConsentConfig(AppConfig):
     name = "wayfinder.consent"
     label = "consent"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

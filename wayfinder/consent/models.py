@@ -7,7 +7,9 @@ resident, organization and scope (a new grant supersedes the old one), and every
 change bumps ``version`` so a stale form is refused instead of overwriting.
 
 A ``ConsentRequest`` is a link sent by email or text. Only the SHA-256 of its
-token is stored, so a database reader cannot use pending links.
+token is stored, so a database reader cannot use pending links. A general request
+sent by text also carries a short reply code ("YES 4821"); only a keyed hash of it
+is stored (``text_replies.hash_reply_code``), scoped to the number it was sent to.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Scope(models.TextChoices):
 class Method(models.TextChoices):
     EMAIL_LINK = "email_link", _("Email link")
     TEXT_LINK = "text_link", _("Text message link")
+    TEXT_REPLY = "text_reply", _("Text message reply code")
     VERBAL = "verbal", _("Verbal, attested by staff")
     RESIDENT_ACCOUNT = "resident_account", _("Resident account")
     PRE_CONSENT = "pre_consent", _("Pre-consent at referral")
@@ -117,10 +120,44 @@ class ConsentRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Reply code (general requests by text only; never Part 2, which needs the
+    # signed form). ``reply_phone`` is the number it went to, as +1XXXXXXXXXX.
+    reply_phone = models.CharField(max_length=16, blank=True)
+    reply_code_hash = models.CharField(max_length=64, blank=True)
+    # Set when too many wrong codes came from the number: the code stops working
+    # (the link still works).
+    reply_locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["resident", "organization", "status"])]
+        indexes = [
+            models.Index(fields=["resident", "organization", "status"]),
+            models.Index(fields=["reply_phone", "status"]),
+        ]
+        constraints = [
+            # An inbound "YES 4821" must name exactly one open request of that number.
+            models.UniqueConstraint(
+                fields=["reply_phone", "reply_code_hash"],
+                condition=Q(status="pending") & ~Q(reply_code_hash=""),
+                name="one_pending_reply_code_per_phone",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Consent request {self.id} ({self.status})"
+
+
+class TextReplyFailure(models.Model):
+    """A text reply that matched no open request (wrong, used or expired code, or not
+    a reply at all). Counted per number to stop guessing; the number is kept only as
+    a keyed hash."""
+
+    phone_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_hash", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"Text reply refused ({self.reason}) at {self.received_at:%Y-%m-%d %H:%M}"

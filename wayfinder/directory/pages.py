@@ -106,7 +106,8 @@ class ResultRow:
     partner: bool
 
 
-def result_rows(hits: list[Hit], partner_org_ids: set[str]) -> list[ResultRow]:
+def result_rows(hits: list[Hit]) -> list[ResultRow]:
+    """Display rows from the index alone (the Partner flag included): no query per results page."""
     # One reverse() for the page, not one per row: rendering, not searching, is the cost of a results page.
     pattern = reverse("directory:service", args=["00000000-0000-0000-0000-000000000000"])
     return [
@@ -120,7 +121,7 @@ def result_rows(hits: list[Hit], partner_org_ids: set[str]) -> list[ResultRow]:
             phone=h.display.get("phone") or "",
             miles=round(h.distance_km / KM_PER_MILE, 1) if h.distance_km is not None else None,
             open_now=h.open_now,
-            partner=h.organization_id in partner_org_ids,
+            partner=bool(h.display.get("partner")),
         )
         for h in hits
     ]

@@ -154,7 +154,7 @@ def related_services(service: Service, place: Place | None, limit: int = 5) -> l
             seen.add(hit.service_id)
             hits.append(hit)
     hits = hits[:limit]
-    return pages.result_rows(hits, pages.partner_ids_among({h.organization_id for h in hits}))
+    return pages.result_rows(hits)
 
 
 def paired_services(service: Service, history: PairHistory = no_history) -> list[Service]:

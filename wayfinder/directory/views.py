@@ -78,7 +78,6 @@ def results(request: HttpRequest) -> HttpResponse:
             tz=settings.TIME_ZONE,
         )
         page = search(params)
-        partner_ids = pages.partner_ids_among({h.organization_id for h in page.hits})
         asked = bool(params.text.strip() or params.categories or params.situation)
         context.update(
             searched=asked,
@@ -94,7 +93,7 @@ def results(request: HttpRequest) -> HttpResponse:
             has_point=params.point is not None,
             start_number=(page.page - 1) * page.size + 1,
             rows_html=pages.render_result_rows(
-                pages.result_rows(page.hits, partner_ids),
+                pages.result_rows(page.hits),
                 in_list=set(my_list_ids(request)),
                 csrf_token=get_token(request),
                 add_url=reverse("directory:list_add"),

@@ -191,7 +191,8 @@ def change_status(*, actor: User, referral: Referral, to_status: str, expected_v
         raise ValidationError(_("Use “Close referral” to close it and record the outcome."))
     if to_status not in _ALLOWED_MOVES.get(referral.status, set()):
         raise ValidationError(
-            _("A referral cannot move from %(old)s to %(new)s.") % {"old": referral.status, "new": to_status}
+            _("A referral cannot move from %(old)s to %(new)s.")
+            % {"old": Status(referral.status).label, "new": dict(Status.choices).get(to_status, to_status)}
         )
     now = timezone.now()
     updated = _apply(referral.pk, expected_version, status=to_status, status_changed_at=now)

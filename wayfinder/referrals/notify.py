@@ -1,7 +1,9 @@
 """Who is told what when a referral is made or closed (product 5.2).
 
 Messages go through the outbox in the same transaction as the referral, so they
-are sent after commit, retried, and never lost.
+are sent after commit, retried, and never lost. Each is written in its reader's
+language (the resident's or the staff member's preferred language), not in the
+language of whoever made the referral.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from wayfinder.accounts.models import Membership
 from wayfinder.notifications.services import queue_email, queue_sms
@@ -16,14 +20,20 @@ from wayfinder.notifications.services import queue_email, queue_sms
 from .models import Referral
 
 
-def _receiving_staff_emails(referral: Referral) -> list[str]:
+def _receiving_staff_emails(referral: Referral) -> list[tuple[str, str]]:
+    """(email, preferred language) of every active staff member of the receiving organization."""
     return sorted(
         Membership.objects.filter(
             organization_id=referral.receiving_organization_id, is_active=True, user__is_active=True
         )
-        .values_list("user__email", flat=True)
+        .values_list("user__email", "user__preferred_language")
         .distinct()
     )
+
+
+def _language(preferred: str) -> str:
+    """The reader's language, or the current one when they have not chosen."""
+    return preferred or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _organization_contact(referral: Referral) -> dict[str, str]:
@@ -52,19 +62,28 @@ def referral_created(referral: Referral) -> None:
     context = {"referral": referral, "site_url": settings.SITE_URL, "contact": _organization_contact(referral)}
     if not referral.to_non_onboarded:
         context["inbox_url"] = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
-        body = render_to_string("referrals/email/new_referral.txt", context)
-        for address in _receiving_staff_emails(referral):
-            queue_email(to=address, subject=f"New referral: {referral.service.name}", body=body, kind="referral_new")
+        for address, preferred in _receiving_staff_emails(referral):
+            with translation.override(_language(preferred)):
+                queue_email(
+                    to=address,
+                    subject=_("New referral: %(service)s") % {"service": referral.service.name},
+                    body=render_to_string("referrals/email/new_referral.txt", context),
+                    kind="referral_new",
+                )
         partner = getattr(referral.receiving_organization, "partner", None)
         sms_number = getattr(partner, "referral_sms_number", "") if partner else ""
         if sms_number:
-            queue_sms(to=sms_number, body=f"Wayfinder: new referral for {referral.service.name}. Sign in to view it.")
-    _tell_resident(
-        referral,
-        "referrals/email/resident_referred.txt",
-        f"You were referred to {referral.receiving_organization.name}",
-        context,
-    )
+            # The organization's number has no language of its own: the site's default.
+            with translation.override(settings.LANGUAGE_CODE):
+                text = _("Wayfinder: new referral for %(service)s. Sign in to view it.")
+                queue_sms(to=sms_number, body=text % {"service": referral.service.name})
+    with translation.override(_language(referral.resident.preferred_language)):
+        _tell_resident(
+            referral,
+            "referrals/email/resident_referred.txt",
+            _("You were referred to %(organization)s") % {"organization": referral.receiving_organization.name},
+            context,
+        )
 
 
 def referral_closed(referral: Referral) -> None:
@@ -84,9 +103,10 @@ def _tell_resident(referral: Referral, template: str, subject: str, context: dic
     email = _resident_contact(resident, "email")
     phone = _resident_contact(resident, "phone")
     contact = context["contact"]
-    text = f"Wayfinder: you were referred to {referral.receiving_organization.name} ({referral.service.name})."
+    names = {"organization": referral.receiving_organization.name, "service": referral.service.name}
+    text = _("Wayfinder: you were referred to %(organization)s (%(service)s).") % names
     if contact["phone"]:
-        text += f" Call {contact['phone']}."
+        text += " " + _("Call %(phone)s.") % {"phone": contact["phone"]}
     if resident.notification_channel == "sms" and phone:
         queue_sms(to=phone, body=text, kind="referral_resident")
     elif email:

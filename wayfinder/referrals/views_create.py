@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wayfinder.directory.models import Location, Organization, Service
@@ -121,7 +122,10 @@ def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("referrals:create", resident.pk)
-    messages.success(request, _("%(count)d referrals sent.") % {"count": len(referrals)})
+    count = len(referrals)
+    messages.success(
+        request, ngettext("%(count)d referral sent.", "%(count)d referrals sent.", count) % {"count": count}
+    )
     return redirect("referrals:outbox")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from wayfinder.audit.log import log_action
 from wayfinder.consent.access import Access, record_access
@@ -22,6 +23,15 @@ from .names import match_part, name_key
 MAX_CANDIDATES = 500
 MAX_RESULTS = 25
 
+# How a name matched what staff typed (``names.match_part``), as the results page says it.
+MATCH_REASONS = {
+    "part": pgettext_lazy("how a name matched", "part"),
+    "nickname": pgettext_lazy("how a name matched", "nickname"),
+    "sounds alike": pgettext_lazy("how a name matched", "sounds alike"),
+    "spelling": pgettext_lazy("how a name matched", "spelling"),
+    "initial": pgettext_lazy("how a name matched", "initial"),
+}
+
 
 @dataclass
 class SearchResult:
@@ -31,6 +41,10 @@ class SearchResult:
     masked_email: str = ""
     masked_phone: str = ""
     place: str = ""
+
+    @property
+    def reason_labels(self) -> list:
+        return [MATCH_REASONS.get(reason, reason) for reason in self.reasons]
 
 
 def mask_email(value: str) -> str:

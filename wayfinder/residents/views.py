@@ -86,7 +86,7 @@ def create_client(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, resident_id) -> HttpResponse:
     resident, access = selectors.get_resident_for(request.user, resident_id)
     context = selectors.record_context(resident, access)
-    context.update(note_form=NoteForm(), redisclosure_notice=REDISCLOSURE_NOTICE)
+    context.update(note_form=NoteForm(), redisclosure_notice=_(REDISCLOSURE_NOTICE))
     return render(request, "residents/detail.html", context)
 
 

@@ -9,6 +9,7 @@ hours (weekly intervals or None), address, phone, tz.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import heapq
 import json
@@ -50,46 +51,57 @@ def _buckets(hours: tuple | None) -> str:
     return " ".join(schedules.hour_buckets(hours))
 
 
-def make_document(doc: dict) -> tantivy.Document:
-    d = tantivy.Document()
-    d.add_text(f.KEY, doc["key"])
-    d.add_text(f.SERVICE, doc["service_id"])
-    d.add_text(f.ORGANIZATION, doc.get("organization_id") or "")
+def document_json(doc: dict) -> str:
+    """One index document as the JSON Tantivy's writer parses itself (``add_json``).
+
+    Building ``tantivy.Document`` objects field by field in Python cost more than
+    Tantivy's own indexing at a million services, and they pickle slowly between
+    the rebuild's worker processes; a JSON string is made by C code, crosses a
+    process boundary almost for free, and is parsed in Rust. The display blob
+    (a bytes field) goes as base64, which is how Tantivy reads bytes from JSON.
+    """
     name, org = doc.get("name") or "", doc.get("organization_name") or ""
     english = " ".join(filter(None, [org, doc.get("description"), doc.get("keywords")]))
-    spanish = " ".join(filter(None, [doc.get("text_es"), english]))
-    d.add_text(f.NAME_EN, name)
-    d.add_text(f.NAME_ES, name)
-    d.add_text(f.BODY_EN, english)
-    d.add_text(f.BODY_ES, spanish)
-    d.add_text(f.FUZZY, " ".join(filter(None, [name, english, doc.get("text_es")])))
-    d.add_text(f.CATEGORY, " ".join(doc.get("categories") or ()))
-    d.add_text(f.SITUATION, " ".join(doc.get("situations") or ()))
-    d.add_text(f.LANGUAGE, " ".join(code.lower() for code in doc.get("languages") or ()))
     hours = doc.get("hours")
-    d.add_text(f.HOURS, _buckets(tuple(tuple(i) for i in hours) if hours is not None else None))
-    d.add_unsigned(f.FREE, 1 if doc.get("free") else 0)
-    d.add_unsigned(f.PARTNER, 1 if doc.get("partner") else 0)
-    d.add_integer(f.AGE_MIN, int(doc.get("age_min") or 0))
-    d.add_integer(f.AGE_MAX, int(doc["age_max"]) if doc.get("age_max") is not None else 200)
-    if doc.get("lat") is not None and doc.get("lon") is not None:
-        d.add_float(f.LAT, float(doc["lat"]))
-        d.add_float(f.LON, float(doc["lon"]))
-    d.add_text(f.SORT_NAME, name.lower()[:60])
     display = {k: doc.get(k) for k in ("name", "organization_name", "short", "address", "phone", "hours", "tz")}
-    display.update(lat=doc.get("lat"), lon=doc.get("lon"))
-    d.add_bytes(f.DISPLAY, json.dumps(display, separators=(",", ":")).encode())
-    return d
+    lat, lon = doc.get("lat"), doc.get("lon")
+    # The Partner badge comes from here, not from a query per results page: onboarding re-indexes the
+    # organization's services (partners.services.self_service.queue_search_update).
+    display.update(lat=lat, lon=lon, partner=bool(doc.get("partner")))
+    fields = {
+        f.KEY: doc["key"],
+        f.SERVICE: doc["service_id"],
+        f.ORGANIZATION: doc.get("organization_id") or "",
+        f.NAME_EN: name,
+        f.NAME_ES: name,
+        f.BODY_EN: english,
+        f.BODY_ES: " ".join(filter(None, [doc.get("text_es"), english])),
+        f.FUZZY: " ".join(filter(None, [name, english, doc.get("text_es")])),
+        f.CATEGORY: " ".join(doc.get("categories") or ()),
+        f.SITUATION: " ".join(doc.get("situations") or ()),
+        f.LANGUAGE: " ".join(code.lower() for code in doc.get("languages") or ()),
+        f.HOURS: _buckets(tuple(tuple(i) for i in hours) if hours is not None else None),
+        f.FREE: 1 if doc.get("free") else 0,
+        f.PARTNER: 1 if doc.get("partner") else 0,
+        f.AGE_MIN: int(doc.get("age_min") or 0),
+        f.AGE_MAX: int(doc["age_max"]) if doc.get("age_max") is not None else 200,
+        f.SORT_NAME: name.lower()[:60],
+        f.DISPLAY: base64.b64encode(json.dumps(display, separators=(",", ":")).encode()).decode("ascii"),
+    }
+    if lat is not None and lon is not None:
+        fields[f.LAT], fields[f.LON] = float(lat), float(lon)
+    return json.dumps(fields, separators=(",", ":"))
 
 
-def write_generation(docs: Iterable[dict], *, threads: int = 2, heap: int = 400_000_000) -> tuple[Path, int]:
-    """Build a complete new generation from ``docs`` (not yet live: call ``store.publish``)."""
+def write_generation(docs: Iterable[str], *, threads: int = 2, heap: int = 400_000_000) -> tuple[Path, int]:
+    """Build a complete new generation from ``docs`` (``document_json`` strings; not yet
+    live: call ``store.publish``)."""
     generation = store.new_generation()
     index = store.open_index(generation)
     writer = store.open_writer(index, heap=heap, threads=threads)
     count = 0
     for doc in docs:
-        writer.add_document(make_document(doc))
+        writer.add_json(doc)
         count += 1
     writer.commit()
     writer.wait_merging_threads()
@@ -105,7 +117,7 @@ def update(docs: list[dict], service_ids: Iterable[str]) -> None:
     for sid in ids:
         writer.delete_documents_by_term(f.SERVICE, sid)
     for doc in docs:
-        writer.add_document(make_document(doc))
+        writer.add_json(document_json(doc))
     writer.commit()
     writer.wait_merging_threads()
     store.journal_append(ids)

@@ -28,7 +28,7 @@ def rebuild(*, threads: int = 2, workers: int = 2, progress=None) -> RebuildRepo
     the incremental updates that arrived meanwhile (they went to the old one)."""
     started = time.monotonic()
     offset = store.journal_offset()
-    docs: Iterable[dict] = iter_documents()
+    docs: Iterable[str] = (engine.document_json(doc) for doc in iter_documents())
     if workers > 1 and parallel.can_fork() and _active_count() > parallel.PARALLEL_ABOVE:
         docs = parallel.iter_documents_parallel(workers)
     if progress is not None:

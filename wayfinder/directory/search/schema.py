@@ -15,7 +15,7 @@ import tantivy
 
 # Bump when the schema or analyzers change: readers refuse an index of another version
 # and ``rebuild_search_index`` writes a fresh generation.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 EN = "wf_en"
 ES = "wf_es"

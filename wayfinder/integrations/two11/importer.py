@@ -5,7 +5,8 @@ rules (coordinates, taxonomy codes, duplicate ids) and spools good rows per tabl
 to temporary files, keeping only id sets in memory. Phase 2 resolves references
 (to the feed or the database), then upserts table by table, parents first, in one
 transaction: an id whose feed digest is unchanged is not written at all, which is
-what makes re-importing the same feed a no-op.
+what makes re-importing the same feed a no-op. Then the 2-1-1 children that the
+re-sent records no longer list are removed (children.py), in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from wayfinder.directory.models import Source, Taxonomy
 from wayfinder.lib.geo import valid_coordinates
 
 from .aftercommit import deactivate_missing, refresh_categories
+from .children import ANY, LINKS, Pruner, Statements, services_of
 from .readers import FeedError, RecordError, Row, read_feed
 from .reconcile import drop_equal, keep_partner_fields
 from .report import ERROR, WARNING, Report
@@ -66,7 +68,8 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return any(c["created"] or c["updated"] for c in self.counts.values()) or bool(self.deactivated)
+        kinds = ("created", "updated", "removed", "unlinked")
+        return bool(self.deactivated) or any(c[k] for c in self.counts.values() for k in kinds)
 
 
 def _digest(values: dict[str, Any]) -> str:
@@ -105,6 +108,16 @@ class Importer:
         self.failed: dict[str, set[int]] = defaultdict(set)
         self.nested_only: dict[str, set[int]] = defaultdict(set)
         self.airs_taxonomies: set[uuid.UUID] = {cats.AIRS_TAXONOMY_ID}
+        # Which child lists each record states (children.py).
+        self.statements = Statements()
+        # Search: the services showing a changed record are re-indexed. ``touched`` holds the records
+        # whose children (or own place) changed; ``written`` the parents this import itself wrote, whose
+        # services are known without asking (a new location's services come with its new
+        # service_at_locations), so a first import does not look all its parents up again.
+        self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self.written: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self.written["service"] = self.written[ANY] = self.result.changed_service_ids
+        self.organizations: set[uuid.UUID] = set()
         self.today = timezone.localdate()
         self.now = timezone.now()
 
@@ -170,6 +183,7 @@ class Importer:
         if not self.rules(row, values):
             return None
         self.ok[row.table].add(rid)
+        self.statements.add(row.table, rid, row.lists)
         return values
 
     def rules(self, row: Row, values: dict[str, Any]) -> bool:
@@ -270,7 +284,10 @@ class Importer:
     def upsert(self, table: str, batch: list[tuple[dict[str, Any], str]]) -> None:
         model, counts = TABLES[table].model, self.result.counts[table]
         ids = [v["id"] for v, _ in batch]
-        current = dict(model.objects.filter(id__in=ids).values_list("id", "feed_hash"))
+        links = LINKS.get(table, {})
+        stored = list(model.objects.filter(id__in=ids).values_list("id", "feed_hash", *links))
+        current = {row[0]: row[1] for row in stored}
+        old_links = {row[0]: row[2:] for row in stored} if links else {}
         new, changed = [], []
         for values, where in batch:
             if is_ours(table, values):
@@ -287,8 +304,7 @@ class Importer:
             changed = drop_equal(table, changed, counts, field_defaults(table))
         if changed:
             self.result.conflicts += keep_partner_fields(table, changed, self.report)
-        if table == "service":
-            self.result.changed_service_ids.update(v["id"] for v, _, _ in new + changed)
+        self.note_for_search(table, new, changed, links, old_links)
         attnames = [c.attname for c in columns(table)]
         extra = ["feed_hash", "source", "updated_at", "last_verified"]
         # created_at etc. go in the INSERT part of the upsert too: SQLite checks NOT NULL before ON CONFLICT.
@@ -309,6 +325,31 @@ class Importer:
         counts["created"] += len(new)
         counts["updated"] += len(changed)
 
+    def note_for_search(self, table: str, new: list, changed: list, links: dict[str, str], old: dict) -> None:
+        """Note what the written rows change on service pages and search documents (``touched``)."""
+        if table == "service":
+            self.result.changed_service_ids.update(v["id"] for v, _, _ in new + changed)
+        elif table == "organization":  # its name is in its services' documents
+            self.written[table].update(v["id"] for v, _, _ in new)
+            self.organizations.update(v["id"] for v, _, _ in changed)
+        elif table == "location":  # so is its place
+            self.written[table].update(v["id"] for v, _, _ in new)
+            self.touched[table].update(v["id"] for v, _, _ in changed)
+        elif links:  # a child row: its parents, before and after (not an organization: see services_of)
+            touched, written = self.touched, self.written
+            shown = [(i, fk, parent) for i, (fk, parent) in enumerate(links.items()) if parent != "organization"]
+            for values, _, _ in new + changed:
+                for _, fk, parent in shown:
+                    if (value := values.get(fk)) is not None and value not in written[parent]:
+                        touched[parent].add(value)
+            for values, _, _ in changed:
+                before = old[values["id"]]
+                for i, _, parent in shown:
+                    if (value := before[i]) is not None and value not in written[parent]:
+                        touched[parent].add(value)
+            if table == "service_at_location":  # a written one has told its service already
+                written[table].update(v["id"] for v, _, _ in new + changed)
+
     def row(self, attnames: list[str], values: dict[str, Any], digest: str) -> list[Any]:
         get = values.get
         defaults = self.defaults
@@ -328,9 +369,25 @@ class Importer:
                     if good:
                         self.upsert(table, good)
                     bar.update(len(batch))
+            self.remove_unlisted_children()
             self.refresh_categories()
             if self.full:
                 self.deactivate_missing()
+
+    def remove_unlisted_children(self) -> None:
+        """2-1-1 children the re-sent records no longer list go (children.py); their services are re-indexed."""
+        pruner = Pruner(self.statements, self.ok, self.failed, self.report, self.path.name)
+        outcome = pruner.plan()
+        for table, n in outcome.removed.items():
+            self.result.counts[table]["removed"] += n
+        for table, n in outcome.unlinked.items():
+            self.result.counts[table]["unlinked"] += n
+        self.result.conflicts += outcome.conflicts
+        for table, ids in outcome.touched.items():
+            self.touched[table] |= ids - self.written[table]
+        # read before the rows go: a deleted service_at_location still says which service it belonged to
+        self.result.changed_service_ids |= services_of(self.touched, self.organizations)
+        pruner.execute()
 
     def refresh_categories(self) -> None:
         ids = set(self.result.changed_service_ids)

@@ -14,6 +14,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +42,19 @@ class Row:
     where: str  # file:line or file[index] path
     from_text: bool  # values are CSV strings
     nested: bool = False  # inside another document: the same object may legitimately appear again
+    # The child lists this record states (nest keys such as "phones"): in JSON the list keys present on
+    # it ("phones": [] says "no phones", a missing key says nothing); in a tabular feed the keys whose
+    # table file is present. The importer removes 2-1-1 children the feed no longer lists (children.py).
+    lists: frozenset[str] = frozenset()
+
+
+_LISTS = ("child", "link")
+
+
+@cache
+def tabular_lists(table: str, present: frozenset[str]) -> frozenset[str]:
+    """The child lists a tabular feed states for every row of ``table``: those whose table file it carries."""
+    return frozenset(key for key, child, kind, _ in TABLES[table].nest if kind in _LISTS and child in present)
 
 
 def kind_of(doc: dict[str, Any]) -> str | None:
@@ -77,6 +91,7 @@ def flatten(
         own.setdefault("resource_id", parent[1])
         own.setdefault("resource_type", parent[0])
     children: list[Row] = []
+    lists = frozenset(key for key, _, kind, _ in spec.nest if kind in _LISTS and isinstance(doc.get(key), list))
     for key, child_table, kind, fk in spec.nest:
         value = doc.get(key)
         if value is None:
@@ -99,7 +114,7 @@ def flatten(
                 if child_table == "service" and "organization" not in item:
                     item.setdefault("organization_id", own_id)
             children.extend(flatten(child_table, item, f"{path}[{i}]", (table, own_id) if own_id else None, True))
-    yield Row(table, own, where, False, nested)
+    yield Row(table, own, where, False, nested, lists)
     yield from children
 
 
@@ -118,6 +133,7 @@ def merge_repeats(rows: Iterator[Row]) -> list[Row]:
         for name, value in row.data.items():
             if first.data.get(name) in (None, ""):
                 first.data[name] = value
+        first.lists |= row.lists
     return out
 
 
@@ -146,11 +162,13 @@ def _documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
 
 
 def _rows_from_value(value: Any, where: str, flat: bool = False) -> Iterator[Row | RecordError]:
+    present = frozenset(BY_CSV[k].name for k in value if k in BY_CSV) if flat else frozenset()
     try:
         for table, doc, path in _documents(value, where):
             try:
                 if flat:
-                    yield Row(table, {k: v for k, v in doc.items() if not isinstance(v, dict | list)}, path, False)
+                    own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
+                    yield Row(table, own, path, False, lists=tabular_lists(table, present))
                 else:
                     yield from merge_repeats(flatten(table, doc, path))
             except RecordError as exc:
@@ -202,7 +220,8 @@ def read_ndjson(path: Path, name: str) -> Iterator[Row | RecordError]:
             yield from _rows_from_value(value, where)
 
 
-def _csv_rows(fh: IO[bytes], name: str, table: str) -> Iterator[Row]:
+def _csv_rows(fh: IO[bytes], name: str, table: str, present: frozenset[str]) -> Iterator[Row]:
+    lists = tabular_lists(table, present)
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
     reader = csv.reader(text, strict=True)
     try:
@@ -217,7 +236,7 @@ def _csv_rows(fh: IO[bytes], name: str, table: str) -> Iterator[Row]:
             where = f"{name}:{reader.line_num}"
             if len(values) != width:
                 raise FeedError(f"{where}: expected {width} columns, found {len(values)} (broken quoting?)")
-            yield Row(table, dict(zip(header, values, strict=True)), where, True)
+            yield Row(table, dict(zip(header, values, strict=True)), where, True, lists=lists)
     except UnicodeDecodeError as exc:
         raise FeedError(f"{name}:{reader.line_num + 1}: not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
@@ -233,10 +252,11 @@ def read_datapackage(path: Path) -> Iterator[Row | RecordError]:
             raise FeedError(f"{path}: no HSDS CSV files found")
         if unknown:
             raise FeedError(f"{path}: unknown CSV files {', '.join(unknown)}")
+        present = frozenset(BY_CSV[name].name for name in files)
         for spec in TABLES.values():
             if spec.csv in files:
                 with files[spec.csv].open("rb") as fh:
-                    yield from _csv_rows(fh, spec.csv, spec.name)
+                    yield from _csv_rows(fh, spec.csv, spec.name, present)
         return
     try:
         archive = zipfile.ZipFile(path)
@@ -246,10 +266,11 @@ def read_datapackage(path: Path) -> Iterator[Row | RecordError]:
         members = {Path(n).name: n for n in archive.namelist() if n.endswith(".csv")}
         if not members:
             raise FeedError(f"{path}: no HSDS CSV files in the zip")
+        present = frozenset(BY_CSV[name].name for name in members if name in BY_CSV)
         for spec in TABLES.values():
             if spec.csv in members:
                 with archive.open(members[spec.csv]) as fh:
-                    yield from _csv_rows(fh, spec.csv, spec.name)
+                    yield from _csv_rows(fh, spec.csv, spec.name, present)
 
 
 def read_feed(path: Path) -> Iterator[Row | RecordError]:
@@ -265,7 +286,7 @@ def read_feed(path: Path) -> Iterator[Row | RecordError]:
         if path.stat().st_size == 0:
             raise FeedError(f"{path.name}: the file is empty")
         with path.open("rb") as fh:
-            yield from _csv_rows(fh, path.name, spec.name)
+            yield from _csv_rows(fh, path.name, spec.name, frozenset([spec.name]))
     else:
         if path.stat().st_size == 0:
             raise FeedError(f"{path.name}: the file is empty")

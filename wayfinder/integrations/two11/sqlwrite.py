@@ -5,11 +5,15 @@ preparing each value through every field (≈60% of a 12,000-service import).
 Here the statement is built once per table and values are converted with one
 precomputed function per column, then sent with ``executemany``. The SQL
 (``INSERT ... ON CONFLICT (id) DO UPDATE``) is the same on SQLite and PostgreSQL.
+New rows on PostgreSQL go through ``COPY ... FROM STDIN`` instead: a round trip
+per batch rather than per row, which made a first import there twice as slow as
+on SQLite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -61,9 +65,24 @@ def write(
     insert, upsert, conv = plan(model, tuple(attnames), tuple(update))
     sql = upsert if update else insert
     prepared = [[c(v) for c, v in zip(conv, row, strict=True)] for row in rows]
+    if not update and connection.vendor == "postgresql":
+        _copy(model, attnames, prepared)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(prepared), chunk):
             cursor.executemany(sql, prepared[start : start + chunk])
+
+
+def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[Any]]) -> None:
+    """New rows into a PostgreSQL table with COPY (same values, same constraints as INSERT)."""
+    qn = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    cols = ", ".join(qn(fields[a].column) for a in attnames)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def update_column(model: type[models.Model], attname: str, pairs: list[tuple[Any, Any]]) -> None:
@@ -80,3 +99,56 @@ def update_column(model: type[models.Model], attname: str, pairs: list[tuple[Any
     params = [(field.get_db_prep_save(v, connection), pk.get_db_prep_save(i, connection)) for i, v in pairs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def db_uuids(values: Iterable[int]) -> list[Any]:
+    """UUIDs given as 128-bit ints, as this database's driver takes them (hex text on SQLite)."""
+    if connection.features.has_native_uuid_field:
+        return [uuid.UUID(int=v) for v in values]
+    return [f"{v:032x}" for v in values]
+
+
+@lru_cache(maxsize=256)
+def _select_ids(model: type[models.Model], attname: str, n: int) -> str:
+    qn = connection.ops.quote_name
+    column = qn(model._meta.get_field(attname).column)
+    # PostgreSQL: one array parameter; planning an IN list of 2,000 values costs more than running it
+    test = f"{column} = ANY(%s)" if n < 0 else f"{column} IN ({', '.join(['%s'] * n)})"
+    return f"SELECT {qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} WHERE {test}"  # noqa: S608 - meta
+
+
+def ids_where_in(model: type[models.Model], attname: str, values: list[Any]) -> list[int]:
+    """Ids (as ints) of the rows whose UUID column ``attname`` is one of ``values`` (from db_uuids).
+
+    Raw SQL: the ORM would build a UUID object per id returned, and this reads every child of every
+    parent in a feed."""
+    native = connection.features.has_native_uuid_field
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_select_ids(model, attname, -1), [values])
+        else:
+            cursor.execute(_select_ids(model, attname, len(values)), values)
+        rows = cursor.fetchall()
+    if native:
+        return [r[0].int for r in rows]
+    return [int(r[0], 16) for r in rows]
+
+
+def estimated_rows(model: type[models.Model]) -> int | None:
+    """A cheap guess at a table's size: on SQLite never below it (the largest rowid); on PostgreSQL the
+    planner's estimate or the live row count of the statistics, whichever is larger (this transaction's
+    own writes are not in either)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT max(rowid) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - model meta
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0)) FROM pg_class c "
+                "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
+                [table],
+            )
+        else:
+            return None
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else None

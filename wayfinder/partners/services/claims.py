@@ -12,7 +12,7 @@ from wayfinder.notifications.services import queue_email
 
 from ..models import Partner, SiteRequest
 from ..selectors import is_claimed
-from .invitations import IssuedInvitation, issue_invitation
+from .invitations import IssuedInvitation, issue_invitation, long_date
 
 
 class ClaimError(Exception):
@@ -50,7 +50,7 @@ def submit_claim(organization, details: dict, *, actor=None) -> SiteRequest:
     if earlier is not None:
         raise ClaimError(
             _("You already asked to claim %(name)s on %(date)s. A United Way reviewer will contact you.")
-            % {"name": organization.name, "date": timezone.localtime(earlier.created_at).strftime("%B %-d, %Y")}
+            % {"name": organization.name, "date": long_date(earlier.created_at)}
         )
     values = {key: details.get(key, "") for key in REQUEST_FIELDS}
     values.update(requester_email=email, organization_name=organization.name)

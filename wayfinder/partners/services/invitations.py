@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wayfinder.accounts.models import Membership
 from wayfinder.audit.log import log_action
@@ -35,6 +36,11 @@ class InvitationError(Exception):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+def long_date(value) -> str:
+    """A date for a sentence, in the reader's language: "November 3, 2026", "3 de noviembre de 2026"."""
+    return dateformat.format(timezone.localtime(value), pgettext("date in a sentence", "F j, Y"))
 
 
 def hash_token(token: str) -> str:
@@ -105,7 +111,7 @@ def find_invitation(token: str, *, kind: str | None = None) -> Invitation:
     if invitation.used_at is not None:
         raise InvitationError(
             _("This link was already used on %(date)s. Sign in with the account you created then.")
-            % {"date": timezone.localtime(invitation.used_at).strftime("%B %-d, %Y")},
+            % {"date": long_date(invitation.used_at)},
             code="used",
         )
     if invitation.revoked_at is not None:
@@ -118,7 +124,7 @@ def find_invitation(token: str, *, kind: str | None = None) -> Invitation:
                 "This link expired on %(date)s. Ask your organization's admin (or, if you claimed the site, "
                 "the United Way reviewer) to send a new one."
             )
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%B %-d, %Y")},
+            % {"date": long_date(invitation.expires_at)},
             code="expired",
         )
     if kind is not None and invitation.kind != kind:

@@ -12,6 +12,7 @@ from wayfinder.audit.log import log_action
 
 from ..content import AGREEMENT_VERSION, TRAINING_SLUGS, TRAININGS, training
 from ..models import AgreementAcceptance, OnboardingProgress, Partner, TrainingCompletion
+from .self_service import queue_search_update
 
 
 def has_accepted_agreement(user) -> bool:
@@ -90,4 +91,5 @@ def finish_onboarding(user) -> bool:
         partner.onboarded_at = now
         partner.save(update_fields=["onboarded_at"])
         log_action(user, "partner.organization_onboarded", partner, organization=partner.organization_id)
+        queue_search_update(partner.organization.services.values_list("id", flat=True))  # the badge is in the index
     return True

@@ -73,7 +73,7 @@ def apply_partner_edit(record, values: dict[str, Any], *, organization, user, la
     return changes
 
 
-def _reindex(service_ids) -> None:
+def queue_search_update(service_ids) -> None:
     """Tell search which services changed (one queued batch, after commit)."""
     try:
         from wayfinder.directory.search_hooks import after_import, service_changed
@@ -90,7 +90,7 @@ def _reindex(service_ids) -> None:
 def edit_organization(organization, values: dict, user) -> dict:
     changes = apply_partner_edit(organization, values, organization=organization, user=user)
     if changes:
-        _reindex(organization.services.values_list("id", flat=True))
+        queue_search_update(organization.services.values_list("id", flat=True))
     return changes
 
 
@@ -110,7 +110,7 @@ def save_location(organization, location, values: dict, address_values: dict, ph
         label = f"{location.name or organization.name}: phone"
         changes.update(apply_partner_edit(record, {"number": phone}, organization=organization, user=user, label=label))
     if changes:
-        _reindex(location.service_at_locations.values_list("service_id", flat=True))
+        queue_search_update(location.service_at_locations.values_list("service_id", flat=True))
     return changes
 
 
@@ -142,5 +142,5 @@ def save_service(organization, service, values: dict, locations, user) -> dict:
         )
         changes["locations"] = [before, after]
     if changes:
-        _reindex([service.pk])
+        queue_search_update([service.pk])
     return changes

@@ -102,3 +102,30 @@ def test_the_middleware_leaves_everyone_else_alone(client, personas, settings):
     client.force_login(personas["food_bank_staff"])
     assert client.get("/").status_code == 200
     assert client.get("/partners/workspace/").status_code == 200
+
+
+def test_finishing_onboarding_puts_the_partner_badge_on_search_results(
+    client, personas, django_capture_on_commit_callbacks
+):
+    """The badge is read from the search index, so onboarding must re-index the organization's services."""
+    from wayfinder.directory.search import rebuild
+
+    from .helpers import make_service
+
+    organization, issued = approved_claim(personas["reviewer"])
+    make_service(organization, "Northside grocery boxes")
+    rebuild(threads=1, workers=1)
+    results = client.get("/search/", {"q": "northside grocery"}).content.decode()
+    assert "Northside grocery boxes" in results and "badge-partner" not in results
+
+    user = create_account_from_invitation(issued.invitation, full_name="Pat Rivera", password=PASSWORD)
+    enrol_totp(user)
+    client.force_login(user)
+    client.post("/partners/onboarding/agreement/", {"accept": "on"})
+    for slug in TRAINING_SLUGS:
+        client.post(f"/partners/onboarding/training/{slug}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/partners/onboarding/training/finish/")
+    client.logout()
+    results = client.get("/search/", {"q": "northside grocery"}).content.decode()
+    assert 'class="badge badge-partner"' in results

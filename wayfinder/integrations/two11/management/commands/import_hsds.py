@@ -51,9 +51,13 @@ class Command(BaseCommand):
     def summary(self, result: ImportResult) -> None:
         for table, c in result.counts.items():
             if sum(c.values()):
-                self.stdout.write(
+                line = (
                     f"{table:24} created {c['created']:>8}  updated {c['updated']:>8}  unchanged {c['unchanged']:>8}"
+                    f"  removed {c['removed']:>8}"
                 )
+                if c["unlinked"]:  # kept for a record this feed says nothing about
+                    line += f"  unlinked {c['unlinked']:>8}"
+                self.stdout.write(line)
         if result.deactivated:
             self.stdout.write(f"services marked inactive (missing from the full feed): {result.deactivated}")
         if not result.changed and not result.fatal:
