@@ -56,3 +56,17 @@ def world(personas) -> World:
         shelter_beds=make_service(org("shelter"), "Emergency overnight shelter"),
         pantry=make_service(org("food_bank"), "Weekly food pantry"),
     )
+
+
+@pytest.fixture
+def referral(world, personas):
+    """The food bank refers Amy to the family center's infant formula, with a note."""
+    from wayfinder.referrals import actions
+
+    return actions.create_referral(
+        actor=personas["food_bank_staff"],
+        resident=world.resident,
+        service=world.formula,
+        sending_organization=org("food_bank"),
+        note="Needs formula this week",
+    )

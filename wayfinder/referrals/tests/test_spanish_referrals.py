@@ -14,17 +14,6 @@ from wayfinder.referrals.tests.conftest import org
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def referral(world, personas):
-    return actions.create_referral(
-        actor=personas["food_bank_staff"],
-        resident=world.resident,
-        service=world.formula,
-        sending_organization=org("food_bank"),
-        note="Needs formula this week",
-    )
-
-
 def test_the_inbox_is_in_spanish(client, personas, referral):
     client.force_login(personas["family_center_staff"])
     in_spanish(client)

@@ -10,16 +10,6 @@ from wayfinder.referrals.tests.conftest import org
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def referral(world, personas):
-    return actions.create_referral(
-        actor=personas["food_bank_staff"],
-        resident=world.resident,
-        service=world.formula,
-        sending_organization=org("food_bank"),
-    )
-
-
 def test_the_receiver_sets_in_progress_assigns_and_closes(client, personas, referral):
     receiver = personas["family_center_staff"]
     client.force_login(receiver)
