@@ -38,7 +38,7 @@ from .children import ANY, LINKS, Pruner, Statements, services_of
 from .readers import FeedError, RecordError, Row, read_feed
 from .reconcile import drop_equal, keep_partner_fields
 from .report import ERROR, WARNING, Report
-from .sqlwrite import write
+from .sqlwrite import refresh_statistics, write
 from .tables import ORDER, TABLES, RowError, check_row, columns
 
 BATCH = 2000
@@ -446,6 +446,8 @@ def import_feed(
     finally:
         if was_enabled:
             gc.enable()
+    if result.changed and not result.fatal:
+        refresh_statistics(table.model for table in TABLES.values())
     if on_issue:
         for issue in importer.report.first:
             on_issue(issue.line())

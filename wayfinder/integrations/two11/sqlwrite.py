@@ -152,3 +152,21 @@ def estimated_rows(model: type[models.Model]) -> int | None:
             return None
         row = cursor.fetchone()
     return int(row[0] or 0) if row else None
+
+
+def refresh_statistics(tables: Iterable[type[models.Model]]) -> None:
+    """Give the query planner statistics for tables a bulk load just filled.
+
+    Without them SQLite (which keeps none until ANALYZE) guesses, and guessed wrong
+    at a million services: an equality on a low-selectivity column beat a primary-key
+    range, and every chunk of a search index rebuild read the whole table. Sampled
+    (``analysis_limit`` on SQLite, PostgreSQL's default sample), so a few seconds at most.
+    """
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+        elif connection.vendor != "postgresql":
+            return
+        for model in tables:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")

@@ -129,3 +129,18 @@ def test_it_tells_search_which_services_changed(small_feed, tmp_path, monkeypatc
         stderr=StringIO(),
     )
     assert len(seen) == 1  # nothing changed, nothing to re-index
+
+
+def test_an_import_that_changed_rows_leaves_planner_statistics(small_feed, tmp_path):
+    """Right after a bulk load the planner must not guess (see sqlwrite.refresh_statistics)."""
+    from django.db import connection
+
+    run_import(small_feed, report=tmp_path / "r.csv")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'directory_service'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'directory_service'"
+            )
+        assert cursor.fetchone()[0] > 0
