@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from wayfinder.lib import geo
+from wayfinder.lib.phones import us_e164
 
 from .categories import LABELS, SITUATIONS
 
@@ -113,14 +114,13 @@ class ShareForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        digits = re.sub(r"\D", "", self.cleaned_data["phone"])
-        if not digits:
+        value = self.cleaned_data["phone"]
+        if not any(ch.isdigit() for ch in value):
             return ""
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = digits[1:]
-        if len(digits) != 10:
+        number = us_e164(value)
+        if not number:
             raise forms.ValidationError(_("Enter a 10-digit US phone number."))
-        return f"+1{digits}"
+        return number
 
     def clean(self) -> dict:
         data = super().clean()

@@ -127,20 +127,6 @@ def result_rows(hits: list[Hit]) -> list[ResultRow]:
     ]
 
 
-def partner_ids_among(organization_ids: set[str]) -> set[str]:
-    """Which of these organizations are onboarded partners (one small query, the page's rows only)."""
-    if not organization_ids:
-        return set()
-    from wayfinder.partners.models import Partner
-
-    return {
-        str(pk)
-        for pk in Partner.objects.filter(organization_id__in=organization_ids, onboarded_at__isnull=False).values_list(
-            "organization_id", flat=True
-        )
-    }
-
-
 def render_result_rows(
     rows: list[ResultRow],
     *,

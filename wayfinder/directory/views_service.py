@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wayfinder.partners.selectors import is_onboarded
 from wayfinder.referrals.hooks import paired_history
 
 from . import pages, service_page
@@ -29,7 +30,7 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
     return {
         "service": svc,
         "organization": svc.organization,
-        "partner": bool(pages.partner_ids_among({str(svc.organization_id)})),
+        "partner": is_onboarded(svc.organization_id),
         "places": places,
         "service_hours": [] if places else service_page.service_hours(svc),
         "languages": sorted({lang.name or lang.code for lang in svc.languages.all()}),

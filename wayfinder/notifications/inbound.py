@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from wayfinder.lib.phones import us_e164
+
 SIGNATURE_HEADER = "X-Wayfinder-Signature"
 _PREFIX = "sha256="
 # Longer than any concatenated SMS (10 segments of 160): anything bigger is not a text.
@@ -79,9 +81,5 @@ def normalize_phone(value: str) -> str:
     """A North American number as ``+1XXXXXXXXXX``, or "" for anything else (short
     codes, international numbers): reply codes are only sent to and matched
     against 10-digit US numbers."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01":
-        return ""
-    return "+1" + digits
+    number = us_e164(value)
+    return "" if not number or number[2] in "01" else number  # area codes never start with 0 or 1

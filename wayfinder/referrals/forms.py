@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wayfinder.lib.phones import us_e164
+
 from .models import NotProvidedReason, Outreach, Status
 
 
@@ -118,14 +120,10 @@ class NotificationSettingsForm(forms.Form):
     )
 
     def clean_referral_sms_number(self) -> str:
-        import re
-
         value = self.cleaned_data["referral_sms_number"].strip()
         if not value:
             return ""
-        digits = re.sub(r"\D", "", value)
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = digits[1:]
-        if len(digits) != 10:
+        number = us_e164(value)
+        if not number:
             raise forms.ValidationError(_("Enter a 10-digit US mobile number."))
-        return f"+1{digits}"
+        return number
