@@ -111,6 +111,22 @@ class SmtpServer:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
 
 
+def fresh_totp_code(secret: str, margin: float = 5.0) -> str:
+    """A TOTP code with at least ``margin`` seconds of its 30-second window left.
+
+    allauth accepts only the current window; a browser test that types a code in the
+    last second of one (on a loaded CI machine) would submit it in the next and fail.
+    """
+    from allauth.mfa import app_settings
+
+    from wayfinder.accounts.demo import totp_code
+
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < margin:
+        time.sleep(left + 0.05)
+    return totp_code(secret)
+
+
 def message_text(message: email.message.EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     return part.get_content() if part is not None else ""

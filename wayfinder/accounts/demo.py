@@ -182,13 +182,18 @@ def demo_totp_secret(email: str) -> str:
     return base64.b32encode(digest).decode()
 
 
-def current_demo_code(email: str, at: float | None = None) -> str:
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The authenticator-app code for ``secret`` at ``at`` (now), computed as allauth checks it."""
     import time
 
     from allauth.mfa import app_settings
 
     moment = time.time() if at is None else at
-    return format_hotp_value(hotp_value(demo_totp_secret(email), int(moment) // app_settings.TOTP_PERIOD))
+    return format_hotp_value(hotp_value(secret, int(moment) // app_settings.TOTP_PERIOD))
+
+
+def current_demo_code(email: str, at: float | None = None) -> str:
+    return totp_code(demo_totp_secret(email), at)
 
 
 @transaction.atomic

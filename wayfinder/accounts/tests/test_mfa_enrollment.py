@@ -2,18 +2,13 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 
+from conftest import fresh_totp_code
 from wayfinder.accounts.models import GlobalRole, Membership, User
 from wayfinder.directory.models import Organization
 
 pytestmark = pytest.mark.django_db
-
-
-def current_code(secret: str) -> str:
-    import time
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.fixture
@@ -56,7 +51,7 @@ def test_it_lets_staff_in_once_totp_is_enrolled(client, new_staff):
     assert activation_page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
 
-    response = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": fresh_totp_code(secret)})
 
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=new_staff, type=Authenticator.Type.TOTP).exists()
@@ -85,6 +80,6 @@ def test_it_issues_recovery_codes_on_enrolment(client, new_staff):
     sign_in(client, new_staff)
     confirm_password(client)
     client.get("/accounts/2fa/totp/activate/")
-    client.post("/accounts/2fa/totp/activate/", {"code": current_code(client.session[SECRET_SESSION_KEY])})
+    client.post("/accounts/2fa/totp/activate/", {"code": fresh_totp_code(client.session[SECRET_SESSION_KEY])})
     assert Authenticator.objects.filter(user=new_staff, type=Authenticator.Type.RECOVERY_CODES).exists()
     assert client.get("/accounts/2fa/recovery-codes/").status_code == 200

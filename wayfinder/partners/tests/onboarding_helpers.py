@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 
 from wayfinder.partners.services.claims import approve_request, submit_claim
 
@@ -17,10 +15,6 @@ def approved_claim(reviewer, name: str = "Northside Community Pantry", **claim):
     organization = make_organization(name)
     request = submit_claim(organization, {**VALID_CLAIM, **claim})
     return organization, approve_request(request, reviewer)
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def enrol_totp(user, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> None:  # noqa: S107 - test secret
