@@ -5,12 +5,12 @@ Kept apart from the views so they stay thin and so these reads are tested alone.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -140,63 +140,50 @@ def render_result_rows(
     """The results list's rows as HTML, built in Python.
 
     Measured: the template engine spent ~0.4 ms per row (two thirds of a results
-    page's server time); this builds the same markup as ``_result.html`` in ~20 µs
-    a row. Every value goes through ``format_html``'s escaping.
+    page's server time), and Django's ``format_html`` still ~1 ms a page under load;
+    this builds the same markup as ``_result.html`` with the standard library's
+    ``html.escape`` (what Django's ``escape`` calls) applied to every value.
     """
+    e = html.escape
+    partner, away_text = e(gettext("Partner")), gettext("%(miles)s mi away")
+    open_text, closed_text = e(gettext("Open now")), e(gettext("Closed now"))
+    add_text, remove_text = e(gettext("Add to My list")), e(gettext("Remove from My list"))
+    favorite_text = e(gettext("Add to favorites"))
+    token, here, add_url, remove_url = e(csrf_token), e(here), e(add_url), e(remove_url)
     parts = []
-    partner, away_text = gettext("Partner"), gettext("%(miles)s mi away")
-    open_text, closed_text = gettext("Open now"), gettext("Closed now")
-    add_text, remove_text = gettext("Add to My list"), gettext("Remove from My list")
-    favorite_text = gettext("Add to favorites")
     for row in rows:
         mine = row.service_id in in_list
-        meta = []
+        name, service_id = e(row.name), e(row.service_id)
+        meta = ""
         if row.miles is not None:
-            meta.append(format_html("<span>{}</span>", away_text % {"miles": number_format(row.miles)}))
+            meta += f"<span>{e(away_text % {'miles': number_format(row.miles)})}</span>"
         if row.open_now:
-            meta.append(format_html('<span class="open-now">{}</span>', open_text))
+            meta += f'<span class="open-now">{open_text}</span>'
         elif row.open_now is False:
-            meta.append(format_html('<span class="closed-now">{}</span>', closed_text))
-        parts.append(
-            format_html(
-                '<li class="result card"><h3 class="result-name"><a href="{}">{}</a>{}</h3>'
-                '<p class="result-org">{}</p><p class="result-meta">{}</p>{}{}{}'
-                '<form method="post" action="{}" class="inline-form">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-                '<input type="hidden" name="service" value="{}"><input type="hidden" name="next" value="{}">'
-                '<button type="submit" class="secondary small">{}<span class="visually-hidden">: {}</span></button>'
-                "</form>{}</li>",
-                row.url,
-                row.name,
-                format_html(' <span class="badge badge-partner">{}</span>', partner) if row.partner else "",
-                row.organization,
-                mark_safe("".join(meta)),  # every part built by format_html
-                format_html("<p>{}</p>", row.short) if row.short else "",
-                format_html('<p class="muted">{}</p>', row.address) if row.address else "",
-                format_html('<p><a href="tel:{}">{}</a></p>', row.phone, row.phone) if row.phone else "",
-                remove_url if mine else add_url,
-                csrf_token,
-                row.service_id,
-                here,
-                remove_text if mine else add_text,
-                row.name,
-                _favorite_form(favorite_url, csrf_token, row, here, favorite_text) if favorite_url else "",
+            meta += f'<span class="closed-now">{closed_text}</span>'
+        badge = f' <span class="badge badge-partner">{partner}</span>' if row.partner else ""
+        short = f"<p>{e(row.short)}</p>" if row.short else ""
+        address = f'<p class="muted">{e(row.address)}</p>' if row.address else ""
+        phone = f'<p><a href="tel:{e(row.phone)}">{e(row.phone)}</a></p>' if row.phone else ""
+        favorite = ""
+        if favorite_url:  # partner staff add a result to their organization's favorites (partners app)
+            favorite = (
+                f'<form method="post" action="{e(favorite_url)}" class="inline-form">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                f'<input type="hidden" name="service_id" value="{service_id}">'
+                f'<input type="hidden" name="next" value="{here}">'
+                f'<button type="submit" class="secondary small">{favorite_text}'
+                f'<span class="visually-hidden">: {name}</span></button></form>'
             )
+        parts.append(
+            f'<li class="result card"><h3 class="result-name"><a href="{e(row.url)}">{name}</a>{badge}</h3>'
+            f'<p class="result-org">{e(row.organization)}</p><p class="result-meta">{meta}</p>'
+            f"{short}{address}{phone}"
+            f'<form method="post" action="{remove_url if mine else add_url}" class="inline-form">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<input type="hidden" name="service" value="{service_id}"><input type="hidden" name="next" value="{here}">'
+            f'<button type="submit" class="secondary small">{remove_text if mine else add_text}'
+            f'<span class="visually-hidden">: {name}</span></button>'
+            f"</form>{favorite}</li>"
         )
-    return mark_safe("".join(parts))
-
-
-def _favorite_form(url: str, csrf_token: str, row: ResultRow, here: str, label: str) -> str:
-    """Partner staff add a result to their organization's favorites (partners app)."""
-    return format_html(
-        '<form method="post" action="{}" class="inline-form">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="service_id" value="{}"><input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="secondary small">{}<span class="visually-hidden">: {}</span></button></form>',
-        url,
-        csrf_token,
-        row.service_id,
-        here,
-        label,
-        row.name,
-    )  # every part built by format_html
+    return mark_safe("".join(parts))  # every value above went through html.escape

@@ -206,3 +206,37 @@ def test_partner_staff_add_a_result_to_their_favorites(client, directory, person
     assert Favorite.objects.filter(service=service, organization__name="Bluegrass Community Food Bank").exists()
     client.logout()
     assert "Add to favorites" not in text_of(client.get("/search/", {"q": "food pantry", "where": "40507"}))
+
+
+def test_result_rows_escape_every_value():
+    """Names, addresses and the page address come from partners, 2-1-1 feeds and visitors."""
+    from wayfinder.directory.pages import ResultRow, render_result_rows
+
+    hostile = '<script>alert("x")</script>'
+    row = ResultRow(
+        service_id='1" onmouseover="x',
+        url='/services/1/?a=1&b="2"',
+        name=hostile,
+        organization=hostile,
+        short=hostile,
+        address=hostile,
+        phone='859"><b>',
+        miles=2.5,
+        open_now=True,
+        partner=True,
+    )
+    html = render_result_rows(
+        [row],
+        in_list=set(),
+        csrf_token="token",
+        add_url="/list/add/",
+        remove_url="/list/remove/",
+        here='/search/?q="><script>',
+        favorite_url="/favorites/add/",
+    )
+    assert "<script>" not in html and "<b>" not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 6  # name 3 times, org, short, address
+    assert 'value="1&quot; onmouseover=&quot;x"' in html
+    assert 'href="/services/1/?a=1&amp;b=&quot;2&quot;"' in html
+    assert 'value="/search/?q=&quot;&gt;&lt;script&gt;"' in html
+    assert "2.5 mi away" in html and "Open now" in html and "Partner" in html
