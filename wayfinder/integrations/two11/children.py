@@ -38,7 +38,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from wayfinder.directory.models import Service, ServiceAtLocation, Source
+from wayfinder.directory.models import Attribute, Service, ServiceAtLocation, Source
 
 from .report import CONFLICT, WARNING, Report
 from .sqlwrite import db_uuids, estimated_rows, ids_where_in, update_column
@@ -281,9 +281,13 @@ class Pruner:
                 model.objects.filter(id__in=chunk).delete()
 
 
-def services_of(touched: dict[str, set[uuid.UUID]], organizations: Iterable[uuid.UUID] = ()) -> set[uuid.UUID]:
+def services_of(
+    touched: dict[str, set[uuid.UUID]], organizations: Iterable[uuid.UUID] = (), terms: Iterable[uuid.UUID] = ()
+) -> set[uuid.UUID]:
     """The services whose page or search document shows something under the touched records (read
-    before they are deleted), and the services of ``organizations``. What hangs from an organization
+    before they are deleted), the services of ``organizations`` and those filed under ``terms`` (a
+    changed term's name is in their search keywords; a term merely linked by a new attribute is not
+    followed, or one new link would re-index every service under "Food Pantries"). What hangs from an organization
     alone (identifiers, funding, its own phones and contacts) is on no service page or search
     document, so a touched organization is not followed; a changed one (its name) is."""
     touched = defaultdict(set, {k: set(v) for k, v in touched.items()})
@@ -299,6 +303,12 @@ def services_of(touched: dict[str, set[uuid.UUID]], organizations: Iterable[uuid
         services.update(ServiceAtLocation.objects.filter(id__in=chunk).values_list("service_id", flat=True))
     for chunk in chunks(touched["location"]):
         services.update(ServiceAtLocation.objects.filter(location_id__in=chunk).values_list("service_id", flat=True))
+    for chunk in chunks(terms):
+        services.update(
+            Attribute.objects.filter(taxonomy_term_id__in=chunk, link_entity="service").values_list(
+                "link_id", flat=True
+            )
+        )
     for chunk in chunks(touched[ANY] - services):
         services.update(Service.objects.filter(id__in=chunk).values_list("id", flat=True))
     for chunk in chunks(organizations):

@@ -118,6 +118,7 @@ class Importer:
         self.written: dict[str, set[uuid.UUID]] = defaultdict(set)
         self.written["service"] = self.written[ANY] = self.result.changed_service_ids
         self.organizations: set[uuid.UUID] = set()
+        self.renamed_terms: set[uuid.UUID] = set()
         self.today = timezone.localdate()
         self.now = timezone.now()
 
@@ -335,6 +336,8 @@ class Importer:
         elif table == "location":  # so is its place
             self.written[table].update(v["id"] for v, _, _ in new)
             self.touched[table].update(v["id"] for v, _, _ in changed)
+        elif table == "taxonomy_term":  # a renamed term is in the keywords of the services filed under it
+            self.renamed_terms.update(v["id"] for v, _, _ in changed)
         elif links:  # a child row: its parents, before and after (not an organization: see services_of)
             touched, written = self.touched, self.written
             shown = [(i, fk, parent) for i, (fk, parent) in enumerate(links.items()) if parent != "organization"]
@@ -386,7 +389,7 @@ class Importer:
         for table, ids in outcome.touched.items():
             self.touched[table] |= ids - self.written[table]
         # read before the rows go: a deleted service_at_location still says which service it belonged to
-        self.result.changed_service_ids |= services_of(self.touched, self.organizations)
+        self.result.changed_service_ids |= services_of(self.touched, self.organizations, self.renamed_terms)
         pruner.execute()
 
     def refresh_categories(self) -> None:

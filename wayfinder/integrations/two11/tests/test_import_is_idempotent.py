@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -144,3 +145,48 @@ def test_an_import_that_changed_rows_leaves_planner_statistics(small_feed, tmp_p
                 "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'directory_service'"
             )
         assert cursor.fetchone()[0] > 0
+
+
+def read_rows(folder, name) -> tuple[list[str], list[dict]]:
+    with (folder / name).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(folder, name, fields, rows) -> None:
+    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_renamed_term_re_indexes_the_services_filed_under_it(feed_copy, tmp_path, monkeypatch):
+    """A term's name is in its services' search keywords; a new link to a term re-indexes only its service."""
+    from django.core.management import call_command
+
+    from wayfinder.directory import search_hooks
+    from wayfinder.directory.models import Attribute
+
+    def imported(name: str) -> None:  # with search notified (run_import passes --no-index)
+        args = [str(feed_copy), "--no-progress", "--report", str(tmp_path / name)]
+        call_command("import_hsds", *args, stdout=StringIO(), stderr=StringIO())
+
+    imported("r1.csv")
+    seen: list[set[str]] = []
+    monkeypatch.setattr(search_hooks, "after_import", lambda ids: seen.append({str(i) for i in ids}))
+    _, links = read_rows(feed_copy, "attributes.csv")
+    busiest = Counter(a["taxonomy_term_id"] for a in links if a["link_entity"] == "service").most_common(1)[0][0]
+    fields, terms = read_rows(feed_copy, "taxonomy_terms.csv")
+    term = next(t for t in terms if t["id"] == busiest)
+    term["name"] += " and more"
+    write_rows(feed_copy, "taxonomy_terms.csv", fields, terms)
+    imported("r2.csv")
+    filed = {str(i) for i in Attribute.objects.filter(taxonomy_term_id=term["id"]).values_list("link_id", flat=True)}
+    assert len(filed) > 1 and seen == [filed]
+
+    fields, attributes = read_rows(feed_copy, "attributes.csv")
+    other = next(a for a in attributes if a["taxonomy_term_id"] != term["id"] and a["link_entity"] == "service")
+    new_link = dict(other, id="0b6f1f4e-5b7a-4c1e-9d3a-7e2f4a6b8c90", taxonomy_term_id=term["id"])
+    write_rows(feed_copy, "attributes.csv", fields, [*attributes, new_link])
+    imported("r3.csv")
+    assert seen[1] == {other["link_id"]}
