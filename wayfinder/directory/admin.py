@@ -5,14 +5,34 @@ from __future__ import annotations
 from django.contrib import admin
 
 from . import models as m
+from . import search_hooks
 
 PROVENANCE = ("source", "last_verified", "partner_owned_fields", "created_at", "updated_at")
 
 
 class RecordAdmin(admin.ModelAdmin):
+    """Every save or delete re-indexes the services whose search documents show the row,
+    as they were before the change and after it (a phone moved from one service to another)."""
+
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page is slow
+
+    def save_model(self, request, obj, form, change) -> None:
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        before = search_hooks.services_showing(stored) if stored is not None else set()
+        super().save_model(request, obj, form, change)
+        search_hooks.after_import(before | search_hooks.services_showing(obj))
+
+    def delete_model(self, request, obj) -> None:
+        services = search_hooks.services_showing(obj)
+        super().delete_model(request, obj)
+        search_hooks.after_import(services)
+
+    def delete_queryset(self, request, queryset) -> None:
+        services = set().union(*(search_hooks.services_showing(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)
+        search_hooks.after_import(services)
 
 
 @admin.register(m.Organization)

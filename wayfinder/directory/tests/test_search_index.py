@@ -176,3 +176,40 @@ def test_an_update_without_an_index_builds_the_whole_index(directory, settings, 
     settings.SEARCH_INDEX_DIR = tmp_path / "empty"
     reindex_services([str(sid("pantry-lex"))])
     assert len(search(SearchParams(categories=["food"], size=50)).hits) == 7
+
+
+def admin_form_data(model, obj, user, **changes) -> dict:
+    """What the Django admin's change form for ``obj`` posts, with ``changes`` typed in."""
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    form = site._registry[model].get_form(request, obj)(instance=obj)
+    data = {}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if value not in (None, False):
+            data[name] = "on" if value is True else value
+    return data | changes
+
+
+def test_an_admin_fix_is_searchable_after_the_update_task(
+    client, directory, own_index, personas, django_capture_on_commit_callbacks
+):
+    """A system administrator renames an organization in the Django admin: its services' results follow."""
+    from django.urls import reverse
+
+    from wayfinder.directory.models import Organization
+
+    service = Service.objects.select_related("organization").get(pk=sid("diapers-lou"))
+    organization = service.organization
+    client.force_login(personas["system_admin"])
+    url = reverse("admin:directory_organization_change", args=[organization.pk])
+    data = admin_form_data(Organization, organization, personas["system_admin"], name="Ohio Valley Baby Alliance")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hits = search(SearchParams(text="ohio valley baby alliance")).hits
+    assert {h.display["organization_name"] for h in hits} == {"Ohio Valley Baby Alliance"}
+    assert service.name in {h.display["name"] for h in hits}
