@@ -41,7 +41,7 @@ def _boundaries(chunk: int) -> list[tuple]:
 
 
 def _reader_setup() -> None:
-    """Each worker's connection reads its chunks without help from the database's own parallelism.
+    """Tune each worker's connection for reading its chunks at random.
 
     SQLite reads through its small page cache with a system call per page; mapping the
     file instead halved a worker's time at a million services (the reads are random).

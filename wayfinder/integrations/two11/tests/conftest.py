@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -27,6 +28,20 @@ def small_feed(tmp_path_factory) -> Path:
 def feed_copy(small_feed, tmp_path) -> Path:
     """A private, editable copy of the small feed."""
     return Path(shutil.copytree(small_feed, tmp_path / "feed"))
+
+
+def read_csv(folder: Path, name: str) -> tuple[list[str], list[dict]]:
+    """A feed's CSV file: its header and its rows."""
+    with (folder / name).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_csv(folder: Path, name: str, fields: list[str], rows: list[dict]) -> None:
+    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def run_import(path: Path, *args: str, report: Path | None = None) -> tuple[str, str, CommandError | None]:

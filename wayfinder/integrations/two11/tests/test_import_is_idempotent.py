@@ -10,21 +10,15 @@ import pytest
 
 from wayfinder.directory.models import Service, Source
 
-from .conftest import run_import
+from .conftest import read_csv, run_import, write_csv
 
 pytestmark = pytest.mark.django_db
 
 
 def rewrite_services(folder, change) -> list[dict]:
-    path = folder / "services.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = reader.fieldnames, list(reader)
+    fields, rows = read_csv(folder, "services.csv")
     rows = change(rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(folder, "services.csv", fields, rows)
     return rows
 
 
@@ -56,14 +50,9 @@ def test_a_changed_row_is_updated_and_only_it(feed_copy, tmp_path):
 def drop_rows(folder, service_id: str) -> None:
     """Remove a service and every row pointing at it from a datapackage folder."""
     for path in folder.glob("*.csv"):
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields, rows = reader.fieldnames, list(reader)
+        fields, rows = read_csv(folder, path.name)
         kept = [r for r in rows if service_id not in (r.get("id"), r.get("service_id"), r.get("link_id"))]
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fields)
-            writer.writeheader()
-            writer.writerows(kept)
+        write_csv(folder, path.name, fields, kept)
 
 
 def test_full_marks_missing_services_inactive_and_never_deletes(small_feed, feed_copy, tmp_path):
@@ -147,19 +136,6 @@ def test_an_import_that_changed_rows_leaves_planner_statistics(small_feed, tmp_p
         assert cursor.fetchone()[0] > 0
 
 
-def read_rows(folder, name) -> tuple[list[str], list[dict]]:
-    with (folder / name).open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(folder, name, fields, rows) -> None:
-    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_a_renamed_term_re_indexes_the_services_filed_under_it(feed_copy, tmp_path, monkeypatch):
     """A term's name is in its services' search keywords; a new link to a term re-indexes only its service."""
     from django.core.management import call_command
@@ -174,19 +150,19 @@ def test_a_renamed_term_re_indexes_the_services_filed_under_it(feed_copy, tmp_pa
     imported("r1.csv")
     seen: list[set[str]] = []
     monkeypatch.setattr(search_hooks, "after_import", lambda ids: seen.append({str(i) for i in ids}))
-    _, links = read_rows(feed_copy, "attributes.csv")
+    _, links = read_csv(feed_copy, "attributes.csv")
     busiest = Counter(a["taxonomy_term_id"] for a in links if a["link_entity"] == "service").most_common(1)[0][0]
-    fields, terms = read_rows(feed_copy, "taxonomy_terms.csv")
+    fields, terms = read_csv(feed_copy, "taxonomy_terms.csv")
     term = next(t for t in terms if t["id"] == busiest)
     term["name"] += " and more"
-    write_rows(feed_copy, "taxonomy_terms.csv", fields, terms)
+    write_csv(feed_copy, "taxonomy_terms.csv", fields, terms)
     imported("r2.csv")
     filed = {str(i) for i in Attribute.objects.filter(taxonomy_term_id=term["id"]).values_list("link_id", flat=True)}
     assert len(filed) > 1 and seen == [filed]
 
-    fields, attributes = read_rows(feed_copy, "attributes.csv")
+    fields, attributes = read_csv(feed_copy, "attributes.csv")
     other = next(a for a in attributes if a["taxonomy_term_id"] != term["id"] and a["link_entity"] == "service")
     new_link = dict(other, id="0b6f1f4e-5b7a-4c1e-9d3a-7e2f4a6b8c90", taxonomy_term_id=term["id"])
-    write_rows(feed_copy, "attributes.csv", fields, [*attributes, new_link])
+    write_csv(feed_copy, "attributes.csv", fields, [*attributes, new_link])
     imported("r3.csv")
     assert seen[1] == {other["link_id"]}

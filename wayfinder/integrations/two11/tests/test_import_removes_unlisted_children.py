@@ -27,7 +27,7 @@ from wayfinder.directory.models import (
     Source,
 )
 
-from .conftest import run_import, service_doc, write_json
+from .conftest import read_csv, run_import, service_doc, write_csv, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +37,6 @@ LOCATION = "2c3d4e5f-6071-4829-8b1c-2d3e4f5a6b7c"
 
 def uid(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"wayfinder-test/{name}"))
-
-
-def read_csv(folder, name) -> tuple[list[str], list[dict]]:
-    with (folder / name).open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_csv(folder, name, fields, rows) -> None:
-    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def drop_csv_rows(folder, name, ids) -> None:
