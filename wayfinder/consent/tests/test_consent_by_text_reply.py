@@ -174,7 +174,8 @@ def test_an_unsigned_or_badly_signed_request_is_refused(ask_by_text, jolene, hea
     signature = {
         "missing": False,
         "wrong_secret": sign(raw, "another-secret-0123456789abcdefghijklmnop"),
-        "other_body": sign(urlencode({"from": JOLENE_PHONE, "body": "YES 0000"}).encode(), SECRET),
+        # a valid signature of another message (never the same one, whatever code was drawn)
+        "other_body": sign(urlencode({"from": JOLENE_PHONE, "body": f"NO {code}"}).encode(), SECRET),
         "garbage": "sha256=not-hex-at-all-ñ",
     }[headers_case]
     response = post_signed(JOLENE_PHONE, f"YES {code}", signature=signature, raw=raw)
