@@ -174,7 +174,12 @@ CACHES = {
     if not TESTING
     # Tests run the live server in a thread of the same process, so a local cache
     # is shared with it and can be emptied between tests.
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered template fragments that depend on the page language alone (the anonymous
+    # header links, the footer, the category tiles): kept in each process's memory, so
+    # a lookup costs microseconds, and emptied by a restart, which is how new
+    # translations and templates arrive.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wayfinder-fragments"},
 }
 
 # --- Accounts, sessions, MFA ----------------------------------------------------

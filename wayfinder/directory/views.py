@@ -78,8 +78,11 @@ def results(request: HttpRequest) -> HttpResponse:
             tz=settings.TIME_ZONE,
         )
         page = search(params)
+        # One masked token for the rows' forms and the page's own (each get_token() masks anew).
+        token = get_token(request)
         asked = bool(params.text.strip() or params.categories or params.situation)
         context.update(
+            csrf_token=token,
             searched=asked,
             result=page,
             rows=bool(page.hits),
@@ -95,7 +98,7 @@ def results(request: HttpRequest) -> HttpResponse:
             rows_html=pages.render_result_rows(
                 pages.result_rows(page.hits),
                 in_list=set(my_list_ids(request)),
-                csrf_token=get_token(request),
+                csrf_token=token,
                 add_url=reverse("directory:list_add"),
                 remove_url=reverse("directory:list_remove"),
                 here=request.get_full_path(),

@@ -73,6 +73,20 @@ def test_filters_are_applied_from_the_form(client, directory):
     assert "English Classes for Adults" in text
 
 
+def test_filters_keep_what_was_chosen(client, directory):
+    """The filter form is rendered by ``select_options``: the chosen values come back selected."""
+    html = client.get(
+        "/search/", {"q": "food", "distance": "10", "lang": "ar", "free": "on", "open_now": "on", "age": "70"}
+    ).content.decode()
+    assert '<option value="10" selected>10 miles</option>' in html
+    assert '<option value="ar" selected>Arabic</option>' in html
+    assert html.count(" selected>") == 2 and '<option value="">Any distance</option>' in html
+    assert 'id="id_free" checked' in html and 'id="id_open_now" checked' in html and 'value="70"' in html
+    assert '<details class="filters" open>' in html
+    html = client.get("/search/", {"q": "food", "distance": '"><script>x</script>'}).content.decode()
+    assert "<script>x" not in html and " selected>" not in html
+
+
 def test_paging_links_carry_the_search(client, directory):
     html = client.get("/search/", {"category": "food", "where": "40507"}).content.decode()
     assert "Next page" not in html  # 7 food services: one page

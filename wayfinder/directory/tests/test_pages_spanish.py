@@ -30,6 +30,21 @@ def test_browser_language_alone_gives_spanish(client):
     assert '<html lang="es">' in html and "Buscar por categoría" in html
 
 
+def test_shared_page_parts_follow_the_language_and_the_visitor(client, personas):
+    """The header links and footer are kept rendered per language: they must never leak across."""
+    for language, expected, absent in (
+        ("en", ["My list", "Sign in", "Dial 2-1-1", "Browse by category"], ["Mi lista"]),
+        ("es", ["Mi lista", "Iniciar sesión", "Marque 2-1-1", "Buscar por categoría"], ["Sign in"]),
+        ("en", ["My list", "Sign in", "Dial 2-1-1", "Browse by category"], ["Iniciar sesión"]),
+    ):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert all(text in html for text in expected), language
+        assert not any(text in html for text in absent), language
+    client.force_login(personas["resident"])
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign out" in html and "My account" in html and "Sign in" not in html
+
+
 def test_category_and_results_in_spanish(es_client, directory):
     html = es_client.get("/categories/food/").content.decode()
     assert "Ver todo: Comida" in html and "Despensas de alimentos" in html
