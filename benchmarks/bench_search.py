@@ -16,8 +16,14 @@ Results are merged into benchmarks/results/search.json.
 Generating a million services takes minutes and importing them more, so the
 generated feed is kept under ``var/bench-cache/`` (keyed by size, seed and a digest
 of the generator) and reused; ``--keep-db`` also keeps an imported SQLite database
-(keyed by the migrations as well). The figures measured are the index build and the
-queries, which always run fresh; a reused import reports the time it took when it ran.
+(keyed by the migrations as well); on PostgreSQL it keeps the imported database on the
+server DATABASE_URL names (a long-lived server, not ``with-postgres.sh``'s throwaway one):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python benchmarks/bench_search.py --keep-db --sizes 1000000
+
+The figures measured are the index build and the queries, which always run fresh; a
+reused import reports the time it took when it ran.
 """
 
 from __future__ import annotations
@@ -260,12 +266,10 @@ def run_size(services: int, seed: int, keep_db: bool = False) -> dict:
         LOG_LEVEL="ERROR",
     )
     url = os.environ.get("DATABASE_URL", "")
+    kept_pg = None
     if url.startswith("postgres"):
-        import psycopg
-
-        name = f"bench_search_{services}_{int(time.time())}"
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        name, imported_s = _postgres_database(url, services, seed, keep_db)
+        kept_pg = name if keep_db and imported_s is None else None
         env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
     else:
         database = workdir / "bench.sqlite3"
@@ -294,7 +298,37 @@ def run_size(services: int, seed: int, keep_db: bool = False) -> dict:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if keep_db and imported_s is None and not url.startswith("postgres"):
         database.with_suffix(".json").write_text(json.dumps({"import_s": result["import_s"]}))
+    if kept_pg:
+        _postgres_admin(url, f"COMMENT ON DATABASE \"{kept_pg}\" IS '{json.dumps({'import_s': result['import_s']})}'")
     return result
+
+
+def _postgres_admin(url: str, sql: str, params: list | None = None) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _postgres_database(url: str, services: int, seed: int, keep_db: bool) -> tuple[str, float | None]:
+    """A new database for this run, or with ``keep_db`` the kept one for this size, seed,
+    generator and migrations, and the import time recorded on it when its import finished
+    (a database without that record is an interrupted import: made again)."""
+    if not keep_db:
+        name = f"bench_search_{services}_{int(time.time())}"
+        _postgres_admin(url, f'CREATE DATABASE "{name}"')
+        return name, None
+    name = f"bench_search_{services}_{seed}_{generator_digest()}_{migrations_digest()}"
+    rows = _postgres_admin(
+        url, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+    )
+    if rows and rows[0][0]:
+        return name, json.loads(rows[0][0])["import_s"]
+    if rows:
+        _postgres_admin(url, f'DROP DATABASE "{name}"')
+    _postgres_admin(url, f'CREATE DATABASE "{name}"')
+    return name, None
 
 
 def table(result: dict) -> str:
@@ -316,7 +350,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[12000, 100000])
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--keep-db", action="store_true", help="keep and reuse the imported SQLite database")
+    parser.add_argument("--keep-db", action="store_true", help="keep and reuse the imported database")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--imported-s", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)

@@ -4,7 +4,11 @@ A full rebuild walks active services in id order, 5,000 at a time, and reads
 each related table with one range query per chunk (``service_id BETWEEN first
 AND last``, an index range scan) through a raw cursor: the ORM's per-row object
 and converter work cost more than the database itself at a million services.
-Incremental updates use the same code with an ``IN`` list. Only active services
+Locations are the exception: a full rebuild reads every location, its address and
+its own hours once (``location_table``) and looks them up by id, because the
+locations a chunk names are scattered across the table and each would be a random
+read. Incremental updates use the same code with an ``IN`` list and read their
+locations by key. Only active services
 are indexed; a service that became inactive produces no document and leaves the
 index on its next update. Column and table names come from the models' meta.
 """
@@ -121,6 +125,7 @@ def iter_documents(service_ids: Iterable[str] | None = None, chunk: int = CHUNK)
                 if rows:
                     yield from _chunk_documents(cursor, rows, "IN", part, partners)
             return
+        locations = _places(cursor, None)
         last = None
         while True:
             where, params = ("s.id > %s", [last]) if last is not None else ("1 = 1", [])
@@ -131,7 +136,7 @@ def iter_documents(service_ids: Iterable[str] | None = None, chunk: int = CHUNK)
             last = batch[-1][0]
             rows = _active(batch)
             if rows:
-                yield from _chunk_documents(cursor, rows, "BETWEEN", [batch[0][0], last], partners)
+                yield from _chunk_documents(cursor, rows, "BETWEEN", [batch[0][0], last], partners, locations)
 
 
 def _scope(column: str, mode: str, values: list) -> tuple[str, list]:
@@ -145,55 +150,110 @@ def _fetch(cursor, sql: str, params: list) -> list[tuple]:
     return cursor.fetchall()
 
 
+_SCHEDULE_COLUMNS = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
+
+
 @lru_cache(maxsize=4096)
 def _hours(rows: tuple) -> tuple | None:
     """Intervals for a tuple of schedule rows (many services share the same few patterns)."""
-    keys = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
-    intervals = schedules.intervals_from_schedules([dict(zip(keys, row, strict=True)) for row in rows])
+    intervals = schedules.intervals_from_schedules([dict(zip(_SCHEDULE_COLUMNS, row, strict=True)) for row in rows])
     return tuple(intervals) if intervals is not None else None
 
 
-def _chunk_documents(cursor, rows: list[tuple], mode: str, scope: list, partners: set[str]) -> Iterator[dict]:
+def location_table() -> dict:
+    """Every location's place (see ``_places``), read in three sequential scans.
+
+    A full rebuild looks each service-at-location's location up here instead of by key
+    per chunk: at a million services the chunks' key lookups into locations and
+    addresses (random reads, two per service-at-location) were a third of the
+    database's work, and a location's row is small.
+    """
+    with connection.cursor() as cursor:
+        ids_as_text(cursor)
+        return _places(cursor, None)
+
+
+def _places(cursor, location_ids: list | None) -> dict:
+    """Location id (as the driver returns it) → [latitude, longitude, address line,
+    the location's own schedule rows], for these locations or (``None``) all of them.
+
+    The address shown is the physical one before the postal one, then the first by
+    its line (NULL as empty, so that both databases order alike). Rows are read one
+    at a time, not fetched into lists: at half a million locations the lists doubled
+    the memory this table takes while it is built.
+    """
+    places: dict = {}
+    cols = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)
+    for where, params in _id_lists(location_ids):
+        cursor.execute(f"SELECT l.id, l.latitude, l.longitude FROM {_t(Location)} l WHERE {where % 'l.id'}", params)
+        for location_id, lat, lon in cursor:
+            places[location_id] = [lat, lon, "", ()]
+        cursor.execute(
+            f"SELECT a.location_id, a.address_1, a.city, a.state_province FROM {_t(Address)} a "
+            f"WHERE {where % 'a.location_id'} "
+            "ORDER BY a.location_id, COALESCE(a.address_type, ''), COALESCE(a.address_1, '')",
+            params,
+        )
+        previous = None
+        for location_id, line, city, state in cursor:
+            if location_id != previous and location_id in places:
+                places[location_id][2] = ", ".join(filter(None, (line, city, state)))
+            previous = location_id
+        cursor.execute(
+            f"SELECT s.location_id, {cols} FROM {_t(Schedule)} s WHERE {where % 's.location_id'} "
+            "AND s.service_id IS NULL AND s.service_at_location_id IS NULL",
+            params,
+        )
+        hours: dict = defaultdict(set)
+        for location_id, *row in cursor:
+            hours[location_id].add(tuple(row))
+        for location_id, rows in hours.items():
+            if location_id in places:
+                places[location_id][3] = tuple(sorted(rows, key=str))
+    return places
+
+
+def _id_lists(ids: list | None, size: int = 500) -> Iterator[tuple[str, list]]:
+    """WHERE templates (``%s`` is the column) covering ``ids`` in lists of ``size``, or every row."""
+    if ids is None:
+        yield "%s IS NOT NULL", []
+        return
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield "%s IN (" + ", ".join(["%%s"] * len(part)) + ")", part
+
+
+def _chunk_documents(
+    cursor, rows: list[tuple], mode: str, scope: list, partners: set[str], locations: dict | None = None
+) -> Iterator[dict]:
+    """Documents of these service rows; ``locations`` is ``location_table()`` in a full
+    rebuild (a location missing from it, added since, is read here), else the chunk's
+    locations are read by key."""
     sal, sch = _t(ServiceAtLocation), _t(Schedule)
     where_sal, p = _scope("sal.service_id", mode, scope)
+    cols = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)
     places: dict = defaultdict(list)
-    for service_id, sal_id, location_id, lat, lon in _fetch(
+    by_service, by_sal = defaultdict(list), defaultdict(list)
+    # One pass over the chunk's service-at-locations brings their own schedules along.
+    for service_id, sal_id, location_id, schedule_id, *schedule in _fetch(
         cursor,
-        f"SELECT sal.service_id, sal.id, l.id, l.latitude, l.longitude FROM {sal} sal "
-        f"JOIN {_t(Location)} l ON l.id = sal.location_id WHERE {where_sal} ORDER BY sal.service_id, sal.id",
+        f"SELECT sal.service_id, sal.id, sal.location_id, s.id, {cols} FROM {sal} sal "
+        f"LEFT JOIN {sch} s ON s.service_at_location_id = sal.id WHERE {where_sal} ORDER BY sal.service_id, sal.id",
         p,
     ):
-        places[service_id].append((sal_id, location_id, lat, lon))
-    addresses: dict = {}
-    for location_id, line, city, state, _postal, _kind in _fetch(
-        cursor,
-        f"SELECT DISTINCT a.location_id, a.address_1, a.city, a.state_province, a.postal_code, a.address_type "
-        f"FROM {sal} sal JOIN {_t(Address)} a ON a.location_id = sal.location_id WHERE {where_sal} "
-        f"ORDER BY a.location_id, a.address_type, a.address_1",
-        p,
-    ):
-        addresses.setdefault(location_id, ", ".join(filter(None, (line, city, state))))
-    cols = "s.freq, s.byday, s.opens_at, s.closes_at, s.valid_from, s.valid_to"
-    by_service, by_sal, by_location = defaultdict(list), defaultdict(list), defaultdict(set)
+        if not places[service_id] or places[service_id][-1][0] != sal_id:
+            places[service_id].append((sal_id, location_id))
+        if schedule_id is not None:
+            by_sal[sal_id].append(tuple(schedule))
+    known = locations if locations is not None else {}
+    # A membership test per wanted id: ``set - dict.keys()`` would walk every known location.
+    missing = sorted({lid for entries in places.values() for _, lid in entries if lid not in known})
+    found = _places(cursor, missing) if missing else {}
     where_s, p2 = _scope("s.service_id", mode, scope)
     for row in _fetch(
         cursor, f"SELECT s.service_id, {cols} FROM {sch} s WHERE {where_s} AND s.service_at_location_id IS NULL", p2
     ):
         by_service[row[0]].append(row[1:])
-    for row in _fetch(
-        cursor,
-        f"SELECT sal.id, {cols} FROM {sal} sal JOIN {sch} s ON s.service_at_location_id = sal.id WHERE {where_sal}",
-        p,
-    ):
-        by_sal[row[0]].append(row[1:])
-    for row in _fetch(
-        cursor,
-        f"SELECT DISTINCT s.id, s.location_id, {cols} FROM {sal} sal JOIN {sch} s "
-        f"ON s.location_id = sal.location_id WHERE {where_sal} AND s.service_id IS NULL "
-        f"AND s.service_at_location_id IS NULL",
-        p,
-    ):
-        by_location[row[1]].add(row[2:])
     where_l, p3 = _scope("service_id", mode, scope)
     languages: dict = defaultdict(set)
     for service_id, code in _fetch(cursor, f"SELECT service_id, code FROM {_t(Language)} WHERE {where_l}", p3):
@@ -263,18 +323,20 @@ def _chunk_documents(cursor, rows: list[tuple], mode: str, scope: list, partners
             "tz": tz,
         }
         service_rows = by_service.get(raw_id)
-        if not places.get(raw_id):
+        at = [(sal_id, known.get(location_id) or found.get(location_id)) for sal_id, location_id in places[raw_id]]
+        at = [(sal_id, place) for sal_id, place in at if place is not None]
+        if not at:
             hours = _hours(tuple(sorted(service_rows or [], key=str)))
             yield {**base, "key": sid, "lat": None, "lon": None, "address": "", "hours": _list(hours)}
             continue
-        for sal_id, location_id, lat, lon in places[raw_id]:
-            chosen = by_sal.get(sal_id) or service_rows or sorted(by_location.get(location_id, ()), key=str)
+        for sal_id, (lat, lon, address, location_hours) in at:
+            chosen = by_sal.get(sal_id) or service_rows or location_hours
             yield {
                 **base,
                 "key": _u(sal_id),
                 "lat": lat,
                 "lon": lon,
-                "address": addresses.get(location_id, ""),
+                "address": address,
                 "hours": _list(_hours(tuple(sorted(chosen, key=str)))),
             }
 

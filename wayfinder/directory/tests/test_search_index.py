@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import subprocess
@@ -165,9 +166,27 @@ def test_parallel_reading_gives_the_same_documents(directory, monkeypatch):
 
     serial = list(iter_documents(chunk=7))
     monkeypatch.setattr(parallel, "_partners", parallel.documents._partner_ids())
-    ranged = [doc for bounds in parallel._boundaries(7) for doc in parallel._range_documents(bounds)]
+    by_key = [doc for bounds in parallel._boundaries(7) for doc in parallel._range_documents(bounds)]
+    monkeypatch.setattr(parallel, "_locations", parallel.documents.location_table())
+    from_table = [doc for bounds in parallel._boundaries(7) for doc in parallel._range_documents(bounds)]
     assert serial == list(iter_documents())
-    assert ranged == [document_json(doc) for doc in serial]
+    assert by_key == from_table == [document_json(doc) for doc in serial]
+
+
+def test_a_location_added_during_a_rebuild_is_read_by_key(directory, monkeypatch):
+    """The rebuild's location table is read before the workers start; a place added after is still indexed."""
+    from wayfinder.directory.models import Address, Location, Service, ServiceAtLocation
+    from wayfinder.directory.search import parallel
+
+    monkeypatch.setattr(parallel, "_locations", parallel.documents.location_table())
+    service = Service.objects.get(pk=sid("pantry-lex"))
+    place = Location.objects.create(name="New site", latitude=38.2, longitude=-85.7)
+    Address.objects.create(location=place, address_1="9 New St", city="Louisville", state_province="KY")
+    added = ServiceAtLocation.objects.create(service=service, location=place)
+    docs = [json.loads(doc) for bounds in parallel._boundaries(7) for doc in parallel._range_documents(bounds)]
+    mine = [doc for doc in docs if doc["key"] == str(added.pk)]
+    assert len(mine) == 1 and (mine[0]["lat"], mine[0]["lon"]) == (38.2, -85.7)
+    assert json.loads(base64.b64decode(mine[0]["disp"]))["address"] == "9 New St, Louisville, KY"
 
 
 def test_an_update_without_an_index_builds_the_whole_index(directory, settings, tmp_path):
