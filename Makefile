@@ -71,7 +71,8 @@ bench-import: install
 
 bench-search: install
 	$(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
-	PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) ./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --sizes $(BENCH_SEARCH_SIZES)
+	PG_KEEP_DIR=var/bench-cache/postgres PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) \
+		./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
 
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)

@@ -174,20 +174,21 @@ def location_table() -> dict:
 
 
 def _places(cursor, location_ids: list | None) -> dict:
-    """Location id (as the driver returns it) → [latitude, longitude, address line,
-    the location's own schedule rows], for these locations or (``None``) all of them.
+    """Location id (as the driver returns it) → (latitude, longitude, address line,
+    the location's own schedule rows), for these locations or (``None``) all of them.
 
     The address shown is the physical one before the postal one, then the first by
     its line (NULL as empty, so that both databases order alike). Rows are read one
     at a time, not fetched into lists: at half a million locations the lists doubled
-    the memory this table takes while it is built.
+    the memory this table takes while it is built. Values are tuples of plain values,
+    which the garbage collector stops tracking.
     """
     places: dict = {}
     cols = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)
     for where, params in _id_lists(location_ids):
         cursor.execute(f"SELECT l.id, l.latitude, l.longitude FROM {_t(Location)} l WHERE {where % 'l.id'}", params)
         for location_id, lat, lon in cursor:
-            places[location_id] = [lat, lon, "", ()]
+            places[location_id] = (lat, lon, "", ())
         cursor.execute(
             f"SELECT a.location_id, a.address_1, a.city, a.state_province FROM {_t(Address)} a "
             f"WHERE {where % 'a.location_id'} "
@@ -197,19 +198,20 @@ def _places(cursor, location_ids: list | None) -> dict:
         previous = None
         for location_id, line, city, state in cursor:
             if location_id != previous and location_id in places:
-                places[location_id][2] = ", ".join(filter(None, (line, city, state)))
+                lat, lon, _, hours = places[location_id]
+                places[location_id] = (lat, lon, ", ".join(filter(None, (line, city, state))), hours)
             previous = location_id
         cursor.execute(
             f"SELECT s.location_id, {cols} FROM {_t(Schedule)} s WHERE {where % 's.location_id'} "
             "AND s.service_id IS NULL AND s.service_at_location_id IS NULL",
             params,
         )
-        hours: dict = defaultdict(set)
+        by_location: dict = defaultdict(set)
         for location_id, *row in cursor:
-            hours[location_id].add(tuple(row))
-        for location_id, rows in hours.items():
+            by_location[location_id].add(tuple(row))
+        for location_id, rows in by_location.items():
             if location_id in places:
-                places[location_id][3] = tuple(sorted(rows, key=str))
+                places[location_id] = (*places[location_id][:3], tuple(sorted(rows, key=str)))
     return places
 
 
