@@ -37,6 +37,17 @@ LANGUAGE_CHOICES = [
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices are a module constant, shared by every form instead of
+    deep-copied into each: the two copies were half of the search form's cost on every
+    results page (about 130 µs of 330)."""
+
+    def __deepcopy__(self, memo: dict) -> FixedChoiceField:
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("What do you need?"),
@@ -56,9 +67,9 @@ class SearchForm(forms.Form):
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     category = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
     situation = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
-    distance = forms.ChoiceField(label=_("Distance"), required=False, choices=DISTANCE_CHOICES)
+    distance = FixedChoiceField(label=_("Distance"), required=False, choices=DISTANCE_CHOICES)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
-    lang = forms.ChoiceField(label=_("Language spoken"), required=False, choices=LANGUAGE_CHOICES)
+    lang = FixedChoiceField(label=_("Language spoken"), required=False, choices=LANGUAGE_CHOICES)
     free = forms.BooleanField(label=_("Free only"), required=False)
     age = forms.IntegerField(label=_("Age of the person who needs help"), required=False, min_value=0, max_value=120)
     page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
