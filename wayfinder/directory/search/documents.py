@@ -116,11 +116,9 @@ def iter_documents(service_ids: Iterable[str] | None = None, chunk: int = CHUNK)
     with connection.cursor() as cursor:
         ids_as_text(cursor)
         if service_ids is not None:
-            ids = sorted({str(s) for s in service_ids})
-            for start in range(0, len(ids), 500):
-                part = [_db_uuid(i) for i in ids[start : start + 500]]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(_service_sql(f"s.id IN ({marks})"), part)
+            ids = [_db_uuid(i) for i in sorted({str(s) for s in service_ids})]
+            for where, part in _id_lists(ids):
+                cursor.execute(_service_sql(where % "s.id"), part)
                 rows = _active(cursor.fetchall())
                 if rows:
                     yield from _chunk_documents(cursor, rows, "IN", part, partners)
@@ -151,6 +149,7 @@ def _fetch(cursor, sql: str, params: list) -> list[tuple]:
 
 
 _SCHEDULE_COLUMNS = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
+_SCHEDULE_SELECT = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)  # a schedule row, table aliased s
 
 
 @lru_cache(maxsize=4096)
@@ -184,7 +183,6 @@ def _places(cursor, location_ids: list | None) -> dict:
     which the garbage collector stops tracking.
     """
     places: dict = {}
-    cols = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)
     for where, params in _id_lists(location_ids):
         cursor.execute(f"SELECT l.id, l.latitude, l.longitude FROM {_t(Location)} l WHERE {where % 'l.id'}", params)
         for location_id, lat, lon in cursor:
@@ -202,7 +200,7 @@ def _places(cursor, location_ids: list | None) -> dict:
                 places[location_id] = (lat, lon, ", ".join(filter(None, (line, city, state))), hours)
             previous = location_id
         cursor.execute(
-            f"SELECT s.location_id, {cols} FROM {_t(Schedule)} s WHERE {where % 's.location_id'} "
+            f"SELECT s.location_id, {_SCHEDULE_SELECT} FROM {_t(Schedule)} s WHERE {where % 's.location_id'} "
             "AND s.service_id IS NULL AND s.service_at_location_id IS NULL",
             params,
         )
@@ -233,7 +231,7 @@ def _chunk_documents(
     locations are read by key."""
     sal, sch = _t(ServiceAtLocation), _t(Schedule)
     where_sal, p = _scope("sal.service_id", mode, scope)
-    cols = ", ".join(f"s.{c}" for c in _SCHEDULE_COLUMNS)
+    cols = _SCHEDULE_SELECT
     places: dict = defaultdict(list)
     by_service, by_sal = defaultdict(list), defaultdict(list)
     # One pass over the chunk's service-at-locations brings their own schedules along.
@@ -325,8 +323,11 @@ def _chunk_documents(
             "tz": tz,
         }
         service_rows = by_service.get(raw_id)
-        at = [(sal_id, known.get(location_id) or found.get(location_id)) for sal_id, location_id in places[raw_id]]
-        at = [(sal_id, place) for sal_id, place in at if place is not None]
+        at = [
+            (sal_id, place)
+            for sal_id, location_id in places[raw_id]
+            if (place := known.get(location_id) or found.get(location_id)) is not None
+        ]
         if not at:
             hours = _hours(tuple(sorted(service_rows or [], key=str)))
             yield {**base, "key": sid, "lat": None, "lon": None, "address": "", "hours": _list(hours)}
