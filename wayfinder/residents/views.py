@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from wayfinder.accounts.roles import global_role_required
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
 from wayfinder.consent.access import REDISCLOSURE_NOTICE, staff_organization
+from wayfinder.lib import csv_safe
 
 from . import actions, selectors
 from .forms import AccessLogExportForm, ClientSearchForm, CreateClientForm, NoteForm
@@ -122,7 +122,7 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(resident_id=str(resident.pk)).order_by("seq")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-log-{resident.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     columns = [
         "seq",
         "event_id",

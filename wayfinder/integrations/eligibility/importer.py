@@ -10,7 +10,6 @@ own audit entry; new records get one entry per batch that lists them.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections import Counter
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from wayfinder.audit.log import log_action
+from wayfinder.lib import csv_safe
 from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
 
 from .validate import FeedError, FeedRecord, flag_duplicates, read_records
@@ -43,7 +43,7 @@ class ImportResult:
 def write_error_csv(errors: list[FeedError], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_safe.writer(handle)
         writer.writerow(["line", "individual_id", "field", "reason"])
         for error in errors:
             writer.writerow([error.line, error.individual_id, error.field, error.reason])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from wayfinder.directory.models import Service
+from wayfinder.lib import csv_safe
 
 from .serialize import services_full
 from .tables import TABLES, csv_columns, datapackage, text_value
@@ -46,7 +46,7 @@ def export_csv(out: Path) -> dict[str, int]:
             continue
         counts[name] = 0
         with (folder / spec.csv).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = csv_safe.writer(fh)
             writer.writerow([c.name for c in cols])
             rows = spec.model.objects.order_by("id").values_list(*[c.attname for c in cols])
             for row in rows.iterator(chunk_size=2000):

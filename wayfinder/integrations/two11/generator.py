@@ -7,7 +7,6 @@ current organization, so it scales to millions of services.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import random
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wayfinder.directory import categories as cats
+from wayfinder.lib import csv_safe
 from wayfinder.lib.geo import state_zips
 
 from .demo_templates import CHURCHES, LANGUAGES, REGIONS, STREETS, SUFFIXES, TEMPLATES
@@ -46,7 +46,7 @@ class Writer:
             if not cols:
                 continue
             fh = (out / spec.csv).open("w", newline="", encoding="utf-8")
-            self.files[name], self.writers[name], self.counts[name] = fh, csv.writer(fh), 0
+            self.files[name], self.writers[name], self.counts[name] = fh, csv_safe.writer(fh), 0
             self.writers[name].writerow([c.name for c in cols])
 
     def row(self, table: str, **values: Any) -> None:

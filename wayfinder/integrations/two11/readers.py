@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
+from wayfinder.lib.csv_safe import unneutralize
+
 from .tables import BY_CSV, TABLES
 
 csv.field_size_limit(50_000_000)
@@ -236,7 +238,8 @@ def _csv_rows(fh: IO[bytes], name: str, table: str, present: frozenset[str]) -> 
             where = f"{name}:{reader.line_num}"
             if len(values) != width:
                 raise FeedError(f"{where}: expected {width} columns, found {len(values)} (broken quoting?)")
-            yield Row(table, dict(zip(header, values, strict=True)), where, True, lists=lists)
+            cells = [unneutralize(value) for value in values]
+            yield Row(table, dict(zip(header, cells, strict=True)), where, True, lists=lists)
     except UnicodeDecodeError as exc:
         raise FeedError(f"{name}:{reader.line_num + 1}: not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:

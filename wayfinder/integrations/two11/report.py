@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from wayfinder.lib import csv_safe
 
 ERROR, WARNING, CONFLICT = "error", "warning", "conflict"
 COLUMNS = ["severity", "where", "table", "id", "field", "reason"]
@@ -36,7 +37,7 @@ class Report:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh: IO[str] = path.open("w", newline="", encoding="utf-8")
-        self._writer = csv.writer(self._fh)
+        self._writer = csv_safe.writer(self._fh)
         self._writer.writerow(COLUMNS)
         self.counts: Counter[str] = Counter()
         self.first: list[Issue] = []
