@@ -67,16 +67,16 @@ bench: bench-import bench-search bench-referrals
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
 
 bench-search: install
 	$(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
-	PG_KEEP_DIR=var/bench-cache/postgres PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) \
+	PG_KEEP_DIR=var/bench-cache/postgres PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) WITH_POSTGRES_ROLE=superuser \
 		./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
 
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

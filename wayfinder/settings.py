@@ -261,6 +261,24 @@ _weak_sms_secret = len(SMS_INBOUND_SECRET) < 32 or SMS_INBOUND_SECRET.startswith
 if not DEBUG and not TESTING and SMS_INBOUND_SECRET and _weak_sms_secret:
     raise ImproperEnvironment("SMS_INBOUND_SECRET must be at least 32 characters (or unset to turn replies off)")
 
+# --- Audit trail (docs/operations.md "Audit log") -------------------------------
+# The chain's HMAC key and the checkpoint file live outside the database, so
+# whoever can write the audit table can neither re-hash it nor hide a truncation.
+_INSECURE_AUDIT_KEY = "insecure-development-audit-key-do-not-use-in-production"
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", _INSECURE_AUDIT_KEY if (DEBUG or TESTING) else "")
+AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])  # verify only, after a rotation
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl") if (DEBUG or TESTING) else "")
+)
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1, maximum=24 * 60)
+if not DEBUG and not TESTING:
+    if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY.startswith("insecure") or len(set(AUDIT_HMAC_KEY)) < 5:
+        raise ImproperEnvironment("AUDIT_HMAC_KEY must be set to a secret of at least 32 characters when DEBUG=0")
+    if AUDIT_HMAC_KEY in (SECRET_KEY, SMS_INBOUND_SECRET):
+        raise ImproperEnvironment("AUDIT_HMAC_KEY must be its own secret, not SECRET_KEY or SMS_INBOUND_SECRET")
+    if not env_str("AUDIT_CHECKPOINT_FILE", ""):
+        raise ImproperEnvironment("AUDIT_CHECKPOINT_FILE must name the append-only checkpoint file when DEBUG=0")
+
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
     "default": {

@@ -48,6 +48,12 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", "wayfinder.notifications.services.deliver_due", every=timedelta(minutes=1)),
     Job("referral_followups", "wayfinder.referrals.followups.run_followups", daily_at=time(6, 0)),
+    # Signed checkpoint of the audit chain outside the database (audit/checkpoints.py).
+    Job(
+        "audit_checkpoint",
+        "wayfinder.audit.checkpoints.scheduled_checkpoint",
+        every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES),
+    ),
 ]
 
 
