@@ -279,6 +279,11 @@ if not DEBUG and not TESTING:
     if not env_str("AUDIT_CHECKPOINT_FILE", ""):
         raise ImproperEnvironment("AUDIT_CHECKPOINT_FILE must name the append-only checkpoint file when DEBUG=0")
 
+# --- Eligibility feed (docs/formats/eligibility-feed.md) -------------------------
+# An import that would close more than this share of the active eligibility
+# residents is refused unless --allow-mass-close names the count.
+ELIGIBILITY_MAX_CLOSE_PERCENT = env_int("ELIGIBILITY_MAX_CLOSE_PERCENT", 5, minimum=0, maximum=100)
+
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
     "default": {

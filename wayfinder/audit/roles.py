@@ -7,7 +7,10 @@ separate role with only:
 - SELECT, INSERT, UPDATE, DELETE on the tables and USAGE on the sequences;
 - SELECT, INSERT on the append-only tables (the audit trail) - no UPDATE, DELETE
   or TRUNCATE, and no ownership to lift the triggers with;
-- SELECT on ``django_migrations`` (Django reads it; only migrations write it).
+- SELECT on ``django_migrations`` (Django reads it; only migrations write it);
+- EXECUTE on ``wayfinder_analyze(table)``: ANALYZE needs the table's owner on
+  PostgreSQL 15, and the importers refresh planner statistics after a bulk load,
+  so this owner-defined function runs ANALYZE on one of the owner's tables.
 
 ``grant_app_role ROLE`` (run as the owner after every ``migrate``) sets this up,
 and ``role_problems`` is what ``check --deploy`` and ``verify_audit_log`` report
@@ -20,6 +23,25 @@ from django.db import connection as default_connection
 
 APPEND_ONLY_TABLES = ("audit_auditevent",)
 READ_ONLY_TABLES = ("django_migrations",)
+
+
+# Runs with the owner's rights (SECURITY DEFINER), so it only analyzes ordinary
+# tables the owner owns in the public schema, and its search_path is fixed.
+_ANALYZE_FUNCTION = """
+CREATE OR REPLACE FUNCTION wayfinder_analyze(target regclass) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = target AND c.relkind = 'r' AND n.nspname = 'public'
+          AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+    ) THEN
+        RAISE EXCEPTION 'wayfinder_analyze: % is not one of the application''s tables', target;
+    END IF;
+    EXECUTE format('ANALYZE %s', target);
+END;
+$$
+"""
 
 
 def grant_app_role(role: str, connection=default_connection) -> list[str]:
@@ -55,6 +77,11 @@ def grant_app_role(role: str, connection=default_connection) -> list[str]:
     for table in READ_ONLY_TABLES:
         if table in tables:
             statements.append(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {quote(table)} FROM {app}")
+    statements += [
+        _ANALYZE_FUNCTION,
+        "REVOKE ALL ON FUNCTION wayfinder_analyze(regclass) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION wayfinder_analyze(regclass) TO {app}",
+    ]
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
