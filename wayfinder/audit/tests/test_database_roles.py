@@ -82,3 +82,15 @@ def test_it_may_refresh_planner_statistics_of_its_tables_only():
         for other in ("pg_catalog.pg_authid", "pg_catalog.pg_class"):
             with pytest.raises(DatabaseError, match="not one of the application's tables"), transaction.atomic():
                 cursor.execute("SELECT wayfinder_analyze(%s::regclass)", [other])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_deploy_names_a_role_that_could_rewrite_the_trail():
+    """Connected as the owner, the deploy check fails: owners can lift triggers."""
+    from tests.db_roles import as_owner
+
+    with as_owner():
+        errors = application_database_role()
+    assert errors and all(error.id == "audit.E001" for error in errors)
+    assert any("owns" in error.msg for error in errors), [error.msg for error in errors]
+    assert application_database_role() == []  # back as the application's role
