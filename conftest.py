@@ -82,8 +82,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
 
     from tests.db_roles import app_credentials, use_role
-    from wayfinder.accounts.demo import load_personas
     from wayfinder.audit.roles import grant_app_role
+    from wayfinder.demo.personas import load_personas
 
     postgres = connection.vendor == "postgresql"
     with django_db_blocker.unblock():
@@ -99,8 +99,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def personas(db):
     """The demo personas (engineering.md), keyed by persona key."""
-    from wayfinder.accounts.demo import PERSONAS, load_personas
     from wayfinder.accounts.models import User
+    from wayfinder.demo.personas import PERSONAS, load_personas
 
     users = {user.email: user for user in User.objects.filter(email__in=[p.email for p in PERSONAS])}
     if len(users) != len(PERSONAS):
@@ -147,7 +147,7 @@ def fresh_totp_code(secret: str, margin: float = 5.0) -> str:
     """
     from allauth.mfa import app_settings
 
-    from wayfinder.accounts.demo import totp_code
+    from wayfinder.demo.personas import totp_code
 
     left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
     if left < margin:
@@ -308,6 +308,6 @@ def _amy_resident_record(request) -> None:
     if "personas" not in request.fixturenames:
         return
     request.getfixturevalue("personas")
-    from wayfinder.residents.demo import ensure_amy
+    from wayfinder.demo.residents import ensure_amy
 
     ensure_amy()

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from wayfinder.accounts.demo import persona
 from wayfinder.audit.models import AuditEvent
+from wayfinder.demo.personas import persona
 
 
 @pytest.mark.django_db
