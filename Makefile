@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test-sqlite: install
 test-postgres: install
 	@echo "=== test suite on PostgreSQL 15 ==="
 	DEBUG=0 WAYFINDER_DEMO=0 ./scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The production smoke test alone (it is also part of both suites above): collectstatic with
+# the production storage, gunicorn + db_worker + run_scheduler with DEBUG=0 (docs/operations.md).
+test-smoke: install
+	env -u DATABASE_URL DEBUG=0 WAYFINDER_DEMO=0 $(VENV)/bin/pytest -q tests/test_production_smoke.py
+	DEBUG=0 WAYFINDER_DEMO=0 ./scripts/with-postgres.sh $(VENV)/bin/pytest -q tests/test_production_smoke.py
 
 lint: install
 	$(VENV)/bin/ruff check .
