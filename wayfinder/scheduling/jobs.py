@@ -48,6 +48,11 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", "wayfinder.notifications.services.deliver_due", every=timedelta(minutes=1)),
     Job("referral_followups", "wayfinder.referrals.followups.run_followups", daily_at=time(6, 0)),
+    # Dashboards read tallies this keeps up to date (idempotent, watermark: docs/metrics.md).
+    Job("metrics_refresh", "wayfinder.metrics.refresh.refresh", every=timedelta(minutes=1)),
+    Job("metrics_public", "wayfinder.metrics.public.run_public_snapshot", every=timedelta(hours=1)),
+    # The previous month's incentive report, once (a second run returns the stored one).
+    Job("incentive_report", "wayfinder.metrics.incentives.store.monthly_job", daily_at=time(6, 30), monthly_on_day=1),
 ]
 
 
