@@ -160,9 +160,10 @@ def completed_assessments(
     counted). While the app has no ``Assessment`` model yet this returns nothing,
     and every assessment figure reads zero rather than anything invented.
     """
-    from wayfinder.assessments import models as assessment_models
+    from django.apps import apps
 
-    model = getattr(assessment_models, "Assessment", None)
+    # Until #17 lands the app has no model; then this becomes a plain import.
+    model = apps.get_app_config("assessments").models.get("assessment")
     if model is None:
         return []
     queryset = model.objects.filter(completed_at__lt=until)
