@@ -38,7 +38,7 @@ EASTERN = ZoneInfo("America/New_York")
 
 
 def local(text: str) -> datetime:
-    """"2026-04-01 00:10" in Eastern time, as an aware datetime."""
+    """ "2026-04-01 00:10" in Eastern time, as an aware datetime."""
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=EASTERN)
 
 

@@ -9,7 +9,7 @@ from wayfinder.metrics.models import STATE_SCOPE, DailyTally, MonthlyTally, Refe
 from wayfinder.metrics.periods import Period
 from wayfinder.metrics.refresh import rebuild, refresh
 
-from .conftest import close, move, refer
+from .conftest import at, close, move, refer
 
 
 def tallies() -> dict:
@@ -58,5 +58,6 @@ def test_it_reads_late_committed_events_below_its_watermark(month):
     # Pretend the job had already read past it.
     RefreshState.objects.filter(name="metrics").update(event_id=late.id)
     assert state.event_id < late.id
-    refresh()
+    with at("2026-05-05 09:05"):  # five minutes after the event: still recent
+        refresh()
     assert ReferralFact.objects.get(referral_id=r3.pk).reason == "declined"
