@@ -31,8 +31,9 @@ def april(month):
     """April's activity by organizations of every kind (besides the fixture's month)."""
     p = month.personas
     pantry, pantry_staff = new_partner("Eastern Kentucky Food Pantry", onboarded=local("2026-04-05 12:00"))
-    for_profit, profit_staff = new_partner("Quick Cash Services", tax_status="for_profit", onboarded=local("2025-01-05 12:00"))  # fmt: skip
-    ohio, ohio_staff = new_partner("Ohio Valley Aid", serves_state=False, onboarded=local("2025-01-05 12:00"))
+    long_ago = local("2025-01-05 12:00")
+    for_profit, profit_staff = new_partner("Quick Cash Services", tax_status="for_profit", onboarded=long_ago)
+    ohio, ohio_staff = new_partner("Ohio Valley Aid", serves_state=False, onboarded=long_ago)
     times = {"created": "2026-04-06 09:00", "moved": "2026-04-07 09:00", "closed": "2026-04-08 09:00"}
     work(p, month, make_service(pantry, "Pantry boxes"), pantry_staff, **times)
     work(p, month, make_service(org("hospital"), "Discharge planning"), p["hospital_user"], **times)
