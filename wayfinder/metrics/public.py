@@ -95,10 +95,15 @@ def residents_behind(period_key: str, on: date) -> dict:
 
 def suppress(table: Table, allowed) -> Table:
     """A copy of ``table`` whose cells for which ``allowed(row index, column index)``
-    is False are None (shown as "fewer than 11")."""
+    is False are None (shown as "fewer than 11"). A zero stands for nobody and is shown."""
     rows = []
     for r, row in enumerate(table.rows):
-        rows.append([row[0], *[value if allowed(r, c) else None for c, value in enumerate(row[1:], start=1)]])
+        rows.append(
+            [
+                row[0],
+                *[value if value in (0, "—") or allowed(r, c) else None for c, value in enumerate(row[1:], start=1)],
+            ]
+        )
     return Table(table.key, table.caption, table.columns, rows, table.chart, table.note)
 
 
