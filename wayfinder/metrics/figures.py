@@ -18,7 +18,7 @@ from .queries import EPOCH, monthly_series, tally, top_scopes, unique_residents
 
 SUMMARY_MEASURES = (
     "created", "received", "sent", "closed", "cohort_closed", "sent_cohort_closed", "close_days",
-    "first_action_days", "assessments", "assessment_positive", "sent_closed", "closed_as_receiver",
+    "first_action_days", "assessments", "assessment_positive", "sent_closed", "closed_as_receiver", "provided",
 )  # fmt: skip
 
 
@@ -79,8 +79,10 @@ class Summary:
         return sorted(items, key=lambda item: (-item[1], item[0]))
 
 
-def referral_summary(scope: str, period: Period) -> Summary:
-    counts = tally(scope, period.first, period.last, SUMMARY_MEASURES)
+def referral_summary(scope: str, period: Period, counts: Counter | None = None) -> Summary:
+    """``counts``: the span's tallies when the caller has read them already."""
+    if counts is None:
+        counts = tally(scope, period.first, period.last, SUMMARY_MEASURES)
     state = scope == STATE_SCOPE
     summary = Summary(
         created=counts[("created" if state else "received", "", "")],
@@ -113,14 +115,26 @@ def referral_summary(scope: str, period: Period) -> Summary:
 def open_by_age(scope: str, today: date) -> list[tuple[str, int]]:
     """Referrals still open now, by whole days since the day they were created:
     for each band, created minus closed among the referrals created on its days
-    (a closed referral never reopens)."""
+    (a closed referral never reopens). Three small queries: the last 31 days day
+    by day, and all time for the older band."""
+    from .models import DailyTally
+
     measure = "created" if scope == STATE_SCOPE else "received"
+    recent_first = today - timedelta(days=30)
+    by_age: Counter = Counter()
+    rows = DailyTally.objects.filter(
+        scope=scope, measure__in=(measure, "cohort_closed"), dimension="", day__gte=recent_first, day__lte=today
+    ).values_list("day", "measure", "count")
+    for day, name, count in rows:
+        by_age[(today - day).days] += count if name == measure else -count
+    everything = tally(scope, EPOCH, today, (measure, "cohort_closed"))
+    open_all = everything[(measure, "", "")] - everything[("cohort_closed", "", "")]
     out = []
     for key, low, high in AGE_BANDS:
-        first = EPOCH if high is None else today - timedelta(days=high)
-        last = today - timedelta(days=low)
-        counts = tally(scope, first, last, (measure, "cohort_closed"))
-        out.append((key, counts[(measure, "", "")] - counts[("cohort_closed", "", "")]))
+        if high is None:
+            out.append((key, open_all - sum(by_age.values())))
+        else:
+            out.append((key, sum(n for age, n in by_age.items() if low <= age <= high)))
     return out
 
 
@@ -145,9 +159,10 @@ class BreakdownRow:
         return rate(self.provided, self.closed)
 
 
-def breakdown(dimension: str, period: Period) -> list[BreakdownRow]:
+def breakdown(dimension: str, period: Period, counts: Counter | None = None) -> list[BreakdownRow]:
     """Created, closed and provided per value of ``dimension`` (statewide)."""
-    counts = tally(STATE_SCOPE, period.first, period.last, ("created", "closed", "provided"))
+    if counts is None:
+        counts = tally(STATE_SCOPE, period.first, period.last, ("created", "closed", "provided"))
     values = {value for (measure, dim, value) in counts if dim == dimension}
     rows = [
         BreakdownRow(

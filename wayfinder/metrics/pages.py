@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from . import figures, tables
 from .models import STATE_SCOPE
 from .periods import Period, preset
+from .queries import tally
 
 
 def newest_received(user, organization, limit: int = 5) -> list:
@@ -48,7 +49,8 @@ def statewide_page(period: Period, today: date) -> dict:
     """The statewide page: the seeds' metrics slide and the breakdowns."""
     from wayfinder.directory.models import Organization
 
-    summary = figures.referral_summary(STATE_SCOPE, period)
+    counts = tally(STATE_SCOPE, period.first, period.last, figures.SUMMARY_MEASURES)
+    summary = figures.referral_summary(STATE_SCOPE, period, counts)
     previous_period = period.previous()
     previous = figures.referral_summary(STATE_SCOPE, previous_period) if previous_period else None
     lines = figures.headline(STATE_SCOPE, [preset(key, on=today) for key in ("30d", "year", "all")])
@@ -73,15 +75,17 @@ def statewide_page(period: Period, today: date) -> dict:
         ),
         tables.category_month_table(months, series),
         tables.positive_by_year_table(by_year),
-        tables.breakdown_table("by_county", _("County"), "county", figures.breakdown("county", period)),
+        tables.breakdown_table("by_county", _("County"), "county", figures.breakdown("county", period, counts)),
         tables.breakdown_table(
             "by_organization_type",
             _("Organization type"),
             "receiving_kind",
-            figures.breakdown("receiving_kind", period),
+            figures.breakdown("receiving_kind", period, counts),
         ),
-        tables.breakdown_table("by_language", _("Language"), "language", figures.breakdown("language", period)),
-        tables.breakdown_table("by_category", _("SDoH domain"), "category", figures.breakdown("category", period)),
+        tables.breakdown_table("by_language", _("Language"), "language", figures.breakdown("language", period, counts)),
+        tables.breakdown_table(
+            "by_category", _("SDoH domain"), "category", figures.breakdown("category", period, counts)
+        ),
         tables.time_to_close_table(summary),
     ]
     return {
