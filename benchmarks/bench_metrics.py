@@ -33,7 +33,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "metrics.json"
 CATEGORIES = ["food", "housing", "utilities", "transportation", "health-care", "mental-health", "employment",
               "education", "income", "child-care", "legal", "safety", "goods"]  # fmt: skip
 COUNTIES = ["Jefferson", "Fayette", "Kenton", "Boone", "Warren", "Hardin", "Daviess", "Campbell", "Madison", "Pike",
-            "Laurel", "Christian", "Oldham", "Scott", "Bullitt", "Pulaski", "McCracken", "Boyd", "Floyd", "Clark"]  # fmt: skip
+            "Laurel", "Christian", "Oldham", "Scott", "Bullitt", "Pulaski", "McCracken", "Boyd", "Floyd",
+            "Clark"]  # fmt: skip
 
 
 def configure(args: argparse.Namespace) -> None:
@@ -61,7 +62,7 @@ def build_world(organizations: int, residents: int, seed: int) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from wayfinder.accounts.demo import load_personas
+    from wayfinder.demo.personas import load_personas
     from wayfinder.directory.models import Organization, Service
     from wayfinder.partners.models import Partner
     from wayfinder.residents.models import Resident
@@ -83,9 +84,10 @@ def build_world(organizations: int, residents: int, seed: int) -> None:
                 kind, tax = "state_agency", "government"
             elif i % 20 == 3:
                 tax = "for_profit"
-            onboarded = None if i % 20 == 4 else start + timedelta(days=rng.randint(0, 3 * 365))
-            partners.append(Partner(organization=o, kind=kind, tax_status=tax, onboarded_at=onboarded))
+            o.partner_since = None if i % 20 == 4 else start + timedelta(days=rng.randint(0, 3 * 365))
+            partners.append(Partner(organization=o, kind=kind, tax_status=tax))
         Partner.objects.bulk_create(partners)
+        Organization.objects.bulk_update(orgs, ["partner_since"], batch_size=1000)
         Service.objects.bulk_create(
             [
                 Service(organization=o, name=f"Service {j} of {o.name}", categories=[rng.choice(CATEGORIES)])
@@ -205,9 +207,13 @@ def fill_assessments(target: int, seed: int) -> tuple[float, str]:
     for _ in range(target - existing):
         at = now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
         positive = sorted(set(rng.sample(CATEGORIES, rng.randint(0, 3))))
-        batch.append(AssessmentFact(assessment_id=uuid.uuid4(), resident_id=rng.choice(resident_ids),
-                                    organization_id=rng.choice(org_ids) if rng.random() < 0.8 else None,
-                                    completed_at=at, completed_day=local_day(at), positive_categories=positive))  # fmt: skip
+        organization = rng.choice(org_ids) if rng.random() < 0.8 else None
+        batch.append(
+            AssessmentFact(
+                assessment_id=uuid.uuid4(), resident_id=rng.choice(resident_ids), organization_id=organization,
+                completed_at=at, completed_day=local_day(at), positive_categories=positive,
+            )
+        )  # fmt: skip
         if len(batch) == 20000:
             AssessmentFact.objects.bulk_create(batch, batch_size=5000)
             batch = []

@@ -53,5 +53,25 @@ def _requires(check):
     return decorator
 
 
+def member_required(view):
+    """Staff or admin of an organization; ``request.organization`` is theirs (their
+    first active membership, the partner workspace's rule). Unfinished onboarding
+    is handled for every staff page by ``PartnerOnboardingMiddleware``."""
+    from wayfinder.partners.selectors import current_membership
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = current_membership(request.user)
+        if membership is None:
+            raise PermissionDenied
+        request.membership = membership  # type: ignore[attr-defined]
+        request.organization = membership.organization  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 statewide_required = _requires(may_see_statewide)
 incentives_required = _requires(may_see_incentives)

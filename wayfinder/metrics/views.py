@@ -12,10 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wayfinder.lib import csv_safe
-from wayfinder.partners.access import member_required
 
 from . import public
-from .access import statewide_required
+from .access import may_see_statewide, member_required, statewide_required
 from .charts import Table
 from .forms import period_form
 from .pages import newest_received, organization_page, statewide_page
@@ -38,6 +37,7 @@ def organization(request: HttpRequest) -> HttpResponse:
         period=period,
         as_of=as_of,
         newest=newest_received(request.user, request.organization),
+        statewide=may_see_statewide(request.user),
         query=request.GET.urlencode(),
     )
     return render(request, "metrics/organization.html", context)

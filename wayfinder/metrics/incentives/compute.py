@@ -78,7 +78,7 @@ def compute(month: date, rules: IncentiveRules, released: list[HeldItem]) -> Dra
     )
     onboarded = {
         str(pk): at
-        for pk, at in Partner.objects.filter(onboarded_at__isnull=False).values_list("organization_id", "onboarded_at")
+        for pk, at in Organization.objects.filter(partner_since__isnull=False).values_list("id", "partner_since")
         if first <= local_day(at) <= last
     }
     org_ids = (
@@ -87,7 +87,10 @@ def compute(month: date, rules: IncentiveRules, released: list[HeldItem]) -> Dra
         | set(onboarded)
         | {str(item.organization_id) for item in released}
     )
-    partners = {str(p.organization_id): p for p in Partner.objects.filter(organization_id__in=list(org_ids))}
+    partners = {
+        str(p.organization_id): p
+        for p in Partner.objects.filter(organization_id__in=list(org_ids)).select_related("organization")
+    }
     names = {
         str(pk): (name, tax_id)
         for pk, name, tax_id in Organization.objects.filter(id__in=list(org_ids)).values_list("id", "name", "tax_id")

@@ -161,10 +161,8 @@ def new_partner(name: str, *, kind="community_partner", tax_status="nonprofit", 
     from wayfinder.directory.models import Organization
     from wayfinder.partners.models import Partner
 
-    organization = Organization.objects.create(id=uuid.uuid4(), name=name, description=name)
-    Partner.objects.create(
-        organization=organization, kind=kind, tax_status=tax_status, serves_state=serves_state, onboarded_at=onboarded
-    )
+    organization = Organization.objects.create(id=uuid.uuid4(), name=name, description=name, partner_since=onboarded)
+    Partner.objects.create(organization=organization, kind=kind, tax_status=tax_status, serves_state=serves_state)
     user = User.objects.create_user(f"staff-{organization.pk.hex[:8]}@example.org", "pw-unused-123", full_name=name)
     Membership.objects.create(user=user, organization=organization, role="staff")
     return organization, user

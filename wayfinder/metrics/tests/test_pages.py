@@ -105,3 +105,11 @@ def test_the_public_page_shows_cells_of_11_residents_or_more(month, client):
     assert clark[1:] == ["11", "0", "0", "—"]  # 11 residents referred; none of theirs closed yet
     fayette = next(row for row in counties if row[0] == "Fayette")
     assert fayette[1] == "<11"
+
+
+def test_the_workspace_landing_page_shows_the_dashboard_sections(counted, client):
+    client.force_login(counted.personas["family_center_staff"])
+    page = client.get("/partners/workspace/").content.decode()
+    assert "Newest in your inbox" in page
+    assert "Open referrals by age" in page and 'role="img"' in page
+    assert "Bo Reyes" in page  # the newest referrals received, by name, for the organization's own staff
