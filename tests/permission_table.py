@@ -81,6 +81,7 @@ def anonymous_only(status: int = 200, *, signed_in_status: int = 302) -> dict[st
 RULES: list[Rule] = [
     # --- project ---------------------------------------------------------------
     Rule("healthz", "/healthz", everyone(200)),
+    Rule("favicon", "/favicon.ico", everyone(302)),
     Rule("set_language", "/i18n/setlang/", everyone(302), method="POST", data={"language": "es", "next": "/"}),
     Rule("api:openapi-json", "/api/openapi.json", everyone(200)),
     Rule("api:api-root", "/api/", everyone(404)),

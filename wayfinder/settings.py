@@ -221,6 +221,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Wayfinder")
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# TOTP set-up keeps one secret while it is open (a reload or second tab shows the
+# same QR code): wayfinder.accounts.forms.ActivateTOTPForm.
+MFA_FORMS = {"activate_totp": "wayfinder.accounts.forms.ActivateTOTPForm"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone

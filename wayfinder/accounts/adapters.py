@@ -28,3 +28,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
         log_action(user, "account.signed_in", user)
         return super().post_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password before MFA changes; not within minutes of
+        the person typing it to sign in (a new staff member was asked again on the
+        way from sign-in to MFA set-up, issue #14)."""
+        from .sessions import signed_in_recently
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(self.request)
