@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "wayfinder.accounts.middleware.NoStoreMiddleware",
     "wayfinder.accounts.middleware.SessionLimitsMiddleware",
     "wayfinder.accounts.middleware.StaffMfaRequiredMiddleware",
     "wayfinder.partners.middleware.PartnerOnboardingMiddleware",

@@ -115,3 +115,50 @@ class SessionLimitsMiddleware:
             if now - seen >= _SEEN_WRITE_INTERVAL or SESSION_SEEN_KEY not in request.session:
                 request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
+
+
+# URL namespaces whose pages and files show resident data (records, referrals,
+# consent screens, My Plan, their PDFs and CSV exports).
+RESIDENT_DATA_NAMESPACES = frozenset({"residents", "consent", "my_plan", "referrals", "assessments"})
+
+
+def resident_data(view):
+    """Mark a view outside those namespaces as showing resident data (its
+    responses are then never stored by browsers or proxies)."""
+    view.wf_resident_data = True
+    return view
+
+
+def carries_private_data(request: HttpRequest) -> bool:
+    """Whether the response may hold resident or account data: a resident-data
+    view, or any page for a signed-in person (their name, their work). Static files
+    and the favicon never do."""
+    if request.path.startswith(ALWAYS_SERVED_PREFIXES):
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (
+        RESIDENT_DATA_NAMESPACES.intersection(match.namespaces) or getattr(match.func, "wf_resident_data", False)
+    ):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that may carry resident data
+    (security.md; HIPAA 164.312): a shared computer's browser cache, its back
+    button or a proxy must not keep a record, a referral, a consent screen, an
+    export or a PDF. Keyed centrally on the view, so a new page cannot forget it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if carries_private_data(request):
+            response["Cache-Control"] = "no-store, private, max-age=0"
+            response["Pragma"] = "no-cache"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
+        return response
