@@ -54,9 +54,8 @@ def test_a_resident_who_reads_spanish_gets_the_request_and_the_page_in_spanish(
     assert Consent.objects.filter(resident=jolene).exists()
     assert_spanish(
         client.get(link),
-        status=404,
-        present=["Este enlace ya no es válido", "Venció o ya se usó."],
-        absent=["This link is no longer valid"],
+        present=["Consentimiento ya dado", "No hay nada más que hacer."],
+        absent=["Consent already given", "There is nothing more to do."],
     )
 
 
@@ -71,7 +70,8 @@ def test_a_part2_request_shows_the_federal_law_notice_in_spanish(
     assert_spanish(
         client.get(_link(sms_outbox[0].body)),
         present=[
-            "protegida por la ley federal (42 CFR Parte 2). Firme escribiendo su nombre completo.",
+            "protegida por la ley federal (42 CFR Parte 2). Firme escribiendo su nombre completo tal como figura en su "
+            "expediente.",
             "Información de programas de tratamiento de trastornos por consumo de sustancias",
             "Escriba su nombre completo para firmar",
         ],
