@@ -53,7 +53,7 @@ def test_a_consent_link_opened_without_an_account_is_not_stored(
     import re
 
     from wayfinder.consent.tests.conftest import consent_request_data
-    from wayfinder.residents.demo import AMY_RESIDENT_ID
+    from wayfinder.demo.residents import AMY_RESIDENT_ID
     from wayfinder.residents.models import Resident
 
     amy = Resident.objects.get(pk=AMY_RESIDENT_ID)

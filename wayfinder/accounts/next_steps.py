@@ -2,31 +2,24 @@
 
 The MFA set-up ends on the recovery-codes page; its "Continue" leads on. Apps that
 hold people at later steps (partner onboarding: agreement, trainings) register a
-provider here from their ``AppConfig.ready()``: accounts knows nothing of them.
+provider of ``extension_points.NEXT_REQUIRED_STEP`` from their ``AppConfig.ready()``:
+accounts knows nothing of them.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .extension_points import NEXT_REQUIRED_STEP
+
 # Set when a staff page sent the person to MFA set-up: the page they wanted.
 WANTED_PAGE_KEY = "wf_after_mfa_setup"
 # Set when TOTP was activated in this session: the recovery-codes page then shows
 # the set-up steps and "Continue".
 JUST_ENROLLED_KEY = "wf_mfa_just_enrolled"
-
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> None:
-    """``provider(user) -> str | None``: the URL of the person's next required step."""
-    if provider not in _providers:
-        _providers.append(provider)
 
 
 def remember_wanted_page(request: HttpRequest) -> None:
@@ -37,7 +30,7 @@ def remember_wanted_page(request: HttpRequest) -> None:
 
 def after_mfa_setup_url(request: HttpRequest) -> str:
     """A required next step first, then the page the person wanted, then home."""
-    for provider in _providers:
+    for provider in NEXT_REQUIRED_STEP:
         url = provider(request.user)
         if url:
             return url

@@ -7,9 +7,9 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wayfinder.accounts import next_steps
+        from wayfinder.accounts.extension_points import NEXT_REQUIRED_STEP
 
         from .services.onboarding import next_step_url
 
         # After MFA set-up, "Continue" leads to the next onboarding step.
-        next_steps.register(next_step_url)
+        NEXT_REQUIRED_STEP.register("partners", next_step_url)

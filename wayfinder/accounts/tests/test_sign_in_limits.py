@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from wayfinder.accounts.demo import DEMO_PASSWORD, persona
+from wayfinder.demo.personas import DEMO_PASSWORD, persona
 
 pytestmark = pytest.mark.django_db
 

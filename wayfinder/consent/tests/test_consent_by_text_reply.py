@@ -21,9 +21,9 @@ from wayfinder.audit.models import AuditEvent
 from wayfinder.consent import reply_codes
 from wayfinder.consent.models import Consent, ConsentRequest, TextReplyFailure
 from wayfinder.consent.tests.conftest import consent_request_data
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.notifications.inbound import SIGNATURE_HEADER, sign
 from wayfinder.notifications.models import OutboundMessage
-from wayfinder.residents.demo import AMY_RESIDENT_ID
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ def test_a_staff_typed_destination_receives_nothing(send, jolene, mailoutbox, sm
 
 
 def test_another_residents_contact_cannot_be_chosen(send, jolene, personas):
-    from wayfinder.residents.demo import AMY_RESIDENT_ID
+    from wayfinder.demo.residents import AMY_RESIDENT_ID
     from wayfinder.residents.models import Resident
 
     amy = Resident.objects.get(pk=AMY_RESIDENT_ID)

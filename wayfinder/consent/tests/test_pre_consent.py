@@ -9,9 +9,9 @@ import re
 import pytest
 
 from wayfinder.consent.models import Consent, ConsentRequest
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
-from wayfinder.residents.demo import AMY_RESIDENT_ID
 from wayfinder.residents.models import Resident
 
 pytestmark = pytest.mark.django_db

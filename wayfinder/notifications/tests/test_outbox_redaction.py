@@ -59,7 +59,7 @@ def test_a_message_waiting_for_a_retry_keeps_its_link(settings, smtp_server):
 
 
 def test_password_reset_links_are_cut_after_delivery(smtp_server, personas, client):
-    from wayfinder.accounts.demo import persona
+    from wayfinder.demo.personas import persona
 
     client.post("/accounts/password/reset/", {"email": persona("resident").email})
     [received] = smtp_server.wait_for(1)
@@ -83,7 +83,7 @@ def test_welcome_links_are_cut_after_delivery(smtp_server, personas, client):
 
 def test_consent_links_are_cut_after_delivery(smtp_server, personas, client):
     from wayfinder.consent.tests.conftest import consent_request_data
-    from wayfinder.residents.demo import AMY_RESIDENT_ID
+    from wayfinder.demo.residents import AMY_RESIDENT_ID
     from wayfinder.residents.models import Resident
 
     amy = Resident.objects.get(pk=AMY_RESIDENT_ID)
