@@ -56,7 +56,9 @@ def _open_consents(resident: Resident):
     now = timezone.now()
     return [
         c
-        for c in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related("organization")
+        for c in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related(
+            "organization", "recorded_by"
+        )
         if c.expires_at is None or c.expires_at > now
     ]
 

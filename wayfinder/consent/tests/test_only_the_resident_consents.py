@@ -231,3 +231,12 @@ def test_revoking_part2_alone_keeps_general_and_says_so(client, jolene, personas
     response = client.post(f"/my-plan/consents/{part2.pk}/revoke/", {"version": part2.version}, follow=True)
     assert "Your general consent stays" in response.content.decode()
     assert list(Consent.objects.filter(resident=jolene, revoked_at=None).values_list("scope", flat=True)) == ["general"]
+
+
+def test_my_plan_shows_who_recorded_a_consent(send, client, personas):
+    from wayfinder.demo.residents import AMY_RESIDENT_ID
+
+    assert send(f"/consent/verbal/{AMY_RESIDENT_ID}/", ALL_STATEMENTS, persona="family_center_staff").status_code == 302
+    client.force_login(personas["resident"])
+    page = client.get("/my-plan/consents/").content.decode()
+    assert "Lexington Family Resource Center" in page and "Recorded by Rosa Delgado." in page
