@@ -28,6 +28,7 @@ REQUIRED = {
     ("directory.paired_history", "referrals"),
     ("residents.my_plan_sections", "referrals"),
     ("residents.record_sections", "referrals"),
+    ("scheduling.recurring_jobs", "metrics"),
 }
 
 

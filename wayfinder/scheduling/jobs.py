@@ -55,6 +55,13 @@ JOBS: list[Job] = [
 ]
 
 
+def all_jobs() -> list[Job]:
+    """The jobs above and those registered by other apps (extension_points.RECURRING_JOBS)."""
+    from wayfinder.lib.recurring_jobs import RECURRING_JOBS
+
+    return JOBS + [Job(**spec) for provider in RECURRING_JOBS for spec in provider()]
+
+
 def due_jobs(last_runs: dict[str, datetime], now: datetime) -> list[Job]:
     """Jobs never run, or whose next run time has come."""
-    return [job for job in JOBS if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
+    return [job for job in all_jobs() if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
