@@ -31,6 +31,29 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
+def _force_login_signs_in_fully(self, user, backend=None) -> None:
+    """``client.force_login(user)`` stands for a completed sign-in: the password
+    and, for staff, the TOTP code, as allauth records them in the session. MFA is
+    checked per session (security.md), so without this every staff test would have
+    to type a code; the per-session rule itself is tested through real sign-ins in
+    wayfinder/accounts/tests/test_mfa_per_session.py."""
+    _original_force_login(self, user, backend)
+    now = time.time()
+    session = self.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+from django.test.client import ClientMixin  # noqa: E402
+
+_original_force_login = ClientMixin.force_login
+ClientMixin.force_login = _force_login_signs_in_fully  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_as_owner() -> Iterator[None]:
     """Transactional tests empty every table afterwards (TRUNCATE on PostgreSQL).
