@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "wayfinder.accounts.middleware.SessionLimitsMiddleware",
     "wayfinder.accounts.middleware.StaffMfaRequiredMiddleware",
     "wayfinder.partners.middleware.PartnerOnboardingMiddleware",
+    # Last, so it sees every refusal a view raises (one audit entry each).
+    "wayfinder.accounts.access.AccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "wayfinder.urls"

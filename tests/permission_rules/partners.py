@@ -90,4 +90,28 @@ RULES = [
     Rule("partners:review_approve", "/partners/review/999999/approve/", only(REVIEWERS, 404), method="POST"),
     Rule("partners:review_reject", "/partners/review/999999/reject/", only(REVIEWERS, 404), method="POST"),
     Rule("partners:change_history", "/partners/review/partner-edits/", only(REVIEWERS)),
+    # --- a row per method (issue #15) ----------------------------------------------------
+    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), method="POST"),
+    Rule(
+        "partners:accept_existing", "/partners/welcome/not-a-real-token/existing-account/", everyone(404), method="POST"
+    ),
+    # Posted without ticking the box: the page again with the error.
+    Rule("partners:agreement", "/partners/onboarding/agreement/", members(), method="POST"),
+    # Demo members completing a module: back to the training list.
+    Rule("partners:training_module", "/partners/onboarding/training/privacy-security/", members(302), method="POST"),
+    Rule("partners:location_add", "/partners/workspace/organization/locations/new/", admins(), method="POST"),
+    Rule(
+        "partners:location_edit",
+        f"/partners/workspace/organization/locations/{MISSING_UUID}/",
+        admins(404),
+        method="POST",
+    ),
+    Rule("partners:service_add", "/partners/workspace/organization/services/new/", admins(), method="POST"),
+    Rule(
+        "partners:service_edit",
+        f"/partners/workspace/organization/services/{MISSING_UUID}/",
+        admins(404),
+        method="POST",
+    ),
+    Rule("partners:staff_detail", "/partners/workspace/staff/999999/", admins(404), method="POST"),
 ]

@@ -20,9 +20,10 @@ RULES = [
         "residents:client_search",
         "/clients/?first_name=Amy&last_name=Brand&date_of_birth=1988-04-12",
         only(WORKERS),
+        reads_resident=True,
     ),
     Rule("residents:create", "/clients/new/", only(WORKERS)),
-    Rule("residents:detail", f"/clients/{AMY}/", only(WORKERS)),
+    Rule("residents:detail", f"/clients/{AMY}/", only(WORKERS), reads_resident=True),
     Rule(
         "residents:add_note",
         f"/clients/{AMY}/notes/",
@@ -30,9 +31,14 @@ RULES = [
         method="POST",
         data={"body": "Called about the pantry schedule."},
     ),
-    Rule("residents:access_log_export", f"/clients/access-log/?resident={AMY}", only(("system_admin",))),
-    Rule("consent:request", f"/consent/request/{AMY}/", only(WORKERS)),
-    Rule("consent:verbal", f"/consent/verbal/{AMY}/", only(WORKERS)),
+    Rule(
+        "residents:access_log_export",
+        f"/clients/access-log/?resident={AMY}",
+        only(("system_admin",)),
+        reads_resident=True,
+    ),
+    Rule("consent:request", f"/consent/request/{AMY}/", only(WORKERS), reads_resident=True),
+    Rule("consent:verbal", f"/consent/verbal/{AMY}/", only(WORKERS), reads_resident=True),
     Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404)),
     Rule("my_plan:home", "/my-plan/", RESIDENT_ONLY),
     # Amy is connected already: the connect page sends her to My Plan.
@@ -48,4 +54,11 @@ RULES = [
     Rule("my_plan:access_log", "/my-plan/who-viewed/", RESIDENT_ONLY),
     Rule("my_plan:privacy", "/my-plan/privacy/", RESIDENT_ONLY),
     Rule("my_plan:print", "/my-plan/history.pdf", RESIDENT_ONLY),
+    # --- a row per method (issue #15): the forms posted empty show their errors ---------
+    Rule("residents:create", "/clients/new/", only(WORKERS), method="POST"),
+    Rule("consent:request", f"/consent/request/{AMY}/", only(WORKERS), method="POST"),
+    Rule("consent:verbal", f"/consent/verbal/{AMY}/", only(WORKERS), method="POST"),
+    Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404), method="POST"),
+    Rule("my_plan:link", "/my-plan/connect/", only(("resident",), 302), method="POST"),
+    Rule("my_plan:privacy", "/my-plan/privacy/", RESIDENT_ONLY, method="POST"),
 ]

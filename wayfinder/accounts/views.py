@@ -1,12 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from . import roles
+from .access import signed_in
 from .models import GlobalRole
 
 
-@login_required
+@signed_in
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: their roles and where to go next."""
     user = request.user

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from wayfinder.accounts.access import StaffRequest, staff_required
 from wayfinder.residents.models import ContactPoint, Resident
-from wayfinder.residents.selectors import get_resident_for, mask_email, mask_phone
-from wayfinder.residents.views import partner_staff_required
+from wayfinder.residents.selectors import mask_email, mask_phone, resident_for
 
 from . import actions
 from .forms import RequestConsentForm, RespondForm, VerbalConsentForm
@@ -33,9 +34,10 @@ def _contact_on_file(resident: Resident, kind: str, organization) -> str:
     return ""
 
 
-@partner_staff_required
-def request_consent(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+@staff_required
+@require_http_methods(["GET", "POST"])
+def request_consent(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = resident_for(request.user, resident_id, purpose="consent_request")
     organization = request.organization
     on_file = {
         "email": _contact_on_file(resident, ContactPoint.Kind.EMAIL, organization),
@@ -69,9 +71,10 @@ def request_consent(request: HttpRequest, resident_id) -> HttpResponse:
     )
 
 
-@partner_staff_required
-def verbal_consent(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+@staff_required
+@require_http_methods(["GET", "POST"])
+def verbal_consent(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = resident_for(request.user, resident_id, purpose="consent_request")
     statements = statement_texts(request.organization.name)
     form = VerbalConsentForm(request.POST or None, statements=statements)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +94,7 @@ def verbal_consent(request: HttpRequest, resident_id) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link (the resident need not have an account).
     Shows only the organization and what it will see, never the record itself."""

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -62,6 +62,13 @@ def session_hash(request: HttpRequest) -> str:
     return hash_identifier(key) if key else ""
 
 
+class WayfinderRequest(HttpRequest):
+    """What our middleware attaches to every request (the access layer's typed
+    requests, ``wayfinder.accounts.access``, build on it)."""
+
+    request_id: str
+
+
 class RequestContextMiddleware:
     """Assigns a request id, exposes the context to the audit log, logs one line."""
 
@@ -72,7 +79,7 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _looks_like_request_id(incoming) else uuid.uuid4().hex
         ctx = RequestContext(request_id=request_id, ip_address=client_ip(request), request=request)
-        request.request_id = request_id  # type: ignore[attr-defined]
+        cast(WayfinderRequest, request).request_id = request_id
         token = _current.set(ctx)
         try:
             response = self.get_response(request)
