@@ -119,10 +119,15 @@ RULES: list[Rule] = [
     # Staff have TOTP already (activation is for those without); residents must
     # confirm their password first.
     Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", signed_in(302)),
-    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(302, resident=404)),
-    Rule("mfa_view_recovery_codes", "/accounts/2fa/recovery-codes/", signed_in(302, resident=404)),
+    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(302, resident=404), audited_404=False),
+    Rule("mfa_view_recovery_codes", "/accounts/2fa/recovery-codes/", signed_in(302, resident=404), audited_404=False),
     Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", signed_in(302)),
-    Rule("mfa_download_recovery_codes", "/accounts/2fa/recovery-codes/download/", signed_in(302, resident=404)),
+    Rule(
+        "mfa_download_recovery_codes",
+        "/accounts/2fa/recovery-codes/download/",
+        signed_in(302, resident=404),
+        audited_404=False,
+    ),
     # --- accounts and MFA: a row per method (issue #15); forms posted empty ---------
     Rule("account_login", "/accounts/login/", anonymous_only(200), method="POST"),
     Rule("account_logout", "/accounts/logout/", everyone(302), method="POST"),
@@ -149,7 +154,13 @@ RULES: list[Rule] = [
     Rule("mfa_authenticate", "/accounts/2fa/authenticate/", everyone(302), method="POST"),
     Rule("mfa_reauthenticate", "/accounts/2fa/reauthenticate/", signed_in(200, resident=302), method="POST"),
     Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", everyone(302), method="POST"),
-    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(302, resident=404), method="POST"),
+    Rule(
+        "mfa_deactivate_totp",
+        "/accounts/2fa/totp/deactivate/",
+        signed_in(302, resident=404),
+        method="POST",
+        audited_404=False,
+    ),
     Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", everyone(302), method="POST"),
 ]
 
@@ -175,7 +186,8 @@ def admin_rules() -> list[Rule]:
         _admin_rule(
             "admin:login",
             "/admin/login/",
-            {**dict.fromkeys(SIGNED_IN, 403), "anonymous": 302, "system_admin": 302},
+            # Posted (empty): the admin's own sign-in form answers with its errors.
+            {**dict.fromkeys(SIGNED_IN, 403), "anonymous": 302, "system_admin": 200},
             method="POST",
         ),
         _admin_rule("admin:logout", "/admin/logout/", {**admin_only, "system_admin": 200}, method="POST"),
@@ -197,6 +209,7 @@ def admin_rules() -> list[Rule]:
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
         can_add = model_admin.has_add_permission(_FakeRequest())
         can_delete = model_admin.has_delete_permission(_FakeRequest())
+        can_change = model_admin.has_change_permission(_FakeRequest())
         rules += [
             _admin_rule(f"{prefix}_changelist", base, admin_only),
             _admin_rule(f"{prefix}_add", f"{base}add/", {**admin_only, "system_admin": 200 if can_add else 403}),
@@ -215,7 +228,11 @@ def admin_rules() -> list[Rule]:
                 f"{prefix}_add", f"{base}add/", {**admin_only, "system_admin": 200 if can_add else 403}, method="POST"
             ),
             _admin_rule(
-                f"{prefix}_change", f"{base}999999999/change/", {**admin_only, "system_admin": 302}, method="POST"
+                f"{prefix}_change",
+                f"{base}999999999/change/",
+                # A read-only admin refuses any post before it looks the object up.
+                {**admin_only, "system_admin": 302 if can_change else 403},
+                method="POST",
             ),
             _admin_rule(
                 f"{prefix}_delete",

@@ -38,13 +38,20 @@ RULES = [
     Rule("partners:new_organization", "/partners/join/new-organization/", everyone(200), method="POST"),
     Rule("partners:request_submitted", "/partners/join/submitted/", everyone(200)),
     # --- one-time links: an unknown token is not found, whoever asks ---------------
-    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404)),
-    Rule("partners:accept_existing", "/partners/welcome/not-a-real-token/existing-account/", everyone(404)),
+    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), audited_404=False),
+    Rule(
+        "partners:accept_existing",
+        "/partners/welcome/not-a-real-token/existing-account/",
+        everyone(404),
+        audited_404=False,
+    ),
     # --- final onboarding: members of an organization only --------------------------
     Rule("partners:agreement", "/partners/onboarding/agreement/", members()),
     Rule("partners:training", "/partners/onboarding/training/", members()),
     Rule("partners:training_module", "/partners/onboarding/training/privacy-security/", members()),
-    Rule("partners:training_module", "/partners/onboarding/training/no-such-training/", members(404)),
+    Rule(
+        "partners:training_module", "/partners/onboarding/training/no-such-training/", members(404), audited_404=False
+    ),
     # Demo members were onboarded by the administrator: "Next" takes them to the workspace.
     Rule("partners:training_finish", "/partners/onboarding/training/finish/", members(302), method="POST"),
     # --- workspace: every member; admin-only pages refuse staff -------------------
@@ -91,9 +98,13 @@ RULES = [
     Rule("partners:review_reject", "/partners/review/999999/reject/", only(REVIEWERS, 404), method="POST"),
     Rule("partners:change_history", "/partners/review/partner-edits/", only(REVIEWERS)),
     # --- a row per method (issue #15) ----------------------------------------------------
-    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), method="POST"),
+    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), method="POST", audited_404=False),
     Rule(
-        "partners:accept_existing", "/partners/welcome/not-a-real-token/existing-account/", everyone(404), method="POST"
+        "partners:accept_existing",
+        "/partners/welcome/not-a-real-token/existing-account/",
+        everyone(404),
+        method="POST",
+        audited_404=False,
     ),
     # Posted without ticking the box: the page again with the error.
     Rule("partners:agreement", "/partners/onboarding/agreement/", members(), method="POST"),

@@ -39,7 +39,7 @@ RULES = [
     ),
     Rule("consent:request", f"/consent/request/{AMY}/", only(WORKERS), reads_resident=True),
     Rule("consent:verbal", f"/consent/verbal/{AMY}/", only(WORKERS), reads_resident=True),
-    Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404)),
+    Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404), audited_404=False),
     Rule("my_plan:home", "/my-plan/", RESIDENT_ONLY),
     # Amy is connected already: the connect page sends her to My Plan.
     Rule("my_plan:link", "/my-plan/connect/", only(("resident",), 302)),
@@ -58,7 +58,7 @@ RULES = [
     Rule("residents:create", "/clients/new/", only(WORKERS), method="POST"),
     Rule("consent:request", f"/consent/request/{AMY}/", only(WORKERS), method="POST"),
     Rule("consent:verbal", f"/consent/verbal/{AMY}/", only(WORKERS), method="POST"),
-    Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404), method="POST"),
+    Rule("consent:respond", "/consent/r/not-a-real-token/", everyone(404), method="POST", audited_404=False),
     Rule("my_plan:link", "/my-plan/connect/", only(("resident",), 302), method="POST"),
     Rule("my_plan:privacy", "/my-plan/privacy/", RESIDENT_ONLY, method="POST"),
 ]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.access import StaffRequest, staff_required, system_admin_required
+from wayfinder.accounts.access import NotVisible, StaffRequest, staff_required, system_admin_required
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import RESIDENT_ACCESS_LOG_EXPORTED, RESIDENT_SEARCHED
 from wayfinder.consent.access import REDISCLOSURE_NOTICE
@@ -77,7 +77,8 @@ def detail(request: StaffRequest, resident_id) -> HttpResponse:
 def add_note(request: StaffRequest, resident_id) -> HttpResponse:
     resident, access = selectors.resident_for(request.user, resident_id, purpose="add_note")
     if not access.full:
-        raise Http404  # notes of a record without consent do not exist for this organization
+        # Notes of a record without consent do not exist for this organization.
+        raise NotVisible("notes", resident.pk, resident=resident, reason="no_consent")
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
