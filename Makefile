@@ -41,10 +41,12 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Static checks: lint, the layers of docs/architecture.md, the links between apps
-# (system checks) and migrations that match the models.
+# Static checks: lint, types of the access layer, actions and selectors (mypy with
+# django-stubs), the layers of docs/architecture.md, the links between apps (system
+# checks) and migrations that match the models. .pre-commit-config.yaml runs the same.
 check: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

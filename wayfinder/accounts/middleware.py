@@ -75,8 +75,9 @@ class SessionLimitsMiddleware:
                 or now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS
             ):
                 from wayfinder.audit.log import log_action
+                from wayfinder.audit.names import SESSION_EXPIRED
 
-                log_action(user, "session.expired", user, data={"idle_seconds": now - seen})
+                log_action(user, SESSION_EXPIRED, user, data={"idle_seconds": now - seen})
                 logout(request)
                 messages.info(request, _("Your session ended after a period of inactivity. Please sign in again."))
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")

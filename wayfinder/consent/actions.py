@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import CONSENT_DECLINED, CONSENT_GRANTED, CONSENT_REQUESTED, CONSENT_REVOKED
 from wayfinder.notifications.services import queue_email, queue_sms
 from wayfinder.residents.models import ContactPoint, Resident, Source
 
@@ -95,7 +96,7 @@ def request_consent(
             )
     log_action(
         actor,
-        "consent.requested",
+        CONSENT_REQUESTED,
         consent_request,
         resident=resident,
         purpose=DEFAULT_PURPOSE,
@@ -171,7 +172,7 @@ def _answer(
     if not grant:
         log_action(
             None,
-            "consent.declined",
+            CONSENT_DECLINED,
             consent_request,
             resident=resident,
             purpose=consent_request.purpose,
@@ -250,7 +251,7 @@ def revoke_consent(consent: Consent, *, actor, expected_version: int | None = No
     consent.refresh_from_db()
     log_action(
         actor,
-        "consent.revoked",
+        CONSENT_REVOKED,
         consent,
         resident=consent.resident_id,
         legal_basis=f"consent:{consent.pk}",
@@ -305,7 +306,7 @@ def _grant(*, resident, organization, scope, method, actor, request=None, actor_
         raise ConsentChanged(_("Consent was recorded by someone else at the same moment.")) from error
     log_action(
         actor,
-        "consent.granted",
+        CONSENT_GRANTED,
         consent,
         resident=resident,
         legal_basis=f"consent:{consent.pk}",

@@ -118,7 +118,7 @@ _STANDARD_RECORD_KEYS = set(vars(logging.makeLogRecord({})).keys()) | {"message"
 class JsonFormatter(logging.Formatter):
     """One JSON object per line (UTC timestamps): the message plus any ``extra`` fields."""
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {

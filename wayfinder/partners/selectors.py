@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
@@ -12,22 +13,7 @@ from wayfinder.accounts.models import Membership
 from .models import Favorite, Invitation, OnboardingProgress, Partner, RecordChange, SiteRequest
 
 
-def onboarded_organization_ids() -> set[str]:
-    """Ids (as strings) of organizations that finished onboarding: they get the
-    "Partner" badge in search and on service pages."""
-    return {
-        str(pk)
-        for pk in Partner.objects.filter(organization__partner_since__isnull=False).values_list(
-            "organization_id", flat=True
-        )
-    }
-
-
-def is_onboarded(organization_id: object) -> bool:
-    return Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
-
-
-def is_claimed(organization_id: object) -> bool:
+def is_claimed(organization_id: Any) -> bool:
     return (
         Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
         or Membership.objects.filter(organization_id=organization_id, role="admin", is_active=True).exists()

@@ -37,7 +37,7 @@ from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent
 # specialist once they are this old (product 5.5).
 NON_ONBOARDED_CLOSABLE_AFTER = timedelta(days=14)
 
-_ALLOWED_MOVES = {
+_ALLOWED_MOVES: dict[str, set[str]] = {
     Status.NEW: {Status.IN_PROGRESS},
     Status.IN_PROGRESS: {Status.NEW},
 }
@@ -94,8 +94,6 @@ def create_referral(
     """Refer ``resident`` to ``service``. Consent is never needed to refer
     (product 4.3); ``pre_consent`` records the resident's consent for the
     receiving organization at the same time."""
-    from wayfinder.partners.selectors import is_onboarded
-
     now = now or timezone.now()
     if service.status != "active":
         raise ValidationError(_("This service is not currently active; choose another one."))
@@ -117,7 +115,7 @@ def create_referral(
         origin=origin,
         resident_search=resident_search_key(resident),
         note=note.strip(),
-        to_non_onboarded=not is_onboarded(receiving.pk),
+        to_non_onboarded=not is_onboarded(receiving),
         created_at=now,
         status_changed_at=now,
     )

@@ -122,7 +122,7 @@ def link_account(*, user, individual_id: str, date_of_birth: datetime.date, case
         and len(case_last4.strip()) == 4
         and EligibilityCase.objects.filter(resident=resident, case_number__endswith=case_last4.strip()).exists()
     )
-    if not case_ok:
+    if resident is None or not case_ok:
         cache.set(key, attempts + 1, LINK_WINDOW_SECONDS)
         log_action(
             user,

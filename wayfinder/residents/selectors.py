@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import pgettext_lazy
@@ -112,8 +113,9 @@ def search_clients(
 
 
 def _result(resident: Resident, score: float, reasons: list[str]) -> SearchResult:
-    emails = [c.value for c in resident.live if c.kind == ContactPoint.Kind.EMAIL]
-    phones = [c.value for c in resident.live if c.kind == ContactPoint.Kind.PHONE]
+    live: list[ContactPoint] = cast(Any, resident).live  # prefetched by the search (to_attr="live")
+    emails = [c.value for c in live if c.kind == ContactPoint.Kind.EMAIL]
+    phones = [c.value for c in live if c.kind == ContactPoint.Kind.PHONE]
     place = " ".join(p for p in (resident.city, resident.zip_code) if p)
     return SearchResult(
         resident,
@@ -168,7 +170,7 @@ def record_context(resident: Resident, access: Access) -> dict:
     contacts = resident.contacts.filter(retired_at__isnull=True).select_related("organization")
     if not access.full:
         contacts = contacts.filter(organization=access.organization)
-    context = {"resident": resident, "access": access, "contacts": list(contacts)}
+    context: dict[str, Any] = {"resident": resident, "access": access, "contacts": list(contacts)}
     if access.full:
         notes = resident.notes.select_related("author", "organization")
         needs = resident.needs.all()

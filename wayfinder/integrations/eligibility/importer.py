@@ -21,6 +21,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import ELIGIBILITY_IMPORTED, RESIDENT_CLOSED, RESIDENT_IMPORTED, RESIDENT_UPDATED
 from wayfinder.lib import csv_safe
 from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
 
@@ -63,7 +64,7 @@ def import_lines(lines: Iterable[str], *, full_snapshot: bool = False, progress:
     if full_snapshot:
         seen = {r.individual_id for r in records if r.individual_id}
         result.counts["closed"] += _close_missing(seen)
-    log_action(None, "eligibility.imported", purpose=PURPOSE, data=dict(result.counts))
+    log_action(None, ELIGIBILITY_IMPORTED, purpose=PURPOSE, data=dict(result.counts))
     return result
 
 
@@ -170,7 +171,7 @@ def _create(new: list[tuple[Resident, FeedRecord]], now) -> None:
     # hundreds of thousands of rows, and the hash chain appends one row at a time.
     log_action(
         None,
-        "resident.imported",
+        RESIDENT_IMPORTED,
         purpose=PURPOSE,
         legal_basis=PURPOSE,
         data={"residents": [str(resident.pk) for resident, _record in new]},
@@ -197,7 +198,7 @@ def _update(resident: Resident, record: FeedRecord, now, counts: Counter) -> Non
         counts["closed"] += 1
         log_action(
             None,
-            "resident.closed",
+            RESIDENT_CLOSED,
             resident,
             resident=resident,
             purpose=PURPOSE,
@@ -214,7 +215,7 @@ def _update(resident: Resident, record: FeedRecord, now, counts: Counter) -> Non
     counts["updated"] += 1
     log_action(
         None,
-        "resident.updated",
+        RESIDENT_UPDATED,
         resident,
         resident=resident,
         purpose=PURPOSE,
@@ -301,7 +302,7 @@ def _close_missing(seen: set[str]) -> int:
             resident.save()
             log_action(
                 None,
-                "resident.closed",
+                RESIDENT_CLOSED,
                 resident,
                 resident=resident,
                 purpose=PURPOSE,

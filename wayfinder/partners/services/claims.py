@@ -104,7 +104,8 @@ def approve_request(site_request: SiteRequest, reviewer) -> IssuedInvitation:
     if request.kind == SiteRequest.Kind.NEW_ORGANIZATION:
         organization = _create_organization(request, reviewer)
         request.organization = organization
-    elif is_claimed(organization.pk):
+    assert organization is not None  # a claim always names the organization claimed
+    if request.kind != SiteRequest.Kind.NEW_ORGANIZATION and is_claimed(organization.pk):
         raise ClaimError(_("%(name)s has already been claimed by someone else.") % {"name": organization.name})
     partner, _created = Partner.objects.get_or_create(organization=organization)
     partner.tax_status = request.tax_status or partner.tax_status
