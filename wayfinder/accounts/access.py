@@ -7,7 +7,7 @@ audit of every refusal (docs/security.md, "Access").
   onboarded organization), ``partner_member_required`` / ``partner_admin_required``
   (partner pages, open while the organization is still onboarding),
   ``reviewer_required``, ``specialist_required``, ``system_admin_required``,
-  ``resident_required``.
+  ``resident_required``, and ``user_passes(check)`` for an app's own rule (metrics).
 - Typed requests (``StaffRequest``, ``ResidentRequest``) for what they attach.
 - ``NotVisible`` (a 404 raised by the scoped ``<thing>_for(user, id)`` selectors),
   ``NotOnboarded`` (the Access Denied page), and ``AccessAuditMiddleware``, which
@@ -33,8 +33,8 @@ from wayfinder.audit.models import AuditEvent
 from wayfinder.lib.request_context import WayfinderRequest
 
 from . import roles
-from .extension_points import STAFF_GATES
 from .models import GlobalRole, Membership, User
+from .next_steps import next_required_step
 
 if TYPE_CHECKING:
     from wayfinder.directory.models import Organization
@@ -137,12 +137,8 @@ def not_onboarded_page(request: HttpRequest) -> HttpResponse:
 
 def next_gate(user: Any) -> str | None:
     """Where a staff member must go before any staff page (the partners app's
-    onboarding steps, ``accounts.staff_gates``), or None."""
-    for gate in STAFF_GATES:
-        url = gate(user)
-        if url:
-            return url
-    return None
+    onboarding steps, ``accounts.next_required_step``), or None."""
+    return next_required_step(user)
 
 
 _DENIAL_LOGGED = "wayfinder.denial_logged"
@@ -257,22 +253,33 @@ partner_admin_required = _staff_decorator(admin=True, onboarded=False, gated=Tru
 onboarding_member_required = _staff_decorator(admin=False, onboarded=False, gated=False)
 
 
-def global_role_required(*allowed: str) -> Callable[[View], View]:
-    """The signed-in person holds one of ``allowed`` (system administrators pass)."""
+def user_passes(check: Callable[[Any], bool], refusal: str) -> Callable[[View], View]:
+    """The decorator every role rule is built with: anonymous people are sent to
+    sign in, a signed-in person for whom ``check(user)`` is false is refused (403,
+    audited with ``refusal`` as the reason). Apps with their own rule (metrics:
+    who sees statewide figures) build their decorator with it."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
-            if not user.is_authenticated:
+            if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not (roles.is_system_admin(user) or roles.global_roles(user) & set(allowed)):
-                raise PermissionDenied(f"needs one of {', '.join(sorted(allowed))}")
+            if not check(request.user):
+                raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
 
         return cast(View, wrapper)
 
     return decorator
+
+
+def global_role_required(*allowed: str) -> Callable[[View], View]:
+    """The signed-in person holds one of ``allowed`` (system administrators pass)."""
+
+    def holds(user: Any) -> bool:
+        return roles.is_system_admin(user) or bool(roles.global_roles(user) & set(allowed))
+
+    return user_passes(holds, f"needs one of {', '.join(sorted(allowed))}")
 
 
 reviewer_required = global_role_required(GlobalRole.Role.REVIEWER)

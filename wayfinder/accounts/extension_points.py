@@ -1,4 +1,4 @@
-"""What other apps plug into the access layer (wayfinder.lib.extension_points)."""
+"""What other apps plug into the account flows (wayfinder.lib.extension_points)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Any
 
 from wayfinder.lib.extension_points import ExtensionPoint
 
-# user -> the URL of a step they must complete before any staff page, or None.
-STAFF_GATES: ExtensionPoint[Callable[[Any], str | None]] = ExtensionPoint(
-    "accounts.staff_gates",
-    "Steps a staff member must complete before any staff page (the partners app's onboarding).",
+# user -> URL of the person's next required step, or None. "Continue" at the end
+# of MFA set-up goes there first (accounts.next_steps), and every staff page sends
+# the person there until it is done (accounts.access).
+NEXT_REQUIRED_STEP: ExtensionPoint[Callable[[Any], str | None]] = ExtensionPoint(
+    "accounts.next_required_step",
+    "Where a person must go next once MFA set-up is done, before any staff page.",
     required={
-        "partners": "security.md: people who joined through an invitation accept the user agreement and "
-        "finish the trainings before any client, consent or referral page"
+        "partners": "product 3.2: after MFA enrolment a new partner goes on to the user agreement and the three "
+        "trainings, and finishes them before any client, consent or referral page",
     },
 )

@@ -25,6 +25,7 @@ from wayfinder.audit.names import (
 )
 
 from .middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+from .sessions import end_other_sessions, record_enrolment_in_session
 
 
 @receiver(user_logged_in)
@@ -67,16 +68,28 @@ def record_wrong_mfa_code(sender, request, user, authenticator, reauthentication
     )
 
 
+# An MFA change ends the account's other sessions (security.md: "all sessions
+# ended when ... its password or MFA changes"): a session that signed in with a
+# password alone before TOTP existed must not become an MFA session, and whoever
+# holds an old session must not outlive a reset of the codes. The session making
+# the change stays signed in; only it proved the new factor.
 @receiver(authenticator_added)
 def record_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, ACCOUNT_MFA_ADDED, user, data={"type": authenticator.type})
+    if authenticator.type == "recovery_codes":
+        return  # made together with the TOTP authenticator, which ends the sessions
+    if authenticator.type == "totp" and request is not None:
+        record_enrolment_in_session(request, authenticator)
+    end_other_sessions(request, user, reason=f"mfa_added:{authenticator.type}")
 
 
 @receiver(authenticator_removed)
 def record_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, ACCOUNT_MFA_REMOVED, user, data={"type": authenticator.type})
+    end_other_sessions(request, user, reason=f"mfa_removed:{authenticator.type}")
 
 
 @receiver(authenticator_reset)
 def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, ACCOUNT_MFA_RECOVERY_CODES_RESET, user, data={"type": authenticator.type})
+    end_other_sessions(request, user, reason="recovery_codes_regenerated")

@@ -19,12 +19,14 @@ ACCOUNT_MFA_FAILED = "account.mfa_failed"
 ACCOUNT_MFA_PENDING = "account.mfa_pending"
 ACCOUNT_MFA_RECOVERY_CODES_RESET = "account.mfa_recovery_codes_reset"
 ACCOUNT_MFA_REMOVED = "account.mfa_removed"
+ACCOUNT_OTHER_SESSIONS_ENDED = "account.other_sessions_ended"
 ACCOUNT_ROLE_GRANTED = "account.role_granted"
 ACCOUNT_ROLE_REVOKED = "account.role_revoked"
 ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed"
 ACCOUNT_SIGN_IN_THROTTLED = "account.sign_in_throttled"
 ACCOUNT_SIGNED_IN = "account.signed_in"
 ACCOUNT_SIGNED_OUT = "account.signed_out"
+ACCOUNT_SESSION_WITHOUT_MFA_ENDED = "account.session_without_mfa_ended"
 SESSION_EXPIRED = "session.expired"
 
 # --- Django admin (every change a system administrator makes there) ----------------
@@ -33,6 +35,9 @@ ADMIN_CHANGED = "admin.changed"
 ADMIN_DELETED = "admin.deleted"
 
 # --- consent ----------------------------------------------------------------------
+CONSENT_CONTACT_CONFIRMED = "consent.contact_confirmed"
+CONSENT_CONTACT_REJECTED = "consent.contact_rejected"
+CONSENT_CONTACT_VERIFICATION_SENT = "consent.contact_verification_sent"
 CONSENT_DECLINED = "consent.declined"
 CONSENT_GRANTED = "consent.granted"
 CONSENT_REPLY_CODE_LOCKED = "consent.reply_code_locked"
@@ -56,8 +61,16 @@ DIRECTORY_SERVICE_EDITED_BY_PARTNER = "directory.service_edited_by_partner"
 DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edited_by_partner"
 
 # --- imports ----------------------------------------------------------------------
+ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
 IMPORT_FINISHED = "import.finished"
+
+# --- metrics: the monthly incentive report ---------------------------------------
+INCENTIVE_REPORT_CORRECTED = "incentive_report.corrected"
+INCENTIVE_REPORT_CREATED = "incentive_report.created"
+INCENTIVE_REPORT_DOWNLOADED = "incentive_report.downloaded"
+INCENTIVE_HOLD_REJECTED = "incentive_hold.rejected"
+INCENTIVE_HOLD_RELEASED = "incentive_hold.released"
 
 # --- partners ---------------------------------------------------------------------
 PARTNER_AGREEMENT_ACCEPTED = "partner.agreement_accepted"

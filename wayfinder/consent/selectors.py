@@ -14,7 +14,9 @@ def open_consents(resident) -> list[Consent]:
     now = timezone.now()
     return [
         consent
-        for consent in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related("organization")
+        for consent in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related(
+            "organization", "recorded_by"
+        )
         if consent.expires_at is None or consent.expires_at > now
     ]
 

@@ -7,9 +7,9 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wayfinder.accounts.extension_points import STAFF_GATES
+        from wayfinder.accounts.extension_points import NEXT_REQUIRED_STEP
 
         from .services.onboarding import next_step_url
 
-        # People who joined by invitation finish onboarding before any staff page.
-        STAFF_GATES.register("partners", next_step_url)
+        # After MFA set-up, "Continue" leads to the next onboarding step.
+        NEXT_REQUIRED_STEP.register("partners", next_step_url)

@@ -100,7 +100,7 @@ def revoke(request: ResidentRequest, consent_id) -> HttpResponse:
     try:
         version = int(request.POST.get("version", consent.version))
         consent_actions.revoke_consent(consent, actor=request.user, expected_version=version)
-        messages.success(request, _("%(org)s can no longer see your record.") % {"org": consent.organization.name})
+        messages.success(request, consent_actions.revoked_message(consent))
     except (ValueError, consent_actions.ConsentError) as error:
         messages.error(request, str(error) or _("Please try again."))
     return redirect("my_plan:consents")
