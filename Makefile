@@ -27,6 +27,7 @@ migrate: install
 
 demo-data: migrate
 	$(PY) manage.py load_demo
+	@mkdir -p var && printf '# Written by make run: this checkout runs the demo (wayfinder/settings.py).\nDEBUG=1\nWAYFINDER_DEMO=1\n' >var/local.env
 
 run: demo-data
 	@$(PY) manage.py demo_signins
