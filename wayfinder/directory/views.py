@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from wayfinder.accounts.roles import active_memberships
 
@@ -23,6 +24,7 @@ from .sharing import my_list_ids
 KEPT_KEYS = ("q", "where", "lat", "lon", "category", "situation", "distance", "open_now", "lang", "free", "age")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -35,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     """A category's subcategories and its "View all" (seeds: search by category and subcategory)."""
     if slug not in CATEGORY_BY_SLUG:
@@ -52,6 +55,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict = {

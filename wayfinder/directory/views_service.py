@@ -8,15 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from . import pages, service_page
+from . import actions, pages, service_page
 from .extension_points import PAIRED_HISTORY
 from .forms import ProblemReportForm
-from .models import ProblemReport
 from .sharing import my_list_ids
 
 
+@require_safe
 def service(request: HttpRequest, service_id: str) -> HttpResponse:
     svc = service_page.load_service(service_id)
     return render(request, "directory/service.html", _context(request, svc, ProblemReportForm()))
@@ -66,6 +66,6 @@ def report_problem(request: HttpRequest, service_id: str) -> HttpResponse:
     form = ProblemReportForm(request.POST)
     if not form.is_valid():
         return render(request, "directory/service.html", _context(request, svc, form), status=400)
-    ProblemReport.objects.create(service=svc, language=(get_language() or "")[:8], **form.cleaned_data)
+    actions.report_problem(service=svc, actor=request.user, language=get_language() or "", **form.cleaned_data)
     messages.success(request, _("Thank you. A reviewer will check this service's information."))
     return redirect("directory:service", service_id=svc.pk)

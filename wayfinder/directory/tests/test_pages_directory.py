@@ -168,6 +168,11 @@ def test_report_a_problem_is_stored_for_reviewers(client, directory):
     assert response.status_code == 302
     report = ProblemReport.objects.get()
     assert report.service_id == sid("pantry-lex") and report.kind == "phone" and report.status == "open"
+    from wayfinder.audit.models import AuditEvent
+
+    [entry] = AuditEvent.objects.filter(action="directory.problem_reported")
+    assert entry.object_id == str(report.pk) and entry.actor_label == "anonymous"
+    assert entry.data == {"service": str(sid("pantry-lex")), "kind": "phone"}  # not the visitor's words
     assert client.post(url, {"kind": "nonsense"}).status_code == 400
     assert ProblemReport.objects.count() == 1
 

@@ -15,7 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER
 
 from ..models import RecordChange
 
@@ -31,6 +33,19 @@ def _plain(value: Any) -> Any:
 def _hsds_name(record, attname: str) -> str:
     renames = {v: k for k, v in getattr(record, "HSDS_RENAMES", {}).items()}
     return renames.get(attname, attname)
+
+
+# (created, edited) audit action per directory record a partner edits.
+_PARTNER_EDIT_ACTIONS = {
+    "organization": (
+        names.DIRECTORY_ORGANIZATION_CREATED_BY_PARTNER,
+        names.DIRECTORY_ORGANIZATION_EDITED_BY_PARTNER,
+    ),
+    "location": (names.DIRECTORY_LOCATION_CREATED_BY_PARTNER, names.DIRECTORY_LOCATION_EDITED_BY_PARTNER),
+    "address": (names.DIRECTORY_ADDRESS_CREATED_BY_PARTNER, names.DIRECTORY_ADDRESS_EDITED_BY_PARTNER),
+    "phone": (names.DIRECTORY_PHONE_CREATED_BY_PARTNER, names.DIRECTORY_PHONE_EDITED_BY_PARTNER),
+    "service": (names.DIRECTORY_SERVICE_CREATED_BY_PARTNER, names.DIRECTORY_SERVICE_EDITED_BY_PARTNER),
+}
 
 
 def apply_partner_edit(record, values: dict[str, Any], *, organization, user, label: str = "") -> dict[str, list]:
@@ -65,7 +80,7 @@ def apply_partner_edit(record, values: dict[str, Any], *, organization, user, la
     )
     log_action(
         user,
-        f"directory.{record_type}_{'created' if is_new else 'edited'}_by_partner",
+        _PARTNER_EDIT_ACTIONS[record_type][0 if is_new else 1],
         record,
         organization=organization,
         data={"changes": changes},
@@ -138,7 +153,7 @@ def save_service(organization, service, values: dict, locations, user) -> dict:
             changes={"locations": [before, after]},
         )
         log_action(
-            user, "directory.service_locations_edited_by_partner", service, data={"before": before, "after": after}
+            user, DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER, service, data={"before": before, "after": after}
         )
         changes["locations"] = [before, after]
     if changes:
