@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import heapq
 import json
 import math
@@ -25,7 +26,7 @@ import tantivy
 from .. import schedules
 from . import schema as f
 from . import store
-from .query import build_text_query, parse
+from .query import BuiltQuery, build_text_query, parse
 
 MUST = tantivy.Occur.Must
 KM_PER_DEGREE_LAT = 111.32
@@ -34,6 +35,10 @@ NEAREST_RADII_KM = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 800.0)
 RELEVANCE_POOL = 200  # keyword hits re-ranked by distance; fixed so pages stay consistent
 DISTANCE_SCALE_KM = 25.0
 MAX_NEAREST_FETCH = 20_000
+# The name tiers' constant scores (``BuiltQuery.tiers``): far above any BM25 score
+# (a dozen concepts in four fields stay below 2,000), and small enough that a float32
+# score keeps BM25 to about 0.03 beside three of them.
+TIER_SCORE = 100_000.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -44,6 +49,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # --- writing ----------------------------------------------------------------------
+
+
+def listing_key(name: str, organization: str, address: str) -> int:
+    """What a person sees of a result as a 63-bit number: two documents with the same
+    name, organization and address are one listing, whatever their phones say."""
+    text = "\x1f".join(" ".join((value or "").casefold().split()) for value in (name, organization, address))
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 # One encoder made once: ``json.dumps`` with options builds a new encoder per call, which
@@ -92,6 +104,7 @@ def document_json(doc: dict) -> str:
         f.AGE_MAX: int(doc["age_max"]) if doc.get("age_max") is not None else 200,
         f.SORT_NAME: name.lower()[:60],
         f.DISPLAY: base64.b64encode(_encode(display).encode()).decode("ascii"),
+        f.LISTING: listing_key(name, org, doc.get("address") or ""),
     }
     if lat is not None and lon is not None:
         fields[f.LAT], fields[f.LON] = float(lat), float(lon)
@@ -228,24 +241,23 @@ def search(p: SearchParams) -> SearchPage:
     need = page * size + 1
     filters = _filters(schema, p, local_now)
 
-    text_queries: list[tuple[tantivy.Query, bool]] = []
+    built: BuiltQuery | None = None
     if p.text.strip():
         built = build_text_query(schema, searcher, parse(p.text))
         result.fuzzy, result.matched_words = built.used_fuzzy, built.matched_words
-        text_queries = [(q, relaxed) for q, relaxed in ((built.strict, False), (built.relaxed, True)) if q is not None]
-        if not text_queries:
+        if built.strict is None and built.relaxed is None:
             return result
 
-    if text_queries:
-        candidates, relaxed, radius = _ranked_by_text(searcher, schema, p, filters, text_queries, need)
+    if built is not None:
+        candidates, relaxed, radius = _ranked_by_text(searcher, schema, p, filters, built, need)
         result.relaxed = relaxed
     elif p.point is not None:
         candidates, radius = _nearest(searcher, schema, p, filters, need)
     elif filters:
         hits = searcher.search(
-            _and(filters), limit=need + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
+            _and(filters), limit=need * 2 + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
         ).hits
-        candidates, radius = [(0.0, addr, None) for _, addr in hits], None
+        candidates, radius = _unique(searcher, [(0.0, addr, None) for _, addr in hits]), None
     else:
         return result  # nothing asked: the page shows categories instead
     result.radius_km = radius
@@ -253,43 +265,95 @@ def search(p: SearchParams) -> SearchPage:
     return result
 
 
-def _ranked_by_text(searcher, schema, p: SearchParams, filters, text_queries, need: int):
+def _unique(searcher, candidates: list) -> list:
+    """Candidates in their order, each listing (``listing_key``) once: the first, best-ranked, stays."""
+    if not candidates:
+        return candidates
+    keys = searcher.fast_field_values(f.LISTING, [addr for _, addr, _ in candidates])
+    seen: set = set()
+    out = []
+    for candidate, key in zip(candidates, keys, strict=True):
+        if key is None or key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
+
+
+def _with_tiers(text_query: tantivy.Query, built: BuiltQuery) -> tantivy.Query:
+    tiers = built.tiers()
+    if not tiers:
+        return text_query
+    clauses = [(MUST, text_query)]
+    clauses += [(tantivy.Occur.Should, tantivy.Query.const_score_query(q, TIER_SCORE)) for _, q in tiers]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _tier(score: float) -> int:
+    return int(score // TIER_SCORE)
+
+
+def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuery, need: int):
+    """Keyword results, best first. Services whose name holds what was typed come first (the
+    name tiers); with a place, a tier's services are nearest first, and services below the
+    tiers are ranked by ``relevance / (1 + km / 25)``."""
+    text_queries = [(q, relaxed) for q, relaxed in ((built.strict, False), (built.relaxed, True)) if q is not None]
     pool = max(RELEVANCE_POOL, need * 2)
     radii: tuple[float | None, ...] = (None,)
     if p.point is not None:
         radii = (p.radius_km,) if p.radius_km else DEFAULT_RADII_KM
     for text_query, relaxed in text_queries:
+        query = _with_tiers(text_query, built)
         for radius in radii:
             box = _box(schema, p.point, radius) if (p.point is not None and radius) else []
-            hits = searcher.search(_and([text_query, *filters, *box]), limit=pool, count=False).hits
+            hits = searcher.search(_and([query, *filters, *box]), limit=pool, count=False).hits
             if not hits:
                 continue
             if p.point is None:
-                return [(s, addr, None) for s, addr in hits], relaxed, None
-            addresses = [addr for _, addr in hits]
-            top = max(s for s, _ in hits) or 1.0
-            ranked = []
-            for (s, addr), dist in zip(hits, _distances(searcher, p.point, addresses), strict=True):
-                if radius is not None and (dist is None or dist > radius):
-                    continue
-                closeness = 0.5 if dist is None else 1.0 / (1.0 + dist / DISTANCE_SCALE_KM)
-                ranked.append((s / top * closeness, addr, dist))
-            if len(ranked) >= need or radius == radii[-1]:
-                ranked.sort(key=lambda t: (-t[0], t[2] if t[2] is not None else 1e9))
-                if ranked:
-                    return ranked, relaxed, radius
+                return _unique(searcher, [(s, addr, None) for s, addr in hits]), relaxed, None
+            ranked = _by_tier_and_distance(searcher, p, hits, radius)
+            tier = _tier(hits[0][0])
+            if tier and len(hits) == pool and _tier(hits[-1][0]) == tier:
+                # The box holds more services of the top tier than the pool: the pool is the best
+                # BM25 of them, not the nearest. Take the nearest of that tier instead.
+                tier_query = dict(built.tiers())[tier]
+                nearest, _ = _nearest(searcher, schema, p, [text_query, tier_query, *filters], need, radius)
+                return nearest, relaxed, radius
+            if ranked and (len(ranked) >= need or radius == radii[-1]):
+                return ranked, relaxed, radius
     return [], False, radii[-1]
 
 
-def _nearest(searcher, schema, p: SearchParams, filters, need: int):
+def _by_tier_and_distance(searcher, p: SearchParams, hits, radius: float | None) -> list:
+    addresses = [addr for _, addr in hits]
+    below = [s for s, _ in hits if s < TIER_SCORE]
+    top = max(below, default=1.0) or 1.0
+    ranked = []
+    for (s, addr), dist in zip(hits, _distances(searcher, p.point, addresses), strict=True):
+        if radius is not None and (dist is None or dist > radius):
+            continue
+        tier = _tier(s)
+        if tier:
+            # Within a name tier, distance alone: a service without coordinates comes last.
+            key = (-tier, dist if dist is not None else math.inf)
+        else:
+            closeness = 0.5 if dist is None else 1.0 / (1.0 + dist / DISTANCE_SCALE_KM)
+            key = (0, -(s / top * closeness), dist if dist is not None else math.inf)
+        ranked.append((key, s, addr, dist))
+    ranked.sort(key=lambda t: t[0])
+    return _unique(searcher, [(s, addr, dist) for _, s, addr, dist in ranked])
+
+
+def _nearest(searcher, schema, p: SearchParams, filters, need: int, max_radius: float | None = None):
     """Nearest first: widen a box until it holds enough, then sort only that box.
 
     The box's hits are ranked by a flat-earth distance (one multiplication, exact
     enough at these scales to order them); only the page's share gets haversine.
+    Listings the feed repeats (``_unique``) count once towards "enough".
     """
-    radii = [r for r in NEAREST_RADII_KM if not p.radius_km or r < p.radius_km]
-    if p.radius_km:
-        radii.append(p.radius_km)
+    limit_km = max_radius or p.radius_km
+    radii = [r for r in NEAREST_RADII_KM if not limit_km or r < limit_km]
+    if limit_km:
+        radii.append(limit_km)
     lat0, lon0 = p.point
     kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     ranked: list = []
@@ -311,10 +375,17 @@ def _nearest(searcher, schema, p: SearchParams, filters, need: int):
             if d2 <= limit2:
                 near.append((d2, addr, la, lo))
         if len(near) >= need or radius == radii[-1]:
-            best = heapq.nsmallest(need, near, key=lambda t: t[0])
-            ranked = [(0.0, addr, haversine_km(lat0, lon0, la, lo)) for _, addr, la, lo in best]
-            ranked.sort(key=lambda t: t[2])
-            return ranked, radius
+            take = need * 2
+            while True:
+                best = heapq.nsmallest(take, near, key=lambda t: t[0])
+                ranked = [(0.0, addr, haversine_km(lat0, lon0, la, lo)) for _, addr, la, lo in best]
+                ranked.sort(key=lambda t: t[2])
+                ranked = _unique(searcher, ranked)
+                if len(ranked) >= need or take >= len(near):
+                    break
+                take *= 4  # repeated listings thinned the nearest: sort a little more of the box
+            if len(ranked) >= need or radius == radii[-1]:
+                return ranked, radius
     return ranked, radii[-1] if radii else None
 
 
