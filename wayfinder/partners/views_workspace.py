@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -86,7 +87,8 @@ def location_edit(request: HttpRequest, location_id=None) -> HttpResponse:
         messages.success(request, _("Location saved."))
         return redirect("partners:organization")
     title = _("Edit location") if location_id else _("Add a location")
-    return render(request, "partners/record_form.html", {"form": form, "title": title})
+    context = {"form": form, "title": title, "map_tile_url": settings.MAP_TILE_URL}
+    return render(request, "partners/record_form.html", context)
 
 
 @member_required(admin=True)
@@ -100,7 +102,14 @@ def service_edit(request: HttpRequest, service_id=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if service_id:
             service.refresh_from_db()
-        self_service.save_service(org, service, form.service_values(), form.cleaned_data["locations"], request.user)
+        self_service.save_service(
+            org,
+            service,
+            form.service_values(),
+            form.cleaned_data["locations"],
+            request.user,
+            categories=form.cleaned_data["categories"],
+        )
         messages.success(request, _("Service saved."))
         return redirect("partners:organization")
     title = _("Edit service") if service_id else _("Add a service")

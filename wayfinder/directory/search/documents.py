@@ -85,9 +85,9 @@ def short_text(text: str, limit: int = 180) -> str:
 
 
 def _partner_ids() -> set[str]:
-    from wayfinder.partners.selectors import onboarded_organization_ids
+    from ..partner_badge import partner_organization_ids
 
-    return onboarded_organization_ids()
+    return partner_organization_ids()
 
 
 def _service_sql(where: str) -> str:
