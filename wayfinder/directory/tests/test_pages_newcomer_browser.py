@@ -77,5 +77,5 @@ def test_print_and_pdf_carry_hours_and_eligibility(live_server, live_directory, 
     any_page.goto(f"{live_server.url}/print/?s={sid('pantry-lex')}")
     text = any_page.locator("main").inner_text()
     assert "Kentucky residents." in text  # who can get it
-    assert "Monday" in text and "9 a.m. – 5 p.m." in text, text  # hours
+    assert "Monday" in text and "9 a.m. \u2013 5 p.m." in text, text  # hours
     assert "Bring a photo ID." in text
