@@ -49,11 +49,14 @@ def set_categories(service, slugs: list[str]) -> tuple[list[str], list[str]]:
     """File ``service`` under exactly these SDoH categories (its other terms untouched) and
     refresh ``Service.categories``. Returns (before, after) of the chosen slugs. Runs in
     the caller's transaction; the caller records the change and re-indexes."""
-    from wayfinder.directory.models import Attribute, Source
+    from wayfinder.directory.models import Attribute, Source, TaxonomyTerm
 
     wanted = sorted({s for s in slugs if s in cats.LABELS})
     before = chosen_slugs(service)
     if wanted != before:
+        terms = [cats.term_id(s) for s in wanted]
+        if TaxonomyTerm.objects.filter(id__in=terms).count() != len(terms):
+            cats.ensure_sdoh_taxonomy()  # written by a migration; put back if someone removed it
         own = _attributes(service).filter(taxonomy_term__taxonomy_ref_id=cats.SDOH_TAXONOMY_ID)
         own.exclude(taxonomy_term_id__in=[cats.term_id(s) for s in wanted]).delete()
         for slug in sorted(set(wanted) - set(before)):
