@@ -15,9 +15,7 @@ from .search_fixtures import directory, search_index_dir  # noqa: F401
 
 def _copy(service: Service, phone: str) -> Service:
     """The same service listed again by the feed, differing only by its phone."""
-    copy = Service.objects.create(
-        organization=service.organization, name=service.name, description=service.description
-    )
+    copy = Service.objects.create(organization=service.organization, name=service.name, description=service.description)
     Phone.objects.create(service=copy, number=phone)
     location = service.service_at_locations.get().location
     ServiceAtLocation.objects.create(service=copy, location=location)
@@ -52,7 +50,7 @@ def test_a_report_with_an_error_reopens_the_form_at_its_anchor(client, directory
     url = reverse("directory:report_problem", args=[sid("pantry-lex")])
     html = client.post(url, {"kind": "nonsense"}).content.decode()
     assert f'action="{url}#report"' in html
-    assert re.search(r'<details\s+open>\s*<summary>Report a problem', html)
+    assert re.search(r"<details\s+open>\s*<summary>Report a problem", html)
     assert 'role="alert"' in html
 
 
