@@ -220,10 +220,15 @@ def _and(clauses: list[tantivy.Query]) -> tantivy.Query:
 
 
 def _distances(searcher, point, addresses) -> list[float | None]:
+    """Flat-earth distances (km) to rank and filter by: within a few hundred kilometres they
+    order places as great-circle distances do and cost a fraction; the shown hits get the
+    exact distance in ``_fill``."""
     lats = searcher.fast_field_values(f.LAT, addresses)
     lons = searcher.fast_field_values(f.LON, addresses)
+    lat0, lon0 = point
+    kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     return [
-        haversine_km(point[0], point[1], la, lo) if la is not None and lo is not None else None
+        math.hypot((la - lat0) * KM_PER_DEGREE_LAT, (lo - lon0) * kx) if la is not None and lo is not None else None
         for la, lo in zip(lats, lons, strict=True)
     ]
 
@@ -306,8 +311,8 @@ def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuer
         for radius in radii:
             box = _box(schema, p.point, radius) if (p.point is not None and radius) else []
             hits = searcher.search(_and([query, *filters, *box]), limit=pool, count=False).hits
-            if not hits:
-                continue
+            if not hits or (len(hits) < need and radius != radii[-1]):
+                continue  # a box with fewer matches than a page cannot fill one: widen it at once
             if p.point is None:
                 return _unique(searcher, [(s, addr, None) for s, addr in hits]), relaxed, None
             ranked = _by_tier_and_distance(searcher, p, hits, radius)
@@ -378,8 +383,7 @@ def _nearest(searcher, schema, p: SearchParams, filters, need: int, max_radius: 
             take = need * 2
             while True:
                 best = heapq.nsmallest(take, near, key=lambda t: t[0])
-                ranked = [(0.0, addr, haversine_km(lat0, lon0, la, lo)) for _, addr, la, lo in best]
-                ranked.sort(key=lambda t: t[2])
+                ranked = [(0.0, addr, math.sqrt(d2)) for d2, addr, _la, _lo in best]
                 ranked = _unique(searcher, ranked)
                 if len(ranked) >= need or take >= len(near):
                     break
@@ -420,3 +424,8 @@ def _fill(result: SearchPage, searcher, candidates, p: SearchParams, local_now, 
     if p.open_now:
         result.has_next = len(kept) > start + result.size
     result.hits = kept[start : start + result.size]
+    if p.point is not None:  # the distance shown: great-circle, for the page's hits only
+        for hit in result.hits:
+            lat, lon = hit.display.get("lat"), hit.display.get("lon")
+            if hit.distance_km is not None and lat is not None and lon is not None:
+                hit.distance_km = haversine_km(p.point[0], p.point[1], lat, lon)

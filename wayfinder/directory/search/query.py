@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import tantivy
 
@@ -83,11 +84,17 @@ def _exists(searcher: tantivy.Searcher, field_name: str, tokens: list[str]) -> b
     return bool(tokens) and all(searcher.doc_freq(field_name, token) > 0 for token in tokens)
 
 
+@lru_cache(maxsize=8192)
+def _tokens(phrase: str) -> tuple[list[str], list[str]]:
+    """A phrase's English and Spanish index tokens (the synonym table's phrases recur in every query)."""
+    return analyze(EN, phrase), analyze(ES, phrase)
+
+
 def _phrase_clauses(schema, searcher, phrase: str, weight: float) -> tuple[list[tantivy.Query], list[tantivy.Query]]:
     """(clauses on the service name, clauses on the rest) for one phrase, in both languages."""
     names: list[tantivy.Query] = []
     bodies: list[tantivy.Query] = []
-    en, es = analyze(EN, phrase), analyze(ES, phrase)
+    en, es = _tokens(phrase)
     for field_name, tokens, boost, bucket in (
         (f.NAME_EN, en, 3.0, names),
         (f.BODY_EN, en, 1.0, bodies),
