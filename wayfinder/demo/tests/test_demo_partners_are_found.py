@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from wayfinder.demo.referrals import ensure_demo_services
 from wayfinder.directory.search import SearchParams, rebuild, search
 from wayfinder.lib import geo
-from wayfinder.referrals.demo import ensure_demo_services
 
 pytestmark = pytest.mark.django_db
 
