@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import heapq
 import json
 import math
@@ -27,18 +26,13 @@ from .. import schedules
 from . import schema as f
 from . import store
 from .query import BuiltQuery, build_text_query, parse
+from .ranking import KM_PER_DEGREE_LAT, by_tier_and_distance, listing_key, tier_of, unique, with_tiers
 
 MUST = tantivy.Occur.Must
-KM_PER_DEGREE_LAT = 111.32
 DEFAULT_RADII_KM = (40.0, 80.0, 160.0, None)  # keyword + place, no distance chosen: widen until enough
 NEAREST_RADII_KM = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 800.0)
 RELEVANCE_POOL = 200  # keyword hits re-ranked by distance; fixed so pages stay consistent
-DISTANCE_SCALE_KM = 25.0
 MAX_NEAREST_FETCH = 20_000
-# The name tiers' constant scores (``BuiltQuery.tiers``): far above any BM25 score
-# (a dozen concepts in four fields stay below 2,000), and small enough that a float32
-# score keeps BM25 to about 0.03 beside three of them.
-TIER_SCORE = 100_000.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -49,13 +43,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # --- writing ----------------------------------------------------------------------
-
-
-def listing_key(name: str, organization: str, address: str) -> int:
-    """What a person sees of a result as a 63-bit number: two documents with the same
-    name, organization and address are one listing, whatever their phones say."""
-    text = "\x1f".join(" ".join((value or "").casefold().split()) for value in (name, organization, address))
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 # One encoder made once: ``json.dumps`` with options builds a new encoder per call, which
@@ -219,20 +206,6 @@ def _and(clauses: list[tantivy.Query]) -> tantivy.Query:
     return clauses[0] if len(clauses) == 1 else tantivy.Query.boolean_query([(MUST, c) for c in clauses])
 
 
-def _distances(searcher, point, addresses) -> list[float | None]:
-    """Flat-earth distances (km) to rank and filter by: within a few hundred kilometres they
-    order places as great-circle distances do and cost a fraction; the shown hits get the
-    exact distance in ``_fill``."""
-    lats = searcher.fast_field_values(f.LAT, addresses)
-    lons = searcher.fast_field_values(f.LON, addresses)
-    lat0, lon0 = point
-    kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
-    return [
-        math.hypot((la - lat0) * KM_PER_DEGREE_LAT, (lo - lon0) * kx) if la is not None and lo is not None else None
-        for la, lo in zip(lats, lons, strict=True)
-    ]
-
-
 def search(p: SearchParams) -> SearchPage:
     """One page of results; ``has_next`` comes from fetching one result more than the page."""
     searcher = store.searcher()
@@ -262,39 +235,12 @@ def search(p: SearchParams) -> SearchPage:
         hits = searcher.search(
             _and(filters), limit=need * 2 + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
         ).hits
-        candidates, radius = _unique(searcher, [(0.0, addr, None) for _, addr in hits]), None
+        candidates, radius = unique(searcher, [(0.0, addr, None) for _, addr in hits]), None
     else:
         return result  # nothing asked: the page shows categories instead
     result.radius_km = radius
     _fill(result, searcher, candidates, p, local_now, need)
     return result
-
-
-def _unique(searcher, candidates: list) -> list:
-    """Candidates in their order, each listing (``listing_key``) once: the first, best-ranked, stays."""
-    if not candidates:
-        return candidates
-    keys = searcher.fast_field_values(f.LISTING, [addr for _, addr, _ in candidates])
-    seen: set = set()
-    out = []
-    for candidate, key in zip(candidates, keys, strict=True):
-        if key is None or key not in seen:
-            seen.add(key)
-            out.append(candidate)
-    return out
-
-
-def _with_tiers(text_query: tantivy.Query, built: BuiltQuery) -> tantivy.Query:
-    tiers = built.tiers()
-    if not tiers:
-        return text_query
-    clauses = [(MUST, text_query)]
-    clauses += [(tantivy.Occur.Should, tantivy.Query.const_score_query(q, TIER_SCORE)) for _, q in tiers]
-    return tantivy.Query.boolean_query(clauses)
-
-
-def _tier(score: float) -> int:
-    return int(score // TIER_SCORE)
 
 
 def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuery, need: int):
@@ -307,17 +253,17 @@ def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuer
     if p.point is not None:
         radii = (p.radius_km,) if p.radius_km else DEFAULT_RADII_KM
     for text_query, relaxed in text_queries:
-        query = _with_tiers(text_query, built)
+        query = with_tiers(text_query, built)
         for radius in radii:
             box = _box(schema, p.point, radius) if (p.point is not None and radius) else []
             hits = searcher.search(_and([query, *filters, *box]), limit=pool, count=False).hits
             if not hits or (len(hits) < need and radius != radii[-1]):
                 continue  # a box with fewer matches than a page cannot fill one: widen it at once
             if p.point is None:
-                return _unique(searcher, [(s, addr, None) for s, addr in hits]), relaxed, None
-            ranked = _by_tier_and_distance(searcher, p, hits, radius)
-            tier = _tier(hits[0][0])
-            if tier and len(hits) == pool and _tier(hits[-1][0]) == tier:
+                return unique(searcher, [(s, addr, None) for s, addr in hits]), relaxed, None
+            ranked = by_tier_and_distance(searcher, p.point, hits, radius)
+            tier = tier_of(hits[0][0])
+            if tier and len(hits) == pool and tier_of(hits[-1][0]) == tier:
                 # The box holds more services of the top tier than the pool: the pool is the best
                 # BM25 of them, not the nearest. Take the nearest of that tier instead.
                 tier_query = dict(built.tiers())[tier]
@@ -326,26 +272,6 @@ def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuer
             if ranked and (len(ranked) >= need or radius == radii[-1]):
                 return ranked, relaxed, radius
     return [], False, radii[-1]
-
-
-def _by_tier_and_distance(searcher, p: SearchParams, hits, radius: float | None) -> list:
-    addresses = [addr for _, addr in hits]
-    below = [s for s, _ in hits if s < TIER_SCORE]
-    top = max(below, default=1.0) or 1.0
-    ranked = []
-    for (s, addr), dist in zip(hits, _distances(searcher, p.point, addresses), strict=True):
-        if radius is not None and (dist is None or dist > radius):
-            continue
-        tier = _tier(s)
-        if tier:
-            # Within a name tier, distance alone: a service without coordinates comes last.
-            key = (-tier, dist if dist is not None else math.inf)
-        else:
-            closeness = 0.5 if dist is None else 1.0 / (1.0 + dist / DISTANCE_SCALE_KM)
-            key = (0, -(s / top * closeness), dist if dist is not None else math.inf)
-        ranked.append((key, s, addr, dist))
-    ranked.sort(key=lambda t: t[0])
-    return _unique(searcher, [(s, addr, dist) for _, s, addr, dist in ranked])
 
 
 def _nearest(searcher, schema, p: SearchParams, filters, need: int, max_radius: float | None = None):
@@ -384,7 +310,7 @@ def _nearest(searcher, schema, p: SearchParams, filters, need: int, max_radius: 
             while True:
                 best = heapq.nsmallest(take, near, key=lambda t: t[0])
                 ranked = [(0.0, addr, math.sqrt(d2)) for d2, addr, _la, _lo in best]
-                ranked = _unique(searcher, ranked)
+                ranked = unique(searcher, ranked)
                 if len(ranked) >= need or take >= len(near):
                     break
                 take *= 4  # repeated listings thinned the nearest: sort a little more of the box

@@ -44,7 +44,7 @@ SORT_NAME = "sortname"
 DISPLAY = "disp"
 # What a person sees of a result (name, organization, address) as one 63-bit number: the
 # 2-1-1 feed lists some services two or three times, differing only by phone, and a
-# results page shows each listing once (``engine._unique``).
+# results page shows each listing once (``ranking.unique``).
 LISTING = "listing"
 
 # Multi-valued keyword fields are indexed as one space-separated string (one call per
