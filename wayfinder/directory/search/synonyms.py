@@ -8,6 +8,8 @@ Kept by hand, reviewed like code. Two kinds of entry:
   the word a 2-1-1 record uses, whichever way round they happen to be.
 - ``RELATED``: one-way expansions from an everyday word to narrower provider words
   ("hungry" finds a pantry; a search for "pantry" should not find everything about hunger).
+  A member's one-way words hold for its whole group ("formula" finds WIC, so "baby
+  formula" and "infant formula" do too): a word added to a group brings its meaning along.
 
 Phrases are lowercased and accent-free, one or more words. They are matched on their
 English stems (``KEYS``), so "vaccine", "vaccines" and "vaccination's" all reach the same
@@ -27,8 +29,10 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("food stamps", "snap", "ebt", "supplemental nutrition assistance"),
     ("food pantry", "food bank", "food shelf", "pantry"),
     ("soup kitchen", "hot meal", "free meal", "community kitchen"),
+    ("breakfast", "lunch", "dinner", "supper"),
     ("groceries", "grocery", "canned food", "commodities"),
     ("wic", "women infants and children"),
+    ("breastfeeding", "breast feeding", "nursing mother", "lactation", "breast pump"),
     ("meals on wheels", "home delivered meals"),
     # babies and children
     ("baby", "babies", "infant", "newborn", "toddler"),
@@ -40,20 +44,23 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("babysitter", "babysitting", "child care"),
     ("after school", "afterschool", "out of school time"),
     ("preschool", "pre k", "head start"),
-    ("pregnant", "pregnancy", "prenatal", "expecting", "maternity"),
+    ("pregnant", "pregnancy", "prenatal", "expecting", "maternity", "baby on the way"),
+    ("car seat", "child safety seat", "booster seat"),
     ("birth control", "family planning", "contraception"),
     # housing
     ("rent", "rental", "rent assistance"),
     ("eviction", "evicted", "evict", "eviction notice"),
     ("homeless", "homelessness", "unhoused", "unsheltered"),
+    ("nowhere to sleep", "nowhere to stay", "nowhere to go", "sleeping in my car", "sleeping outside", "kicked out"),
     ("section 8", "housing choice voucher", "housing voucher"),
     ("mortgage", "foreclosure"),
     ("deposit", "security deposit"),
     ("home repair", "house repair", "roof repair"),
+    ("weatherization", "weatherize", "insulation", "drafty", "energy efficiency"),
     # utilities
-    ("lights", "light bill", "power bill", "electric bill", "electricity", "electric"),
+    ("lights", "light bill", "power bill", "electric bill", "electricity", "electric", "power", "power company"),
     ("utilities", "utility", "utility bill"),
-    ("shut off", "shutoff", "disconnect", "disconnection"),
+    ("shut off", "shutoff", "cut off", "disconnect", "disconnection", "disconnect notice", "shut off notice"),
     ("heat", "heating", "furnace"),
     ("gas bill", "natural gas", "propane"),
     ("water bill", "sewer bill"),
@@ -67,8 +74,9 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("gas money", "gas card", "fuel"),
     # health
     ("doctor", "physician", "primary care"),
+    ("checkup", "check up", "physical", "physical exam", "wellness visit", "well child"),
     ("clinic", "health center", "free clinic"),
-    ("dentist", "dental", "teeth", "tooth", "dentures"),
+    ("dentist", "dental", "teeth", "tooth", "toothache", "cavity", "dentures"),
     ("glasses", "eyeglasses", "eye exam", "eye doctor", "vision", "optometrist"),
     ("shots", "vaccine", "vaccination", "immunization", "flu shot"),
     ("medicine", "medication", "meds", "pills", "prescription", "pharmacy"),
@@ -79,26 +87,31 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("counseling", "counselling", "counselor", "therapy", "therapist"),
     ("mental health", "behavioral health"),
     ("depression", "depressed", "anxiety"),
+    ("trauma", "ptsd", "post traumatic stress"),
     ("suicide", "suicidal", "crisis line", "988"),
+    ("hotline", "helpline", "crisis hotline"),
     ("rehab", "rehabilitation", "addiction treatment", "substance use treatment"),
     ("addiction", "substance use", "substance abuse"),
     ("detox", "detoxification", "withdrawal management"),
     ("narcan", "naloxone"),
-    ("suboxone", "buprenorphine", "medication assisted treatment"),
+    ("suboxone", "buprenorphine", "methadone", "vivitrol", "medication assisted treatment"),
+    ("heroin", "fentanyl", "opioids", "opiates", "pain pills"),
+    ("meth", "methamphetamine", "cocaine", "crack"),
+    ("drinking", "drinking problem", "alcoholic", "alcoholism", "alcohol use"),
     ("aa", "alcoholics anonymous"),
     ("na", "narcotics anonymous"),
     # jobs and money
     ("job", "jobs", "employment"),
     ("job training", "workforce", "vocational", "career training", "job skills"),
-    ("resume", "job search", "job listings"),
+    ("resume", "job search", "job listings", "job interview", "hiring"),
     ("unemployment", "unemployed", "laid off", "unemployment insurance"),
-    ("taxes", "tax", "tax return", "tax preparation", "vita"),
+    ("taxes", "tax", "tax return", "tax preparation", "tax refund", "file taxes", "vita"),
     ("welfare", "tanf", "ktap", "cash assistance"),
     ("ssi", "ssdi", "social security", "disability benefits"),
     ("budget", "financial coaching", "credit counseling", "debt"),
     # legal and safety
     ("lawyer", "attorney", "legal aid", "legal help", "legal advice"),
-    ("expungement", "expunge", "criminal record", "clear my record"),
+    ("expungement", "expunge", "expunged", "criminal record", "clear my record"),
     ("immigration", "immigrant", "citizenship", "green card", "asylum"),
     ("landlord", "tenant", "tenant rights"),
     ("domestic violence", "dv", "intimate partner violence", "family violence"),
@@ -114,7 +127,7 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("veteran", "veterans", "military", "va"),
     ("refugee", "refugees", "resettlement"),
     # goods
-    ("clothes", "clothing", "coats"),
+    ("clothes", "clothing", "coats", "winter coat", "shoes", "uniforms"),
     ("furniture", "appliances"),
     ("hygiene", "toiletries", "personal care items", "period products"),
 )
@@ -126,10 +139,16 @@ RELATED: dict[str, tuple[str, ...]] = {
     "hunger": ("food", "meal", "pantry"),
     "lunch": ("meal", "meals"),
     "dinner": ("meal", "meals"),
+    "breakfast": ("meal", "meals"),
+    "eat": ("food", "meal", "meals"),
+    "no food": ("food", "pantry", "meal"),
     "baby food": ("infant formula", "baby", "wic"),
     "formula": ("wic",),
+    "breastfeeding": ("wic",),
+    "car seat": ("baby supplies",),
     # housing
     "place to stay": ("shelter", "housing"),
+    "nowhere to sleep": ("shelter", "homeless"),
     "place to sleep": ("shelter",),
     "somewhere to sleep": ("shelter",),
     "motel": ("shelter", "motel voucher"),
@@ -149,25 +168,38 @@ RELATED: dict[str, tuple[str, ...]] = {
     "water bill": ("utility", "water"),
     "shut off": ("utility", "liheap"),
     "internet": ("computer",),
+    "weatherization": ("home repair", "energy"),
     # jobs and money
     "work": ("employment", "job"),
     "money": ("financial", "cash assistance", "income"),
     "bills": ("financial", "utility", "cash assistance"),
     "lost my job": ("unemployment", "employment"),
+    "resume": ("employment",),
+    "interview": ("job search", "employment"),
+    "refund": ("tax", "tax preparation"),
     # health
     "doctor": ("clinic", "health care", "medical"),
     "clinic": ("health", "medical", "doctor"),
     "sick": ("clinic", "doctor", "medical"),
     "shots": ("health department",),
     "insurance": ("health coverage",),
+    "no insurance": ("uninsured", "sliding fee", "sliding scale", "free clinic", "medicaid"),
+    "checkup": ("doctor", "clinic", "primary care"),
+    "hotline": ("crisis line", "crisis"),
     # mental health and substance use
     "depression": ("mental health", "counseling"),
     "stress": ("mental health", "counseling"),
     "grief": ("counseling", "support group"),
     "suicide": ("crisis", "mental health"),
+    "trauma": ("counseling", "mental health"),
     "someone to talk to": ("counseling", "support group", "crisis line"),
     "rehab": ("recovery", "treatment", "substance use", "addiction"),
     "addiction": ("recovery", "treatment"),
+    "detox": ("addiction treatment", "substance use", "recovery"),
+    "suboxone": ("addiction treatment", "substance use", "recovery"),
+    "heroin": ("substance use", "addiction", "recovery"),
+    "meth": ("substance use", "addiction", "recovery"),
+    "drinking": ("substance use", "recovery", "aa"),
     "drugs": ("substance use", "addiction", "recovery"),
     "alcohol": ("substance use", "recovery", "aa"),
     "opioid": ("substance use", "recovery", "naloxone"),
@@ -175,9 +207,12 @@ RELATED: dict[str, tuple[str, ...]] = {
     # transportation
     "bus": ("transit", "transportation"),
     "car": ("transportation", "vehicle"),
+    "no car": ("transportation", "ride", "rides"),
     # legal and safety
     "lawyer": ("legal",),
     "court": ("legal", "legal aid"),
+    "expungement": ("legal", "legal aid"),
+    "vet": ("veteran", "veterans"),
     "divorce": ("legal", "family law"),
     "custody": ("legal", "family law"),
     "abuse": ("domestic violence", "safety"),
@@ -194,6 +229,11 @@ RELATED: dict[str, tuple[str, ...]] = {
     "bed": ("beds", "furniture"),
     # Spanish (records are mostly in English)
     "comida": ("food", "meal", "meals"),
+    "desayuno": ("breakfast", "meal"),
+    "almuerzo": ("lunch", "meal"),
+    "cena": ("dinner", "meal"),
+    "lactancia": ("breastfeeding", "wic"),
+    "asiento de carro": ("car seat",),
     "alimentos": ("food", "pantry"),
     "despensa": ("pantry", "food"),
     "hambre": ("food", "meal", "pantry"),
@@ -217,6 +257,9 @@ RELATED: dict[str, tuple[str, ...]] = {
     "clinica": ("clinic", "health"),
     "dentista": ("dental", "dentist"),
     "dientes": ("dental", "teeth"),
+    "dolor de muelas": ("toothache", "dental", "dentist"),
+    "seguro medico": ("health insurance", "medicaid"),
+    "drogas": ("substance use", "addiction", "recovery"),
     "vacunas": ("vaccine", "immunization", "shots"),
     "medicina": ("medication", "prescription", "pharmacy"),
     "medicamentos": ("medication", "prescription", "pharmacy"),
@@ -235,6 +278,7 @@ RELATED: dict[str, tuple[str, ...]] = {
     "abogado": ("legal", "lawyer", "attorney", "legal aid"),
     "inmigracion": ("immigration", "immigrant"),
     "violencia": ("domestic violence", "abuse"),
+    "abuso": ("abuse", "domestic violence"),
     "transporte": ("transportation", "transit", "ride"),
     "ropa": ("clothing", "clothes"),
     "muebles": ("furniture",),
@@ -250,7 +294,7 @@ RELATED: dict[str, tuple[str, ...]] = {
 _GENERIC = """
     a about am an and any anyone are as assist assistance at be been by can cant could do does dont
     find for free from get gets getting got have has having help helps how i im in is it its ive
-    looking look me my near nearby need needed needs of on or our please program programs resource
+    looking look me my near nearby need needed needs no not of on or our please program programs resource
     resources service services some someone something somewhere support that the their them there
     these they this those to today tonight us want wants was we what where which who will with would
     you your
@@ -276,8 +320,12 @@ def _build() -> dict[str, tuple[str, ...]]:
                 entry.append(alternative)
 
     for group in EQUIVALENT:
+        # A member's one-way words belong to the whole group: "baby formula" finds WIC
+        # because "formula" does, "power" the energy programmes because "lights" does.
+        related = [word for phrase in group for word in RELATED.get(phrase, ())]
         for phrase in group:
             add(phrase, group)
+            add(phrase, related)
     for phrase, alternatives in RELATED.items():
         add(phrase, alternatives)
     return {phrase: tuple(alternatives) for phrase, alternatives in table.items()}

@@ -94,7 +94,31 @@ EVERYDAY_CASES = [
     ("coats", None, "Clothing Closet", 1),
     ("mattress", None, "Furniture Bank", 1),
     ("where can I get food stamps", None, "SNAP Application Help", 1),
+    ("breastfeeding", None, "WIC Nutrition Program", 1),
+    ("breakfast", None, "Hot Meals Kitchen", 2),
+    ("sleeping in my car", "40507", "Emergency Homeless Shelter", 2),
+    ("power", None, "Utility Bill Assistance (LIHEAP)", 1),
+    ("no insurance", None, "Community Health Clinic", 2),
+    ("toothache", None, "Free Dental Clinic", 1),
+    ("detox", None, "Addiction Recovery Center", 1),
+    ("heroin", None, "Addiction Recovery Center", 1),
+    ("drinking problem", None, "Addiction Recovery Center", 1),
+    ("hotline", None, "988 Crisis Line", 2),
+    ("job interview", None, "Job Search Help", 1),
+    ("vet", None, "Veterans Benefits Help", 1),
+    ("desayuno", None, "Hot Meals Kitchen", 2),
 ]
+
+
+def test_a_groups_one_way_words_hold_for_every_member():
+    """"formula" finds WIC one way; "baby formula" and "infant formula" mean the same, so
+    they find it too (the table does not spell that out for each member)."""
+    from wayfinder.directory.search.query import parse
+
+    for typed in ("formula", "baby formula", "infant formula"):
+        assert "wic" in parse(typed).concepts[0].alternatives, typed
+    assert "wic" not in parse("wic").concepts[0].alternatives
+    assert "liheap" in parse("power bill").concepts[0].alternatives  # through "lights"
 
 
 @pytest.mark.parametrize(
