@@ -111,7 +111,7 @@ EVERYDAY_CASES = [
 
 
 def test_a_groups_one_way_words_hold_for_every_member():
-    """"formula" finds WIC one way; "baby formula" and "infant formula" mean the same, so
+    """The word "formula" finds WIC one way; "baby formula" and "infant formula" mean the same, so
     they find it too (the table does not spell that out for each member)."""
     from wayfinder.directory.search.query import parse
 
