@@ -4,10 +4,13 @@ with and without JavaScript."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 
 from .directory_fixture import sid
 from .search_fixtures import live_directory, search_index_dir  # noqa: F401
+from .test_share_services import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -73,9 +76,38 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
-def test_print_and_pdf_carry_hours_and_eligibility(live_server, live_directory, any_page):
-    any_page.goto(f"{live_server.url}/print/?s={sid('pantry-lex')}")
-    text = any_page.locator("main").inner_text()
-    assert "Kentucky residents." in text  # who can get it
+def _assert_hours_and_eligibility(text: str) -> None:
+    assert "Kentucky residents." in text, text  # who can get it
     assert "Monday" in text and "9 a.m. \u2013 5 p.m." in text, text  # hours
-    assert "Bring a photo ID." in text
+    assert "Bring a photo ID." in text, text
+
+
+def test_print_and_pdf_carry_hours_and_eligibility(live_server, live_directory, any_page):
+    any_page.goto(f"{live_server.url}/services/{sid('pantry-lex')}/")
+    any_page.get_by_role("link", name="Print").click()
+    any_page.wait_for_url("**/print/**")
+    _assert_hours_and_eligibility(any_page.locator("main").inner_text())
+
+    any_page.goto(f"{live_server.url}/services/{sid('pantry-lex')}/")
+    href = any_page.get_by_role("link", name="Download PDF").get_attribute("href")
+    pdf = any_page.request.get(f"{live_server.url}{href}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    _assert_hours_and_eligibility(" ".join(pdf_text(BytesIO(pdf.body())).split()))
+
+
+def test_the_service_page_itself_prints_its_hours_and_eligibility(live_server, live_directory, page):
+    page.goto(f"{live_server.url}/services/{sid('pantry-lex')}/")
+    page.emulate_media(media="print")
+    _assert_hours_and_eligibility(page.locator("main").inner_text())  # inner_text: only what is shown
+    assert not page.get_by_role("button", name="Send report").is_visible()
+
+
+def test_other_services_at_this_location_lists_each_once(live_server, live_directory, page):
+    from .test_pages_newcomer import _copy
+
+    for phone in ("502-555-7001", "502-555-7002"):
+        _copy(live_directory["jobsearch-fra"], phone)  # the feed lists "Job Search Help" three times
+    _copy(live_directory["training-fra"], "502-555-7003")  # and this page's own service twice
+    page.goto(f"{live_server.url}/services/{sid('training-fra')}/")
+    here = page.locator("section", has=page.get_by_role("heading", name="Other services at this location"))
+    assert here.get_by_role("link").all_inner_texts() == ["Job Search Help"]
