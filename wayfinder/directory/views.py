@@ -16,7 +16,7 @@ from wayfinder.accounts.roles import active_memberships
 
 from . import pages
 from .categories import CATEGORY_BY_SLUG
-from .forms import DISTANCE_CHOICES, LANGUAGE_CHOICES, SearchForm
+from .forms import DISTANCE_CHOICES, LANGUAGE_CHOICES, PlaceForm, SearchForm
 from .search import SearchParams, search
 from .sharing import my_list_ids
 
@@ -39,10 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    """A category's subcategories and its "View all" (seeds: search by category and subcategory)."""
+    """A category's subcategories and its "View all" (seeds: search by category and subcategory),
+    with a place box whose place every link carries along (a place it cannot find is said so)."""
     if slug not in CATEGORY_BY_SLUG:
         raise Http404
-    where = request.GET.get("where", "")[:100]
+    form = PlaceForm(request.GET or None)
+    place = form.place_query() if form.is_bound and form.is_valid() else {}
     return render(
         request,
         "directory/category.html",
@@ -50,7 +52,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "name": pages.label(slug),
             "subcategories": pages.subcategory_tiles(slug),
-            "where_query": urlencode({"where": where}) if where else "",
+            "place_form": form,
+            "where_query": urlencode(place),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,7 +78,8 @@ def location_edit(request: StaffRequest, location_id=None) -> HttpResponse:
         messages.success(request, _("Location saved."))
         return redirect("partners:organization")
     title = _("Edit location") if location_id else _("Add a location")
-    return render(request, "partners/record_form.html", {"form": form, "title": title})
+    context = {"form": form, "title": title, "map_tile_url": settings.MAP_TILE_URL}
+    return render(request, "partners/record_form.html", context)
 
 
 @partner_admin_required
@@ -91,7 +93,14 @@ def service_edit(request: StaffRequest, service_id=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if service_id:
             service.refresh_from_db()
-        self_service.save_service(org, service, form.service_values(), form.cleaned_data["locations"], request.user)
+        self_service.save_service(
+            org,
+            service,
+            form.service_values(),
+            form.cleaned_data["locations"],
+            request.user,
+            categories=form.cleaned_data["categories"],
+        )
         messages.success(request, _("Service saved."))
         return redirect("partners:organization")
     title = _("Edit service") if service_id else _("Add a service")

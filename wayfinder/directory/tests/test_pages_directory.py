@@ -25,8 +25,8 @@ def test_home_has_one_search_box_categories_and_situations(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('name="q"') == 1 and 'name="where"' in html
-    assert 'href="/categories/food/"' in html and "I lost my job" in html
-    assert "/search/?situation=lost-job" in html
+    assert 'formaction="/categories/food/"' in html and "I lost my job" in html
+    assert 'name="situation" value="lost-job"' in html
     assert "<label" in html and 'for="id_q"' in html and 'for="id_where"' in html
 
 
@@ -207,7 +207,7 @@ def test_use_my_location_is_a_progressive_enhancement(client):
 def test_a_category_tile_is_never_named_after_a_situation_with_the_same_slug(client):
     html = client.get("/").content.decode()
     categories = html.split('id="categories-heading"')[1]
-    assert 'href="/categories/child-care/">Child care<' in categories
+    assert 'formaction="/categories/child-care/" class="tile">Child care<' in categories
     assert "I need child care to work" not in categories
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from wayfinder.audit import names
 from wayfinder.audit.log import log_action
-from wayfinder.audit.names import DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER
 
 from ..models import RecordChange
 
@@ -130,9 +129,12 @@ def save_location(organization, location, values: dict, address_values: dict, ph
 
 
 @transaction.atomic
-def save_service(organization, service, values: dict, locations, user) -> dict:
-    """Create or edit a service and the locations where it is offered."""
+def save_service(organization, service, values: dict, locations, user, categories: list[str] | None = None) -> dict:
+    """Create or edit a service, the locations where it is offered and the categories it is
+    filed under (``categories`` None leaves them as they are)."""
     from wayfinder.directory.models import ServiceAtLocation, Source
+
+    from .service_categories import set_categories
 
     service.organization = organization
     changes = apply_partner_edit(service, values, organization=organization, user=user)
@@ -144,18 +146,38 @@ def save_service(organization, service, values: dict, locations, user) -> dict:
             ServiceAtLocation.objects.create(service=service, location_id=location_id, source=Source.PARTNER)
         before = sorted(str(pk) for pk in current)
         after = sorted(str(pk) for pk in wanted)
-        RecordChange.objects.create(
-            organization=organization,
-            record_type="service",
-            record_id=service.pk,
-            record_label=f"{service.name}: locations",
-            changed_by=user,
-            changes={"locations": [before, after]},
-        )
-        log_action(
-            user, DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER, service, data={"before": before, "after": after}
-        )
+        _record_list_change(organization, service, user, "locations", before, after)
         changes["locations"] = [before, after]
+    if categories is not None:
+        before, after = set_categories(service, categories)
+        if before != after:
+            _record_list_change(organization, service, user, "categories", before, after)
+            changes["categories"] = [before, after]
     if changes:
         queue_search_update([service.pk])
     return changes
+
+
+LIST_EDITED = {
+    "locations": names.DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER,
+    "categories": names.DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER,
+}
+
+
+def _record_list_change(organization, service, user, what: str, before: list, after: list) -> None:
+    """A change to one of the service's lists (locations, categories), for reviewers and the audit log."""
+    RecordChange.objects.create(
+        organization=organization,
+        record_type="service",
+        record_id=service.pk,
+        record_label=f"{service.name}: {what}",
+        changed_by=user,
+        changes={what: [before, after]},
+    )
+    log_action(
+        user,
+        LIST_EDITED[what],
+        service,
+        organization=organization,
+        data={"before": before, "after": after},
+    )
