@@ -21,6 +21,7 @@ urlpatterns = [
     path("sms/", include("wayfinder.consent.sms_urls")),
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
+    path("assessments/", include("wayfinder.assessments.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

@@ -277,10 +277,7 @@ def check_all(form: Form, answers: dict[str, dict]) -> dict[str, dict]:
         item = form.by_id[link_id]
         if not isinstance(entry, dict):
             raise AnswerError(_("An answer could not be read."))
-        if entry.get("declined") is True:
-            raw = [DECLINED]
-        else:
-            raw = [_raw(item, v) for v in entry.get("v", [])]
+        raw = [DECLINED] if entry.get("declined") is True else [_raw(item, v) for v in entry.get("v", [])]
         parsed = parse_answer(item, raw)
         if parsed is not None:
             checked[link_id] = parsed

@@ -200,5 +200,7 @@ def _condition_errors(form: Form, rule: Any, calculated: set, where: str) -> lis
         return [*errors, f"{where}: item {item.link_id!r} needs exactly one test ({', '.join(ANSWER_TESTS)})"]
     if tests[0] in ("answer_in", "any_answer_except"):
         known = {o.key for o in item.options}
-        errors += [f"{where}: {code!r} is not an answer of {item.link_id!r}" for code in rule[tests[0]] if code not in known]
+        errors += [
+            f"{where}: {code!r} is not an answer of {item.link_id!r}" for code in rule[tests[0]] if code not in known
+        ]
     return errors

@@ -85,7 +85,9 @@ def read_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise QuestionnaireRefused([f"{what}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})"]) from None
+        raise QuestionnaireRefused(
+            [f"{what}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
+        ) from None
 
 
 def read_file(path: Path, what: str) -> Any:

@@ -107,3 +107,38 @@ def build(
     document["source"] = patient if by_resident else (author or patient)
     document["item"] = [n for n in (_node(i, answers, calculated) for i in form.items) if n]
     return document
+
+
+def answers_from(form: Form, document: dict) -> dict[str, dict]:
+    """The answers dict of a stored QuestionnaireResponse (the inverse of ``build``
+    for the questions asked; calculated items are left to the rules)."""
+    out: dict[str, dict] = {}
+
+    def walk(nodes: list) -> None:
+        for node in nodes or []:
+            item = form.by_id.get(node.get("linkId", ""))
+            if item is not None and item.asks:
+                if any(e.get("url") == DATA_ABSENT_REASON for e in node.get("extension", []) or []):
+                    out[item.link_id] = {"declined": True}
+                else:
+                    values = [_value(item, a) for a in node.get("answer", []) or []]
+                    if values:
+                        out[item.link_id] = {"v": values}
+            walk(node.get("item", []))
+            for answer in node.get("answer", []) or []:
+                walk(answer.get("item", []))
+
+    walk(document.get("item", []))
+    return out
+
+
+def _value(item: Item, answer: dict) -> Any:
+    for key, value in answer.items():
+        if key == "item":
+            continue
+        if key == "valueCoding":
+            return str(value.get("code", ""))
+        if key == "valueString" and item.type == "open-choice" and item.option(value) is None:
+            return "text:" + value
+        return value
+    return None

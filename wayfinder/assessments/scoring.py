@@ -14,8 +14,9 @@ declined answer is neither a need nor a "no"; a question that was not asked
 because an ``enableWhen`` ruled it out gives false (it does not apply). A domain is
 ``positive`` when any of its conditions is true, ``negative`` when all are false,
 ``incomplete`` otherwise, and ``not_asked`` when enableWhen left out every
-question it reads (the AHC supplemental questions when staff skip them). Calculated totals (the AHC safety score 95614-4) are
-computed only when every part is answered: CMS scores the safety items together.
+question it reads (the AHC supplemental questions when staff skip them).
+Calculated totals (the AHC safety score 95614-4) are computed only when every
+part is answered: CMS scores the safety items together.
 """
 
 from __future__ import annotations
@@ -212,10 +213,9 @@ def evaluate(form: Form, rules: dict, answers: dict[str, dict]) -> Results:
     for domain in ctx.rules.get("domains", []):
         default_codes = list(domain.get("sdohcc", []))
         outcome, evidence, declined, asked = _condition({"any": domain["positive_if"]}, ctx, default_codes)
+        status = POSITIVE if outcome else (NEGATIVE if outcome is False else INCOMPLETE)
         if not asked:
             status = NOT_ASKED  # every question of the domain was left out by enableWhen
-        else:
-            status = POSITIVE if outcome else (NEGATIVE if outcome is False else INCOMPLETE)
         codes = sorted({c for e in evidence for c in e["sdohcc"]}) if outcome else []
         domains.append(DomainResult(domain["key"], domain["category"], status, codes, evidence, declined))
     flags = []
