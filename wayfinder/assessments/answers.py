@@ -213,7 +213,9 @@ def shown_questions(form: Form, screen: Screen, answers: dict[str, dict]) -> lis
     return [q for q in screen.questions if enabled(form, q, answers)]
 
 
-def read_screen(form: Form, screen: Screen, data, answers: dict[str, dict], *, strict: bool) -> ScreenResult:
+def read_screen(
+    form: Form, screen: Screen, data, answers: dict[str, dict], *, strict: bool, decline_label: str = ""
+) -> ScreenResult:
     """Apply one screen's post (``data``: a QueryDict) to ``answers``.
 
     ``shown`` lists the questions the page displayed; only those are read. ``strict``
@@ -238,7 +240,7 @@ def read_screen(form: Form, screen: Screen, data, answers: dict[str, dict], *, s
         if entry is None:
             result.answers.pop(question.link_id, None)
             if strict and question.required:
-                result.errors[question.link_id] = missing_message(question)
+                result.errors[question.link_id] = missing_message(question, decline_label)
         else:
             result.answers[question.link_id] = entry
     result.answers = prune(form, result.answers)
@@ -250,9 +252,11 @@ def read_screen(form: Form, screen: Screen, data, answers: dict[str, dict], *, s
     return result
 
 
-def missing_message(question: Item) -> str:
+def missing_message(question: Item, decline_label: str = "") -> str:
     if question.may_decline:
-        return _("Please answer this question, or choose “I'd rather not say”.")
+        return _("Please answer this question, or choose “%(decline)s”.") % {
+            "decline": decline_label or _("I'd rather not say")
+        }
     return _("Please answer this question.")
 
 

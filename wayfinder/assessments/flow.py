@@ -107,6 +107,10 @@ class Field:
         return self.widget in ("radio", "checkbox")
 
 
+def decline_label(staff: bool) -> str:
+    return _("Declined to answer") if staff else _("I'd rather not say")
+
+
 WIDGETS = {
     "integer": "number",
     "decimal": "number",
@@ -156,7 +160,7 @@ def fields_for(
     errors: dict[str, str] | None = None,
 ) -> list[Field]:
     errors = errors or {}
-    decline_label = _("Declined to answer") if staff else _("I'd rather not say")
+    declined_text = decline_label(staff)
     out = []
     for item in shown_questions(form, screen, answers):
         given = _posted(item, posted, answers)
@@ -194,14 +198,14 @@ def fields_for(
                 entry.minimum = "" if item.min_value is None else f"{item.min_value:g}"
                 entry.maximum = "" if item.max_value is None else f"{item.max_value:g}"
         if item.may_decline:
-            entry.decline = Choice(DECLINED, decline_label, DECLINED in given, f"{base}-declined")
+            entry.decline = Choice(DECLINED, declined_text, DECLINED in given, f"{base}-declined")
         out.append(entry)
     return out
 
 
 def summary(form: Form, answers: dict, language: str, *, staff: bool) -> list[dict[str, Any]]:
     """Every asked question with its answer in words, screen by screen (review pages, print)."""
-    declined = _("Declined to answer") if staff else _("I'd rather not say")
+    declined = decline_label(staff)
     out = []
     for screen in asked_screens(form, answers):
         rows = []

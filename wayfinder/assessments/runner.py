@@ -98,7 +98,9 @@ def step(run: Run, number: int) -> HttpResponse:
             return refuse(run, version_gone(), 409)
         going_back = request.POST.get("action") == "back"
         try:
-            result = read_screen(form, screen, request.POST, answers, strict=not going_back)
+            result = read_screen(
+                form, screen, request.POST, answers, strict=not going_back, decline_label=flow.decline_label(run.staff)
+            )
         except Tampered:
             return refuse(run, _("The answers sent do not match the questions on this page. Nothing was saved."), 400)
         previous, following = flow.neighbours(form, result.answers, number)
