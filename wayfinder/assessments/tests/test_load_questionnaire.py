@@ -58,7 +58,9 @@ def test_it_loads_prapare_and_scores_its_example_response():
     from wayfinder.assessments.form import form_of
     from wayfinder.assessments.response import answers_from
 
-    example = json.loads((EXAMPLES / "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json").read_text())
+    example = json.loads(
+        (EXAMPLES / "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json").read_text()
+    )
     answers = answers_from(form_of(questionnaire), example)
     assert answers  # the example's answers map onto the loaded questions
     result = score(questionnaire, answers)
@@ -138,10 +140,22 @@ BAD = [
         minimal(item=[{"linkId": "a", "type": "string"}, {"linkId": "a", "type": "string"}]),
         "linkId used twice",
     ),
-    ("answerValueSet", minimal(item=[{"linkId": "a", "type": "choice", "answerValueSet": "http://x"}]), "answerValueSet"),
+    (
+        "answerValueSet",
+        minimal(item=[{"linkId": "a", "type": "choice", "answerValueSet": "http://x"}]),
+        "answerValueSet",
+    ),
     (
         "enableWhen on nothing",
-        minimal(item=[{"linkId": "a", "type": "string", "enableWhen": [{"question": "zz", "operator": "exists", "answerBoolean": True}]}]),
+        minimal(
+            item=[
+                {
+                    "linkId": "a",
+                    "type": "string",
+                    "enableWhen": [{"question": "zz", "operator": "exists", "answerBoolean": True}],
+                }
+            ]
+        ),
         "enableWhen names question 'zz'",
     ),
 ]
@@ -158,7 +172,14 @@ def test_rules_that_name_missing_answers_are_refused(tmp_path):
     path = write(tmp_path, minimal(), "q.json")
     rules = {
         "format": "wayfinder-sdoh-rules/1",
-        "domains": [{"key": "x", "category": "food", "label": {"en": "X"}, "positive_if": [{"item": "a", "answer_in": ["LA9-9"]}]}],
+        "domains": [
+            {
+                "key": "x",
+                "category": "food",
+                "label": {"en": "X"},
+                "positive_if": [{"item": "a", "answer_in": ["LA9-9"]}],
+            }
+        ],
     }
     (tmp_path / "q.rules.json").write_text(json.dumps(rules))
     assert "'LA9-9' is not an answer of 'a'" in refused(path)

@@ -53,7 +53,9 @@ def test_it_records_needs_with_source_and_date(client, personas, amy, hospital_w
         assert text in html
     assert "95614-4: 11" in html and "Reported being physically hurt" in html
     data = form_fields(html)
-    response = client.post(BASE + "review/", {"version": data["version"][0], "submission_key": data["submission_key"][0]})
+    response = client.post(
+        BASE + "review/", {"version": data["version"][0], "submission_key": data["submission_key"][0]}
+    )
     assert response.status_code == 302 and response["Location"] == f"/clients/{AMY}/"
     assessment = Assessment.objects.get(resident=amy)
     assert assessment.organization == hospital_with_consent and assessment.completed_by == personas["hospital_user"]

@@ -47,7 +47,7 @@ def take(client, screens=SCREENS) -> str:
     url = response["Location"]
     for answers in screens:
         response = post_screen(client, url, answers)
-        assert response.status_code == 302, re.findall(r'field-error[^<]*', response.content.decode())
+        assert response.status_code == 302, re.findall(r"field-error[^<]*", response.content.decode())
         url = response["Location"]
     assert url.endswith("/results/")
     return url
@@ -116,7 +116,9 @@ def test_a_signed_in_resident_saves_it_to_my_plan(client, personas, amy, directo
     page = client.get(url).content.decode()
     assert "Save to My Plan" in page
     data = form_fields(page)
-    response = client.post(START + "save/", {"version": data["version"][0], "submission_key": data["submission_key"][0]})
+    response = client.post(
+        START + "save/", {"version": data["version"][0], "submission_key": data["submission_key"][0]}
+    )
     assert response.status_code == 302
     assessment = Assessment.objects.get(resident=amy)
     assert assessment.organization is None and assessment.completion == "resident"
