@@ -115,11 +115,12 @@ def _for_need(category: str, codes: list[str], point, household, language: str) 
     out = NeedSuggestions(category, category_label(category, language))
     preferred = sorted({s for c in codes for s in PREFERRED_SUBCATEGORIES.get(c, [])})
     keep = (lambda r: not programs.offers_enrolled_program(r.name, household)) if household else (lambda r: True)
-    rows = [r for r in _nearest(preferred, point) if keep(r)] if preferred else []
-    if len(rows) < PER_NEED:
+    order = partner_first_among_equals if point else list
+    rows = order([r for r in _nearest(preferred, point) if keep(r)]) if preferred else []
+    if len(rows) < PER_NEED:  # the narrower places first, then the whole category
         seen = {r.service_id for r in rows}
-        rows += [r for r in _nearest([category], point) if keep(r) and r.service_id not in seen]
-    out.services = partner_first_among_equals(rows)[:PER_NEED] if point else rows[:PER_NEED]
+        rows += order([r for r in _nearest([category], point) if keep(r) and r.service_id not in seen])
+    out.services = rows[:PER_NEED]
     if household is not None:
         out.enrolled = programs.enrolled_for(category, household, language)
         shown = {r.service_id for r in out.services}
