@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from wayfinder.directory.search import Hit, SearchParams, search
@@ -25,7 +26,7 @@ from . import programs
 from .domains import category_label
 
 PER_NEED = 3
-FETCH = 12
+FETCH = PER_NEED + 3  # a few more, for the ones an enrolled program leaves out
 # Narrower places to look first for some SDOHCC codes (then the whole category).
 PREFERRED_SUBCATEGORIES = {
     "homelessness": ["emergency-shelter", "transitional-housing"],
@@ -56,6 +57,18 @@ class Suggestion:
     phone: str
     miles: float | None
     partner: bool
+    url: str = ""
+
+
+_SERVICE_URL = ""
+
+
+def _service_url(service_id: str) -> str:
+    # One reverse() per process, not one per row (as the results page does).
+    global _SERVICE_URL
+    if not _SERVICE_URL:
+        _SERVICE_URL = reverse("directory:service", args=["00000000-0000-0000-0000-000000000000"])
+    return _SERVICE_URL.replace("00000000-0000-0000-0000-000000000000", service_id)
 
 
 def _row(hit: Hit) -> Suggestion:
@@ -69,6 +82,7 @@ def _row(hit: Hit) -> Suggestion:
         phone=shown.get("phone") or "",
         miles=round(hit.distance_km / KM_PER_MILE, 1) if hit.distance_km is not None else None,
         partner=bool(shown.get("partner")),
+        url=_service_url(hit.service_id),
     )
 
 

@@ -73,9 +73,10 @@ def test_a_completed_ahc_is_a_valid_questionnaire_response(amy, personas, hospit
     assert [a["valueCoding"]["code"] for a in items["96778-6"]["answer"]] == ["LA31996-4", "LA28580-1"]
     assert items["95614-4"]["answer"] == [{"valueInteger": 8}]
     assert "ask-supplemental" in {i["linkId"] for i in document["item"]}
-    assert answers_from(form_of(completed.assessment.questionnaire), document) == {
-        k: v for k, v in answers.items()
-    }
+    assert answers_from(form_of(completed.assessment.questionnaire), document) == answers
     domains = {d["key"]: d for d in completed.assessment.results["domains"]}
     assert domains["housing-instability"]["sdohcc"] == ["inadequate-housing"]
-    assert domains["housing-instability"]["evidence"][0]["answers"][0] == {"system": "http://loinc.org", "code": "LA31996-4"}
+    assert domains["housing-instability"]["evidence"][0]["answers"][0] == {
+        "system": "http://loinc.org",
+        "code": "LA31996-4",
+    }
