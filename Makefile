@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals clean
+.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals bench-assessments clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -63,7 +63,7 @@ BENCH_SEARCH_SIZES ?= 12000 100000 1000000
 # The search benchmark's PostgreSQL gets the buffer cache a production server would (25% of 8 GB).
 BENCH_PG_SHARED_BUFFERS ?= 2GB
 
-bench: bench-import bench-search bench-referrals
+bench: bench-import bench-search bench-referrals bench-assessments
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
@@ -77,6 +77,10 @@ bench-search: install
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 	./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
+
+bench-assessments: install
+	env -u DATABASE_URL $(PY) benchmarks/bench_assessments.py
+	PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) ./scripts/with-postgres.sh $(PY) benchmarks/bench_assessments.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -63,7 +63,9 @@ def test_a_hospital_social_worker_completes_the_ahc_and_the_record_shows_the_nee
     assert page.get_by_text("Assessment saved. Needs recorded: 2.").is_visible()
     assert page.locator("[data-first-assessment-banner]").count() == 0
     today = timezone.localdate().isoformat()
-    assert page.get_by_text(f"Last assessment: {today}, from AHC HRSN screening, Bluegrass Regional Hospital.").is_visible()
+    assert page.get_by_text(
+        f"Last assessment: {today}, from AHC HRSN screening, Bluegrass Regional Hospital."
+    ).is_visible()
     needs = page.locator('[data-section="needs"] .need-list').first
     housing = needs.locator('[data-need="housing"]')
     assert "AHC HRSN screening 1.0.0, Bluegrass Regional Hospital (Priya Raman), " + today in housing.inner_text()
@@ -85,7 +87,9 @@ def test_bad_input_in_the_browser_stores_nothing(live_server, social_worker):
     page.get_by_role("button", name="Next").click()
     assert page.get_by_text("Please answer this question, or choose “Declined to answer”.").is_visible()
     # An answer not among the options (the page's value edited).
-    page.locator('input[name="a-96778-6"][value="LA9-3"]').evaluate("el => { el.value = 'LA0000-0'; el.checked = true; }")
+    page.locator('input[name="a-96778-6"][value="LA9-3"]').evaluate(
+        "el => { el.value = 'LA0000-0'; el.checked = true; }"
+    )
     page.get_by_role("button", name="Next").click()
     assert page.get_by_text("“LA0000-0” is not one of the answers to this question.").is_visible()
     # A tampered linkId.
