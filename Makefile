@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals bench-assessments clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals bench-assessments clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ run: demo-data
 
 test: install
 	./scripts/ensure-system-packages.sh
-	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# Static checks: lint, the layers of docs/architecture.md, the links between apps
+# (system checks) and migrations that match the models.
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install
 	@echo "=== test suite on SQLite ==="

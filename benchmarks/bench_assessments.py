@@ -172,7 +172,6 @@ def fill_responses(target: int, seed: int) -> dict:
     """Bulk-insert ``target`` stored AHC assessments (real documents) with their organizations."""
     from django.utils import timezone
 
-    from wayfinder.accounts.demo import persona
     from wayfinder.accounts.models import User
     from wayfinder.assessments import response
     from wayfinder.assessments.form import form_of
@@ -180,6 +179,7 @@ def fill_responses(target: int, seed: int) -> dict:
     from wayfinder.assessments.models import Assessment
     from wayfinder.assessments.scoring import evaluate
     from wayfinder.assessments.tests.conftest import ahc
+    from wayfinder.demo.personas import persona
     from wayfinder.directory.models import Organization
     from wayfinder.partners.models import Partner
     from wayfinder.residents.models import Resident
@@ -247,12 +247,12 @@ def fill_responses(target: int, seed: int) -> dict:
 def bench_submit(seed: int, submits: int = 200) -> dict:
     from django.test import Client
 
-    from wayfinder.accounts.demo import ORGANIZATIONS, persona
     from wayfinder.accounts.models import User
     from wayfinder.assessments import flow
     from wayfinder.assessments.loading import ensure_shipped
     from wayfinder.assessments.models import Assessment
     from wayfinder.assessments.tests.conftest import ahc, give_consent
+    from wayfinder.demo.personas import ORGANIZATIONS, persona
     from wayfinder.directory.models import Organization
     from wayfinder.residents.models import Resident
 
@@ -302,8 +302,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from wayfinder.accounts.demo import load_personas
-    from wayfinder.residents.demo import ensure_amy
+    from wayfinder.demo.personas import load_personas
+    from wayfinder.demo.residents import ensure_amy
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -38,7 +38,6 @@ class Partner(models.Model):
     # A federally assisted substance use disorder program (42 CFR Part 2): what its staff
     # record (assessments, needs) is shown only under a resident's Part 2 consent.
     part2_program = models.BooleanField(_("42 CFR Part 2 program"), default=False)
-    onboarded_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Opt-in: a mobile number that gets a text for every new referral (product 5.2).
     referral_sms_number = models.CharField(_("text new referrals to"), max_length=20, blank=True)
@@ -48,6 +47,12 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.get_kind_display()})"
+
+    @property
+    def onboarded_at(self):
+        """When the organization finished onboarding: kept on the organization
+        (``Organization.partner_since``) so the public directory can read it."""
+        return self.organization.partner_since
 
     @property
     def is_onboarded(self) -> bool:

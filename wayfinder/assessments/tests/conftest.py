@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from wayfinder.accounts.demo import ORGANIZATIONS
+from wayfinder.demo.personas import ORGANIZATIONS
 from wayfinder.directory.models import Organization
 
 AMY = "5a1d0c0e-0000-4000-8000-000000000001"

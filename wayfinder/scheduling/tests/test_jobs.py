@@ -20,7 +20,7 @@ def test_a_daily_job_waits_for_the_next_morning():
 
 
 def test_a_monthly_job_runs_on_its_day():
-    job = Job("report", "x.y", monthly_on_day=1)
+    job = Job("report", lambda: None, monthly_on_day=1)
     assert job.next_run_after(datetime(2026, 11, 23, 9, 0, tzinfo=EASTERN)) == datetime(
         2026, 12, 1, 6, 0, tzinfo=EASTERN
     )

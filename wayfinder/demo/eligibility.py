@@ -9,10 +9,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from wayfinder.residents.demo import ensure_amy
+from wayfinder.integrations.eligibility.generator import write_feed
+from wayfinder.integrations.eligibility.importer import import_file
 
-from .generator import write_feed
-from .importer import import_file
+from .residents import ensure_amy
 
 DEMO_RESIDENTS = 3000
 DEMO_SEED = 2026

@@ -10,9 +10,8 @@ from pathlib import Path
 from django.conf import settings
 
 from wayfinder.directory.models import Service
-
-from .generator import generate
-from .importer import import_feed
+from wayfinder.integrations.two11.generator import generate
+from wayfinder.integrations.two11.importer import import_feed
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ import io
 import pytest
 
 from wayfinder.consent.access import record_access
-from wayfinder.integrations.eligibility import demo
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo import eligibility as demo
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.residents.models import Resident
 
 pytestmark = pytest.mark.django_db

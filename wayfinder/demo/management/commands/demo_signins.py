@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from wayfinder.accounts.demo import DEMO_PASSWORD, PERSONAS
+from wayfinder.demo.personas import DEMO_PASSWORD, PERSONAS
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from wayfinder.accounts.demo import PERSONAS, current_demo_code
+from wayfinder.demo.personas import PERSONAS, current_demo_code
 
 
 class Command(BaseCommand):

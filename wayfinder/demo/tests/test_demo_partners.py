@@ -2,7 +2,7 @@
 
 import pytest
 
-from wayfinder.partners.demo import load_demo_partners
+from wayfinder.demo.partners import load_demo_partners
 from wayfinder.partners.models import SiteRequest
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from wayfinder.accounts.demo import ORGANIZATIONS, persona
+from .personas import ORGANIZATIONS, persona
 
 # (key, organization key, service name, description, city, ZIP, phone)
 DEMO_SERVICES = [
@@ -96,10 +96,9 @@ def load_demo_referrals(stdout=None) -> None:
     """A few referrals in every state for Amy Brand and the demo partners."""
     from wayfinder.accounts.models import User
     from wayfinder.directory.models import Organization
+    from wayfinder.referrals import actions
+    from wayfinder.referrals.models import Referral
     from wayfinder.residents.models import Resident
-
-    from . import actions
-    from .models import Referral
 
     services = ensure_demo_services()
     amy = Resident.objects.filter(user__email=persona("resident").email).first()
@@ -134,7 +133,7 @@ def load_demo_referrals(stdout=None) -> None:
             actor=food_bank_staff, resident=amy, service=services["shelter_beds"], sending_organization=food_bank,
             now=now - timedelta(days=16),
         )  # fmt: skip
-    from .followups import run_followups
+    from wayfinder.referrals.followups import run_followups
 
     run_followups(now)
     if stdout:

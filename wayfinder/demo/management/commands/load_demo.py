@@ -1,10 +1,9 @@
 import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from wayfinder.accounts.demo import load_personas
+from wayfinder.demo.personas import load_personas
 
 
 class Command(BaseCommand):
@@ -21,10 +20,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo personas ready: {len(users)} accounts.")
         if options["personas_only"]:
             return
-        from wayfinder.integrations.eligibility.demo import load_demo_residents
-        from wayfinder.integrations.two11.demo import ensure_demo_directory
-        from wayfinder.partners.demo import load_demo_partners
-        from wayfinder.referrals.demo import load_demo_referrals
+        from wayfinder.demo.directory import ensure_demo_directory
+        from wayfinder.demo.eligibility import load_demo_residents
+        from wayfinder.demo.partners import load_demo_partners
+        from wayfinder.demo.referrals import load_demo_referrals
+        from wayfinder.demo.search import load_demo_index
 
         started = time.monotonic()
         ensure_demo_directory(services=options["services"], seed=2026, index=False)
@@ -34,4 +34,4 @@ class Command(BaseCommand):
         load_demo_partners(self.stdout)
         load_demo_residents(self.stdout)
         load_demo_referrals(self.stdout)
-        call_command("rebuild_search_index", stdout=self.stdout)
+        load_demo_index(self.stdout)

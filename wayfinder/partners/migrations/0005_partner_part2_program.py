@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0003_referral_sms_opt_in'),
+        ('partners', '0004_partner_status_on_organization'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.db import transaction
 from django.utils import timezone
 
-from .models import GlobalRole, Membership, User
+from wayfinder.accounts.models import GlobalRole, Membership, User
 
 DEMO_PASSWORD = "kentucky-demo-2026"  # noqa: S105 - published demo credential
 
@@ -204,16 +204,16 @@ def load_personas() -> list[User]:
 
     organizations = {}
     for demo_org in ORGANIZATIONS:
-        organization, _ = Organization.objects.get_or_create(
-            id=demo_org.id, defaults={"name": demo_org.name, "description": demo_org.description}
+        organization, _created = Organization.objects.get_or_create(
+            id=demo_org.id,
+            defaults={
+                "name": demo_org.name,
+                "description": demo_org.description,
+                "partner_since": timezone.now() if demo_org.onboarded else None,
+            },
         )
         Partner.objects.get_or_create(
-            organization=organization,
-            defaults={
-                "kind": demo_org.kind,
-                "tax_status": demo_org.tax_status,
-                "onboarded_at": timezone.now() if demo_org.onboarded else None,
-            },
+            organization=organization, defaults={"kind": demo_org.kind, "tax_status": demo_org.tax_status}
         )
         organizations[demo_org.key] = organization
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import Favorite, SiteRequest
+from wayfinder.partners.models import Favorite, SiteRequest
 
 SHELTER_CLAIM = {
     "requester_name": "Renee Barlow",
@@ -38,12 +38,12 @@ NEW_ORGANIZATION = {
 
 @transaction.atomic
 def load_demo_partners(stdout=None) -> None:
-    from wayfinder.accounts.demo import ORGANIZATIONS, persona
     from wayfinder.accounts.models import User
     from wayfinder.directory.models import Organization, Service
+    from wayfinder.partners.services.claims import submit_claim, submit_new_organization
+    from wayfinder.partners.services.favorites import add_favorite
 
-    from .services.claims import submit_claim, submit_new_organization
-    from .services.favorites import add_favorite
+    from .personas import ORGANIZATIONS, persona
 
     ids = {org.key: org.id for org in ORGANIZATIONS}
     shelter = Organization.objects.filter(pk=ids["shelter"]).first()

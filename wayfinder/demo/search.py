@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .indexing import rebuild
+from wayfinder.directory.search.indexing import rebuild
 
 
 def load_demo_index(stdout) -> None:

@@ -10,10 +10,10 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from wayfinder.accounts.demo import ORGANIZATIONS, persona
 from wayfinder.accounts.models import User
+from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
 
-from .models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
+from .personas import ORGANIZATIONS, persona
 
 AMY_RESIDENT_ID = uuid.UUID("5a1d0c0e-0000-4000-8000-000000000001")
 AMY_INDIVIDUAL_ID = "KY900000001"
