@@ -189,10 +189,10 @@ def fill_responses(target: int, seed: int) -> dict:
     answers = ahc(q71802_3="LA31994-9", q88122_7="LA6729-3")
     results = evaluate(form, questionnaire.rules, answers)
     organizations = [Organization(name=f"Bench hospital {i:03d}", description="Benchmark") for i in range(200)]
+    for organization in organizations:
+        organization.partner_since = timezone.now()
     Organization.objects.bulk_create(organizations)
-    Partner.objects.bulk_create(
-        [Partner(organization=o, kind="hospital", onboarded_at=timezone.now()) for o in organizations]
-    )
+    Partner.objects.bulk_create([Partner(organization=o, kind="hospital") for o in organizations])
     residents = [
         Resident(first_name="Stored", last_name=f"Patient{i}", date_of_birth="1970-01-01", source="eligibility")
         for i in range(20_000)
@@ -296,6 +296,7 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--parts", nargs="+", choices=["suggestions", "submit"], default=["suggestions", "submit"])
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-assessments-"))
     configure(workdir)
@@ -310,12 +311,14 @@ def main() -> None:
     load_personas()
     ensure_amy()
     result: dict = {"database": settings.DATABASE_VENDOR, "services": args.services}
-    print(f"{result['database']}: directory of {args.services:,} services", file=sys.stderr, flush=True)
-    result["directory"] = prepare_directory(args.services, args.seed)
-    result["suggestions"] = bench_suggestions(args.seed)
-    print(f"  suggestions {result['suggestions']}", file=sys.stderr, flush=True)
-    result["fill"] = fill_responses(args.responses, args.seed)
-    result["submit"] = bench_submit(args.seed)
+    if "suggestions" in args.parts:
+        print(f"{result['database']}: directory of {args.services:,} services", file=sys.stderr, flush=True)
+        result["directory"] = prepare_directory(args.services, args.seed)
+        result["suggestions"] = bench_suggestions(args.seed)
+        print(f"  suggestions {result['suggestions']}", file=sys.stderr, flush=True)
+    if "submit" in args.parts:
+        result["fill"] = fill_responses(args.responses, args.seed)
+        result["submit"] = bench_submit(args.seed)
     result.update(
         load_average=round(os.getloadavg()[0], 2),
         cpus=os.cpu_count(),
@@ -323,7 +326,7 @@ def main() -> None:
     )
     print(json.dumps(result, indent=2))
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    stored[result["database"]] = result
+    stored[result["database"]] = {**stored.get(result["database"], {}), **result}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
     import shutil

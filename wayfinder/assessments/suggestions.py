@@ -7,7 +7,7 @@ the onboarded partners first, because a referral to them closes the loop. A need
 whose SDOHCC code points at a narrower subcategory (homelessness: emergency
 shelter) looks there first and widens to the whole category when that finds too
 little. Services offering a program the household already has are left out and
-the program is named instead; likely programs get their own short list.
+the program is named instead; a likely program links to the directory's search for it.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class NeedSuggestions:
     label: str
     services: list[ResultRow] = field(default_factory=list)
     enrolled: list[programs.Enrolled] = field(default_factory=list)
-    likely: list[tuple[programs.Likely, list[ResultRow]]] = field(default_factory=list)
+    likely: list[programs.Likely] = field(default_factory=list)
 
 
 def point_for(zip_code: str = "", city: str = "", state: str = "") -> tuple[float, float] | None:
@@ -137,12 +137,8 @@ def _for_need(category: str, codes: list[str], point, household, language: str) 
     out.services = rows[:PER_NEED]
     if household is not None:
         out.enrolled = programs.enrolled_for(category, household, language)
-        shown = {r.service_id for r in out.services}
-        for likely in programs.likely_for(category, household, language):
-            found = [
-                r for r in _nearest([category], point, text=likely.search_words, size=4) if r.service_id not in shown
-            ]
-            out.likely.append((likely, found[:2]))
+        # A likely program is a link to the directory's search for it (one search less per need).
+        out.likely = programs.likely_for(category, household, language)
     return out
 
 

@@ -61,8 +61,8 @@ def test_a_child_under_five_and_a_food_need_flag_wic(directory, amy):
         date_of_birth=dt.date.today() - dt.timedelta(days=400),
     )
     [food] = suggestions.suggest([("food", [])], LEXINGTON, household=programs.household_of(amy))
-    assert [likely.program for likely, _services in food.likely] == ["WIC"]
-    assert "A child under 5 lives in the household." in food.likely[0][0].reason
+    assert [likely.program for likely in food.likely] == ["WIC"]
+    assert "A child under 5 lives in the household." in food.likely[0].reason
 
 
 def test_the_record_shows_suggestions_with_a_one_step_referral(client, personas, amy, directory):
