@@ -64,7 +64,7 @@ class Condition:
     value: Any
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: an item links to its parent and children
 class Item:
     link_id: str
     type: str

@@ -116,7 +116,7 @@ def step(run: Run, number: int) -> HttpResponse:
         if result.pending:
             return _render(run, questionnaire, form, screen, result.answers, more=True)
         return redirect(run.step_url(following) if following else run.finish_url())
-    if not flow.asked_screens(form, answers) or screen not in flow.asked_screens(form, answers):
+    if screen.number not in {s.number for s in flow.asked_screens(form, answers)}:
         _previous, following = flow.neighbours(form, answers, number)
         return redirect(run.step_url(following) if following else run.finish_url())
     return _render(run, questionnaire, form, screen, answers)
