@@ -22,11 +22,13 @@ from wayfinder.lib.extension_points import CHECK_TAG, ExtensionPoint, extension_
 
 # (extension point, provider key): the rules no refactoring may lose.
 REQUIRED = {
+    ("accounts.next_required_step", "partners"),
     ("audit.actor_role", "accounts"),
     ("consent.limited_access_links", "referrals"),
     ("directory.paired_history", "referrals"),
     ("residents.my_plan_sections", "referrals"),
     ("residents.record_sections", "referrals"),
+    ("scheduling.recurring_jobs", "metrics"),
 }
 
 

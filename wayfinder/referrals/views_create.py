@@ -165,6 +165,8 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
             service=service,
             location=_single_location(service),
             origin=Origin.SELF,
+            # The resident's own step: also let the organization see their record.
+            pre_consent=request.POST.get("share_record") == "on",
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from wayfinder.audit.checkpoints import scheduled_checkpoint
 from wayfinder.notifications.services import deliver_due
 from wayfinder.referrals.followups import run_followups
 
@@ -52,9 +53,18 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", deliver_due, every=timedelta(minutes=1)),
     Job("referral_followups", run_followups, daily_at=time(6, 0)),
+    # Signed checkpoint of the audit chain outside the database (audit/checkpoints.py).
+    Job("audit_checkpoint", scheduled_checkpoint, every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES)),
 ]
+
+
+def all_jobs() -> list[Job]:
+    """The jobs above and those registered by other apps (extension_points.RECURRING_JOBS)."""
+    from wayfinder.lib.recurring_jobs import RECURRING_JOBS
+
+    return JOBS + [Job(**spec) for provider in RECURRING_JOBS for spec in provider()]
 
 
 def due_jobs(last_runs: dict[str, datetime], now: datetime) -> list[Job]:
     """Jobs never run, or whose next run time has come."""
-    return [job for job in JOBS if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
+    return [job for job in all_jobs() if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
