@@ -102,6 +102,8 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["organization", "completed_at"], name="assessment_org_month"),
             models.Index(fields=["resident", "completed_at"], name="assessment_resident"),
+            # The metrics job reads completions in time order from a watermark.
+            models.Index(fields=["completed_at", "id"], name="assessment_completed"),
         ]
 
     def __str__(self) -> str:

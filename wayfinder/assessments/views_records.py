@@ -61,8 +61,17 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     assessment, access = assessment_for(request.user, assessment_id)
-    if access.is_self:
-        log_action(request.user, "assessment.viewed", assessment, resident=assessment.resident, legal_basis="self")
+    # Staff reads are also logged as reads of the record (``resident.viewed``, in the
+    # resident's "who viewed my record"); this entry names the assessment itself.
+    log_action(
+        request.user,
+        "assessment.viewed",
+        assessment,
+        resident=assessment.resident,
+        legal_basis=access.legal_basis,
+        purpose="sdoh_assessment",
+        data={"part2": assessment.part2},
+    )
     context = _detail_context(request, assessment, access, get_language() or "en")
     return render(request, "assessments/detail.html", context)
 
@@ -125,6 +134,7 @@ def suggested(request: HttpRequest) -> HttpResponse:
         return redirect("my_plan:link")
     language = get_language() or "en"
     open_rows = need_rows(resident, part2=True, language=language)[0]
+    log_action(request.user, "needs.suggestions_viewed", resident, resident=resident, legal_basis="self")
     return render(
         request,
         "assessments/suggested.html",
