@@ -97,6 +97,11 @@ class NeedSuggestions:
     enrolled: list[programs.Enrolled] = field(default_factory=list)
     likely: list[programs.Likely] = field(default_factory=list)
 
+    @property
+    def share_ids(self) -> str:
+        """The services for the directory's share page (``/shared/?s=``)."""
+        return ",".join(row.service_id for row in self.services)
+
 
 def point_for(zip_code: str = "", city: str = "", state: str = "") -> tuple[float, float] | None:
     """Where to measure from: the ZIP code's centre, else the city's."""

@@ -62,9 +62,40 @@ def test_it_loads_prapare_and_scores_its_example_response():
         (EXAMPLES / "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json").read_text()
     )
     answers = answers_from(form_of(questionnaire), example)
-    assert answers  # the example's answers map onto the loaded questions
+    assert len(answers) == 21  # every answered question of the example maps onto the loaded ones
     result = score(questionnaire, answers)
-    assert {d.status for d in result.domains} <= {"positive", "negative", "incomplete"}
+    # By hand from the example: no housing (LA30190-5), worried about losing it declined
+    # (LA30122-8), less than high school, unemployed, Medicaid, unable to get clothing
+    # and child care, transportation kept them from both kinds of appointment, sees
+    # people 1-2 times a week, stress "somewhat", not safe where they live.
+    positive = {d.key: d.sdohcc for d in result.positive}
+    assert positive == {
+        "housing": ["homelessness"],
+        "material-needs": ["material-hardship"],
+        "child-care": ["sdoh-category-unspecified"],
+        "transportation": ["transportation-insecurity"],
+        "employment": ["employment-status"],
+        "education": ["educational-attainment"],
+        "social-connection": ["social-connection"],
+        "safety": ["sdoh-category-unspecified"],
+    }
+    negative = {d.key for d in result.domains if d.status == "negative"}
+    assert negative == {"food", "utilities", "health-care", "stress", "incarceration", "veterans"}
+
+
+def test_the_hunger_vital_sign_example_response_is_at_risk():
+    load(HVS)
+    questionnaire = Questionnaire.objects.get(key="hunger-vital-sign")
+    from wayfinder.assessments.form import form_of
+    from wayfinder.assessments.response import answers_from
+
+    example = json.loads(
+        (EXAMPLES / "QuestionnaireResponse-SDOHCC-QuestionnaireResponseHungerVitalSignExample.json").read_text()
+    )
+    answers = answers_from(form_of(questionnaire), example)
+    result = score(questionnaire, answers)  # the example's own 88124-3 is recomputed, not trusted
+    assert result.calculated == {"/88124-3": "LA19952-3"}
+    assert [(d.category, d.sdohcc) for d in result.positive] == [("food", ["food-insecurity"])]
 
 
 def test_loading_the_same_version_again_changes_nothing():

@@ -131,7 +131,7 @@ def test_staff_without_consent_cannot_mark_a_need(client, personas, amy):
     assert need.status == "open" and not AuditEvent.objects.filter(action="need.status_changed").exists()
 
 
-def test_every_read_and_write_is_audited_and_staff_reads_are_in_who_viewed(client, personas, amy, hospital_with_consent):
+def test_every_read_and_write_is_audited_and_in_who_viewed(client, personas, amy, hospital_with_consent):
     client.force_login(personas["hospital_user"])
     start(client)
     assert submit_review(client, walk_core(client)).status_code == 302

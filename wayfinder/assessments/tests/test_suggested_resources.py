@@ -92,3 +92,46 @@ def test_my_plan_and_the_print_out_show_resources_suggested_for_me(client, perso
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
     assert "Recursos sugeridos para mí" in text and "Community Food Pantry" in text
     assert "Inseguridad alimentaria" in text
+
+
+def test_staff_refer_in_one_step_from_a_suggestion(client, personas, amy, directory):
+    import html as html_lib
+    import re
+
+    from wayfinder.referrals.models import Referral
+
+    needs.record_need(amy, kind="staff", observed_at=timezone.now(), domain="food")
+    client.force_login(personas["food_bank_staff"])
+    record = client.get(f"/clients/{AMY}/").content.decode()
+    link = html_lib.unescape(re.search(r'href="(/referrals/new/[^"]+service=[^"]+)"', record).group(1))
+    confirm = client.get(link)
+    assert confirm.status_code == 200 and "Community Food Pantry" in confirm.content.decode()
+    sent = client.post(link, {"note": "From her needs assessment"})
+    assert sent.status_code == 302
+    referral = Referral.objects.get(resident=amy)
+    assert sent["Location"] == f"/referrals/{referral.pk}/"
+    assert link.endswith(f"service={referral.service_id}") and referral.note == "From her needs assessment"
+
+
+def test_a_resident_refers_themselves_saves_and_shares_from_my_plan(client, personas, amy, directory):
+    import re
+
+    from wayfinder.referrals.models import Referral
+
+    needs.record_need(amy, kind="staff", observed_at=timezone.now(), domain="food")
+    client.force_login(personas["resident"])
+    plan = client.get("/assessments/suggested-for-me/").content.decode()
+    service_ids = re.findall(r'action="/referrals/self/([0-9a-f-]+)/"', plan)
+    assert len(service_ids) == 3
+    added = client.post("/my-list/add/", {"service": service_ids[1], "next": "/assessments/suggested-for-me/"})
+    assert added.status_code == 302 and added["Location"] == "/assessments/suggested-for-me/"
+    again = client.get("/assessments/suggested-for-me/").content.decode()
+    assert "Remove from My list" in again
+    share = re.search(r'href="(/shared/\?s=[^"]+)"', again).group(1)
+    assert set(share.split("=", 1)[1].split(",")) == set(service_ids)
+    page = client.get(share).content.decode()
+    assert "Community Food Pantry" in page and 'action="/share/"' in page
+    referred = client.post(f"/referrals/self/{service_ids[0]}/")
+    assert referred.status_code == 302
+    referral = Referral.objects.get(resident=amy)
+    assert str(referral.service_id) == service_ids[0] and referral.origin == "self"
