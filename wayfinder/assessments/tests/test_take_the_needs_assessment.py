@@ -127,3 +127,18 @@ def test_a_signed_in_resident_saves_it_to_my_plan(client, personas, amy, directo
     assert "Resources suggested for me" in plan and "Community Food Pantry" in plan
     again = client.post(START + "save/", {"version": data["version"][0], "submission_key": data["submission_key"][0]})
     assert again.status_code == 302 and Assessment.objects.count() == 1
+
+
+def test_the_results_print_as_a_pdf_in_the_persons_language(client, directory):
+    import subprocess
+
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    url = take(client)
+    page = client.get(url + "?zip=40507").content.decode()
+    assert 'href="/assessments/take/needs/results.pdf?zip=40507"' in page
+    pdf = client.get(START + "results.pdf?zip=40507")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "Sus resultados" in text and "Comida" in text and "Community Food Pantry" in text
+    assert "Agregar a Mi lista" not in text and "Agregar a Mi lista" in page  # no buttons on paper
+    assert not Assessment.objects.exists()
