@@ -71,9 +71,9 @@ def _too_deep(text: str) -> bool:
     return False
 
 
-def read_json(data: bytes, what: str) -> Any:
-    if len(data) > MAX_BYTES:
-        raise QuestionnaireRefused([f"{what}: larger than {MAX_BYTES // (1024 * 1024)} MB"])
+def read_json(data: bytes, what: str, *, limit: int = MAX_BYTES) -> Any:
+    if len(data) > limit:
+        raise QuestionnaireRefused([f"{what}: larger than {limit // (1024 * 1024)} MB"])
     if b"\x00" in data:
         raise QuestionnaireRefused([f"{what}: contains NUL bytes; not a JSON text file"])
     try:
@@ -90,15 +90,14 @@ def read_json(data: bytes, what: str) -> Any:
         ) from None
 
 
-def read_file(path: Path, what: str) -> Any:
+def read_file(path: Path, what: str, *, limit: int = MAX_BYTES) -> Any:
+    """The JSON in ``path``, refused before parsing when hostile (see the module)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise QuestionnaireRefused([f"{what}: larger than {MAX_BYTES // (1024 * 1024)} MB"])
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # never more than the limit, whatever stat says
     except OSError as error:
         raise QuestionnaireRefused([f"{what}: cannot be read ({error.strerror or error})"]) from None
-    return read_json(data, what)
+    return read_json(data, what, limit=limit)
 
 
 def rules_path_for(path: Path) -> Path:
