@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.residents.models import Resident
 
@@ -140,7 +141,7 @@ def submit_assessment(
             )
         log_action(
             actor,
-            "assessment.completed",
+            names.ASSESSMENT_COMPLETED,
             assessment,
             resident=resident,
             organization=organization,

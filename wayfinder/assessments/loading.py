@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
 from . import checks
@@ -175,7 +176,7 @@ def load_questionnaire(resource: Any, rules: dict | None = None, *, actor=None, 
         )
         log_action(
             actor,
-            "questionnaire.loaded",
+            names.QUESTIONNAIRE_LOADED,
             questionnaire,
             purpose="configuration",
             data={"url": url, "version": version, "key": key, "retired": retired, "sha256": sha},

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.residents.models import NeedSource, Resident, SdohNeed
 
@@ -130,7 +131,7 @@ def record_need(
         if audit:
             log_action(
                 actor,
-                "need.opened" if opened else "need.confirmed",
+                names.NEED_OPENED if opened else names.NEED_CONFIRMED,
                 need,
                 resident=resident,
                 organization=organization,
@@ -155,7 +156,7 @@ def mark_need(need: SdohNeed, *, status: str, actor, organization=None, legal_ba
             raise NeedError(_("This need was already closed."))
         log_action(
             actor,
-            "need.status_changed",
+            names.NEED_STATUS_CHANGED,
             need,
             resident=need.resident_id,
             organization=organization,

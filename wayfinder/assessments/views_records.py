@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wayfinder.accounts.roles import is_resident_user
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.consent.access import REDISCLOSURE_NOTICE
 from wayfinder.directory.sharing import my_list_ids
@@ -65,7 +66,7 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     # resident's "who viewed my record"); this entry names the assessment itself.
     log_action(
         request.user,
-        "assessment.viewed",
+        names.ASSESSMENT_VIEWED,
         assessment,
         resident=assessment.resident,
         legal_basis=access.legal_basis,
@@ -88,7 +89,7 @@ def detail_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
         html = render_to_string("assessments/print_detail.html", {**context, "pdf": True}, request=request)
     log_action(
         request.user,
-        "assessment.printed",
+        names.ASSESSMENT_PRINTED,
         assessment,
         resident=assessment.resident,
         legal_basis=access.legal_basis,
@@ -134,7 +135,7 @@ def suggested(request: HttpRequest) -> HttpResponse:
         return redirect("my_plan:link")
     language = get_language() or "en"
     open_rows = need_rows(resident, part2=True, language=language)[0]
-    log_action(request.user, "needs.suggestions_viewed", resident, resident=resident, legal_basis="self")
+    log_action(request.user, names.NEEDS_SUGGESTIONS_VIEWED, resident, resident=resident, legal_basis="self")
     return render(
         request,
         "assessments/suggested.html",

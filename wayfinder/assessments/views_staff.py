@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from wayfinder.residents.views import partner_staff_required
+from wayfinder.accounts.access import staff_required
 
 from . import actions, flow, offers
 from .access import full_record_for
@@ -56,7 +56,7 @@ def _not_offered(run: Run, questionnaire: Questionnaire) -> HttpResponse:
 
 
 @never_cache
-@partner_staff_required
+@staff_required
 def staff_start(request: HttpRequest, resident_id, key: str) -> HttpResponse:
     run, resident, _access, questionnaire, refused = _setup(request, resident_id, key)
     if refused:
@@ -83,14 +83,14 @@ def staff_start(request: HttpRequest, resident_id, key: str) -> HttpResponse:
 
 
 @never_cache
-@partner_staff_required
+@staff_required
 def staff_step(request: HttpRequest, resident_id, key: str, number: int) -> HttpResponse:
     run, _resident, _access, _questionnaire, refused = _setup(request, resident_id, key)
     return refused or step(run, number)
 
 
 @never_cache
-@partner_staff_required
+@staff_required
 def staff_review(request: HttpRequest, resident_id, key: str) -> HttpResponse:
     """All the answers and what they score before submitting; the POST stores it."""
     run, resident, access, _current, refused = _setup(request, resident_id, key)

@@ -11,13 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wayfinder.accounts.models import GlobalRole
-from wayfinder.accounts.roles import global_role_required
+from wayfinder.accounts.access import reviewer_required
 
 from .models import Partner
 from .services.organization_type import set_organization_type
-
-reviewer_required = global_role_required(GlobalRole.Role.REVIEWER)
 
 
 class OrganizationTypeForm(forms.Form):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
 from ..models import Partner
@@ -19,7 +20,7 @@ def set_organization_type(partner: Partner, *, kind: str, part2_program: bool, a
     partner.kind, partner.part2_program = kind, part2_program
     log_action(
         actor,
-        "partner.type_changed",
+        names.PARTNER_TYPE_CHANGED,
         partner.organization,
         purpose="configuration",
         data={"before": before, "after": {"kind": kind, "part2_program": part2_program}},
