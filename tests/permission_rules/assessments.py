@@ -60,7 +60,8 @@ RULES = [
     Rule("assessments:index", "/assessments/", everyone(200)),
     Rule("assessments:start", "/assessments/take/needs/", everyone(200)),
     Rule("assessments:start", "/assessments/take/needs/", everyone(302), method="POST"),
-    Rule("assessments:start", "/assessments/take/ahc-hrsn/", everyone(404)),  # not offered to the public
+    # Not offered to the public: the path names no public questionnaire (nothing protected is refused).
+    Rule("assessments:start", "/assessments/take/ahc-hrsn/", everyone(404), audited_404=False),
     # Without an assessment in progress, every step sends people to the start.
     Rule("assessments:step", "/assessments/take/needs/1/", everyone(302)),
     Rule("assessments:step", "/assessments/take/needs/1/", everyone(302), method="POST"),
@@ -75,14 +76,31 @@ RULES = [
     Rule("assessments:staff_step", f"/assessments/clients/{AMY}/needs/1/", staff_pages(302)),
     Rule("assessments:staff_step", f"/assessments/clients/{AMY}/needs/1/", staff_pages(302), method="POST"),
     Rule("assessments:staff_step", f"/assessments/clients/{AMY}/ahc-hrsn/1/", staff_pages(403), method="POST"),
+    # The AHC HRSN is refused to the food bank on every staff page, submit included.
+    Rule("assessments:staff_step", f"/assessments/clients/{AMY}/ahc-hrsn/1/", staff_pages(403)),
+    Rule("assessments:staff_review", f"/assessments/clients/{AMY}/ahc-hrsn/review/", staff_pages(403)),
+    Rule(
+        "assessments:staff_review",
+        f"/assessments/clients/{AMY}/ahc-hrsn/review/",
+        staff_pages(403),
+        method="POST",
+        data={"version": "1.0.0", "submission_key": str(uuid.UUID(int=17))},
+    ),
     Rule("assessments:staff_review", f"/assessments/clients/{AMY}/needs/review/", staff_pages(302)),
     Rule("assessments:staff_review", f"/assessments/clients/{AMY}/needs/review/", staff_pages(400), method="POST"),
-    Rule("assessments:detail", f"/assessments/responses/{ASSESSMENT}/", RECORD_READERS, prepare=assessment_exists),
+    Rule(
+        "assessments:detail",
+        f"/assessments/responses/{ASSESSMENT}/",
+        RECORD_READERS,
+        prepare=assessment_exists,
+        reads_resident=True,
+    ),
     Rule(
         "assessments:detail_pdf",
         f"/assessments/responses/{ASSESSMENT}/print.pdf",
         RECORD_READERS,
         prepare=assessment_exists,
+        reads_resident=True,
     ),
     Rule(
         "assessments:mark_need",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wayfinder.accounts.roles import is_resident_user
 from wayfinder.directory.sharing import my_list_ids
@@ -57,12 +57,14 @@ def _run(request: HttpRequest, key: str) -> Run:
     )
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     questionnaires = [q for q in (ensure_shipped("needs"),) if q is not None]
     return render(request, "assessments/index.html", {"questionnaires": questionnaires})
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, key: str) -> HttpResponse:
     questionnaire = _public(key)
     run = _run(request, key)
@@ -83,6 +85,7 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def step_view(request: HttpRequest, key: str, number: int) -> HttpResponse:
     _public(key)
     return step(_run(request, key), number)
@@ -96,6 +99,7 @@ def _zip(request: HttpRequest, resident) -> str:
 
 
 @never_cache
+@require_safe
 def results(request: HttpRequest, key: str) -> HttpResponse:
     """Scored results and suggestions from the answers in the session."""
     _public(key)
@@ -154,6 +158,7 @@ def _results_context(request: HttpRequest, run: Run):
 
 
 @never_cache
+@require_safe
 def results_pdf(request: HttpRequest, key: str) -> HttpResponse:
     _public(key)
     run = _run(request, key)

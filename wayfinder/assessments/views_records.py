@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from wayfinder.accounts.roles import is_resident_user
 from wayfinder.audit import names
@@ -58,6 +58,7 @@ def _detail_context(request: HttpRequest, assessment, access, language: str) -> 
 
 
 @never_cache
+@require_safe
 def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -78,6 +79,7 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def detail_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     """The results and suggestions on paper, in the resident's language."""
     if not request.user.is_authenticated:
@@ -123,6 +125,7 @@ def mark_need(request: HttpRequest, need_id: int) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def suggested(request: HttpRequest) -> HttpResponse:
     """My Plan's "Resources suggested for me": services near me for each open need."""
     if not request.user.is_authenticated:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from wayfinder.accounts.access import staff_required
 
@@ -57,6 +58,7 @@ def _not_offered(run: Run, questionnaire: Questionnaire) -> HttpResponse:
 
 @never_cache
 @staff_required
+@require_http_methods(["GET", "POST"])
 def staff_start(request: HttpRequest, resident_id, key: str) -> HttpResponse:
     run, resident, _access, questionnaire, refused = _setup(request, resident_id, key)
     if refused:
@@ -84,6 +86,7 @@ def staff_start(request: HttpRequest, resident_id, key: str) -> HttpResponse:
 
 @never_cache
 @staff_required
+@require_http_methods(["GET", "POST"])
 def staff_step(request: HttpRequest, resident_id, key: str, number: int) -> HttpResponse:
     run, _resident, _access, _questionnaire, refused = _setup(request, resident_id, key)
     return refused or step(run, number)
@@ -91,6 +94,7 @@ def staff_step(request: HttpRequest, resident_id, key: str, number: int) -> Http
 
 @never_cache
 @staff_required
+@require_http_methods(["GET", "POST"])
 def staff_review(request: HttpRequest, resident_id, key: str) -> HttpResponse:
     """All the answers and what they score before submitting; the POST stores it."""
     run, resident, access, _current, refused = _setup(request, resident_id, key)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from wayfinder.accounts.access import reviewer_required
 
@@ -25,6 +26,7 @@ class OrganizationTypeForm(forms.Form):
 
 
 @reviewer_required
+@require_safe
 def organization_types(request: HttpRequest) -> HttpResponse:
     partners = Partner.objects.select_related("organization").order_by("organization__name")
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
@@ -32,6 +34,7 @@ def organization_types(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_required
+@require_http_methods(["GET", "POST"])
 def organization_type(request: HttpRequest, organization_id) -> HttpResponse:
     partner = Partner.objects.select_related("organization").filter(pk=organization_id).first()
     if partner is None:
