@@ -34,6 +34,16 @@ ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
 ADMIN_DELETED = "admin.deleted"
 
+# --- assessments and SDoH needs (wayfinder.assessments) ----------------------------
+ASSESSMENT_COMPLETED = "assessment.completed"
+ASSESSMENT_PRINTED = "assessment.printed"
+ASSESSMENT_VIEWED = "assessment.viewed"
+NEED_CONFIRMED = "need.confirmed"
+NEED_OPENED = "need.opened"
+NEED_STATUS_CHANGED = "need.status_changed"
+NEEDS_SUGGESTIONS_VIEWED = "needs.suggestions_viewed"
+QUESTIONNAIRE_LOADED = "questionnaire.loaded"
+
 # --- consent ----------------------------------------------------------------------
 CONSENT_CONTACT_CONFIRMED = "consent.contact_confirmed"
 CONSENT_CONTACT_REJECTED = "consent.contact_rejected"
@@ -91,6 +101,7 @@ PARTNER_STAFF_DEACTIVATED = "partner.staff_deactivated"
 PARTNER_STAFF_PERMISSION_CHANGED = "partner.staff_permission_changed"
 PARTNER_STAFF_REACTIVATED = "partner.staff_reactivated"
 PARTNER_TRAINING_COMPLETED = "partner.training_completed"
+PARTNER_TYPE_CHANGED = "partner.type_changed"
 
 # --- referrals --------------------------------------------------------------------
 REFERRAL_ASSIGNED = "referral.assigned"
