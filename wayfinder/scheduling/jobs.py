@@ -48,6 +48,8 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", "wayfinder.notifications.services.deliver_due", every=timedelta(minutes=1)),
     Job("referral_followups", "wayfinder.referrals.followups.run_followups", daily_at=time(6, 0)),
+    # the unpaged HSDS API downloads of the whole directory (wayfinder/directory/hsds/dumps.py)
+    Job("hsds_dumps", "wayfinder.directory.hsds.dumps.build_dumps", daily_at=time(3, 0)),
 ]
 
 

@@ -28,8 +28,8 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
     target = field.target_field if kind == "ForeignKey" else field
     if target.get_internal_type() == "UUIDField":
         if connection.vendor == "postgresql":
-            return lambda v: v
-        return lambda v: None if v is None else v.hex
+            return lambda v: v or None  # a UUID, or its hex text (PostgreSQL reads either)
+        return lambda v: v if v is None or type(v) is str else v.hex
     if kind == "JSONField":
         empty = connection.ops.adapt_json_value([], field.encoder)  # most rows carry []: adapt it once
         return lambda v: empty if v == [] else connection.ops.adapt_json_value(v, field.encoder)
@@ -99,6 +99,52 @@ def update_column(model: type[models.Model], attname: str, pairs: list[tuple[Any
     params = [(field.get_db_prep_save(v, connection), pk.get_db_prep_save(i, connection)) for i, v in pairs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _key_select(model: type[models.Model], n: int, columns: str) -> str:
+    qn = connection.ops.quote_name
+    pk = qn(model._meta.pk.column)
+    test = f"{pk} = ANY(%s::uuid[])" if n < 0 else f"{pk} IN ({', '.join(['%s'] * n)})"
+    return f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {test}"  # noqa: S608 - model metadata
+
+
+def _by_key(model: type[models.Model], hex_ids: list[str], columns: str) -> list[tuple]:
+    """Rows (id as 32-digit hex first) of ``model`` whose id is one of ``hex_ids``, in chunks."""
+    out: list[tuple] = []
+    pg = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for start in range(0, len(hex_ids), 2000):
+            chunk = hex_ids[start : start + 2000]
+            if pg:
+                cursor.execute(_key_select(model, -1, columns), [chunk])
+            else:
+                cursor.execute(_key_select(model, len(chunk), columns), chunk)
+            out += cursor.fetchall()
+    return out
+
+
+def stored_hashes(model: type[models.Model], hex_ids: list[str]) -> dict[str, str]:
+    """id (hex) -> feed digest of the stored rows among ``hex_ids``: one query per 2,000 ids, no
+    UUID objects made (this runs for every row of every feed)."""
+    if not hex_ids:
+        return {}
+    qn = connection.ops.quote_name
+    pk, digest = qn(model._meta.pk.column), qn(model._meta.get_field("feed_hash").column)
+    if connection.vendor == "postgresql":
+        rows = _by_key(model, hex_ids, f"replace({pk}::text, '-', ''), {digest}")
+    else:
+        rows = _by_key(model, hex_ids, f"{pk}, {digest}")
+    return dict(rows)
+
+
+def stored_ids(model: type[models.Model], hex_ids: Iterable[str]) -> set[str]:
+    """The ids (hex) among ``hex_ids`` that the table holds."""
+    items = sorted(set(hex_ids))
+    if not items:
+        return set()
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    column = f"replace({pk}::text, '-', '')" if connection.vendor == "postgresql" else pk
+    return {row[0] for row in _by_key(model, items, column)}
 
 
 def db_uuids(values: Iterable[int]) -> list[Any]:
