@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from .fields import MODELS, datetime_text, fields, flat
@@ -74,15 +74,13 @@ REFS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "service_at_location": (("location", "location", "location_id"), ("service", "service", "service_id")),
     "service_capacity": (("unit", "unit", "unit_id"),),
 }
-# Breadth-first order: every table comes after every table that can nest it.
-EXPAND = ("service", "organization", "program", "service_at_location", "location", "contact", "phone")
 
 
-def fetch(table: str, **filters: Any) -> list[Node]:
+def fetch(table: str, *tests: Q, **filters: Any) -> list[Node]:
     """Flat HSDS objects of ``table`` matching ``filters`` (one query), raw values kept under "_"."""
     model = MODELS[table]
     attnames = [f.attname for f in fields(table)]
-    rows = model.objects.filter(**filters).order_by("id")
+    rows = model.objects.filter(*tests, **filters).order_by("id")
     if table == "service":  # the API and the export show the record's last change (see last_modified below)
         rows = rows.annotate(_changed=Coalesce(F("last_modified"), F("updated_at")))
         attnames.append("_changed")
@@ -110,52 +108,75 @@ def last_modified(values: dict[str, Any]) -> str:
 
 
 class Builder:
-    """Nests a batch of objects: lists, referenced objects, then attributes and metadata."""
+    """Nests a batch of objects: lists, referenced objects, then attributes and metadata.
+
+    Every table is read once per pass, whatever links lead to it: the phones of the batch's
+    services, organizations, locations, contacts and services-at-locations are one query. A row
+    reached by two links (a phone of a service and of its location) is one object in both places.
+    """
 
     def __init__(self, skip: Iterable[tuple[str, str]] = ()) -> None:
-        self.pending: dict[str, list[Node]] = defaultdict(list)
-        self.every: list[Node] = []
         self.skip = set(skip)  # (table, key) pairs not to nest (an organization's own services' organization)
+        self.built: dict[str, dict[Any, Node]] = defaultdict(dict)
+        self.lists: dict[str, list[tuple[str, str, list[Node]]]] = defaultdict(list)  # child -> (key, fk, parents)
+        self.refs: dict[str, list[tuple[str, str, list[Node]]]] = defaultdict(list)  # target -> (key, fk, nodes)
 
     def build(self, table: str, nodes: list[Node]) -> list[Node]:
-        self.pending[table] += nodes
-        while any(self.pending.get(name) for name in EXPAND):  # a service_at_location's service comes late
-            for name in EXPAND:
-                batch = self.pending.pop(name, [])
-                if batch:
-                    self.expand(name, batch)
-        for batch in self.pending.values():
-            self.every += batch
-        self.pending.clear()
-        self.attach_attributes_and_metadata()
+        for node in nodes:
+            self.built[table][node["_"]["id"]] = node
+        self.expand(table, nodes)
+        while self.lists or self.refs:  # one pass, in table order, reaches everything (a second: sal→service)
+            for name in MODELS:
+                if name in self.lists or name in self.refs:
+                    self.read(name)
+        self.attach_attributes_and_metadata([n for rows in self.built.values() for n in rows.values()])
         return nodes
 
     def expand(self, table: str, nodes: list[Node]) -> None:
-        self.every += nodes
-        ids = [n["_"]["id"] for n in nodes]
+        """Ask for the lists and referenced objects of ``nodes`` (read in the next pass)."""
+        if not nodes:
+            return
         for key, child, fk in CHILDREN.get(table, ()):
-            if (table, key) in self.skip:
-                continue
-            grouped: dict[Any, list[Node]] = defaultdict(list)
-            for kid in fetch_in(child, fk, ids):
-                grouped[kid["_"][fk]].append(kid)
-                self.pending[child].append(kid)
-            for node in nodes:
-                if items := grouped.get(node["_"]["id"]):
-                    node[key] = items
+            if (table, key) not in self.skip:
+                self.lists[child].append((key, fk, nodes))
         for key, target, fk in REFS.get(table, ()):
-            if (table, key) in self.skip:
-                continue
-            wanted = {n["_"][fk] for n in nodes} - {None}
-            found = {t["_"]["id"]: t for t in fetch_in(target, "id", wanted)} if wanted else {}
-            self.pending[target] += found.values()
-            for node in nodes:
-                if (ref := found.get(node["_"][fk])) is not None:
-                    node[key] = ref
+            if (table, key) not in self.skip:
+                self.refs[target].append((key, fk, nodes))
 
-    def attach_attributes_and_metadata(self) -> None:
+    def read(self, table: str) -> None:
+        lists, refs = self.lists.pop(table, []), self.refs.pop(table, [])
+        built = self.built[table]
+        test = Q()
+        for _, fk, parents in lists:
+            test |= Q(**{f"{fk}__in": {p["_"]["id"] for p in parents}})
+        wanted = {n["_"][fk] for _, fk, nodes in refs for n in nodes} - {None} - set(built)
+        if wanted:
+            test |= Q(id__in=wanted)
+        new = []
+        if test:
+            for row in fetch(table, test):
+                rid = row["_"]["id"]
+                if rid not in built:
+                    built[rid] = row
+                    new.append(row)
+        rows = built.values()
+        for key, fk, parents in lists:
+            grouped: dict[Any, list[Node]] = defaultdict(list)
+            for row in rows:
+                if (value := row["_"].get(fk)) is not None:
+                    grouped[value].append(row)
+            for parent in parents:
+                if items := grouped.get(parent["_"]["id"]):
+                    parent[key] = sorted(items, key=lambda n: n["_"]["id"])
+        for key, fk, nodes in refs:
+            for node in nodes:
+                if (ref := built.get(node["_"][fk])) is not None:
+                    node[key] = ref
+        self.expand(table, new)
+
+    def attach_attributes_and_metadata(self, every: list[Node]) -> None:
         by_id: dict[Any, list[Node]] = defaultdict(list)
-        for node in self.every:
+        for node in every:
             by_id[node["_"]["id"]].append(node)
         attributes = fetch_in("attribute", "link_id", list(by_id))
         terms = terms_with_parents({a["_"]["taxonomy_term_id"] for a in attributes})

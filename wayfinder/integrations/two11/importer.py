@@ -42,6 +42,7 @@ from .tables import TABLES
 from .upsert import Writer
 
 BATCH = 2000
+BATCH_BYTES = 8 << 20
 
 
 class Aborted(Exception):
@@ -152,15 +153,17 @@ class Importer:
 
     def process(self, table: str, rows: Iterator[Row | RecordError], bar: tqdm) -> None:
         batch: list[Row] = []
+        size = 0
         for item in rows:
             if isinstance(item, RecordError):
                 self.unreadable(item)
                 continue
             batch.append(item)
-            if len(batch) >= BATCH:
+            size += sum(len(v) if type(v) is str else 8 for v in item.data.values())
+            if len(batch) >= BATCH or size > BATCH_BYTES:  # bounded memory, however long the values
                 self.process_batch(table, batch)
                 bar.update(len(batch))
-                batch = []
+                batch, size = [], 0
         if batch:
             self.process_batch(table, batch)
             bar.update(len(batch))

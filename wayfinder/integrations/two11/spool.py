@@ -14,7 +14,7 @@ from typing import IO
 
 from .readers import Row
 
-IN_MEMORY_BYTES = 64 << 20
+IN_MEMORY_BYTES = 32 << 20
 CHUNK_BYTES = 8 << 20
 CHUNK_ROWS = 2000
 ROW_OVERHEAD, VALUE_OVERHEAD = 400, 100
