@@ -258,14 +258,17 @@ def organizations(ids: list[uuid.UUID], *, full: bool, with_services: bool) -> l
         pairs = list(
             Service.objects.filter(organization_id__in=org_ids).order_by("name", "id").values_list("id", "organization_id")
         )
-        nested = {}
+        nested, brief = {}, {}
+        if not with_services:  # the smallest service a compiled organization may list: id, name, status
+            keep = ("id", "name", "status")
+            brief = {n["_"]["id"]: {k: n[k] for k in keep if k in n} for n in fetch_in("service", "id", [p[0] for p in pairs])}
         if with_services:
             services = fetch_in("service", "id", [p[0] for p in pairs])
             skip = [("service", "organization"), ("service_at_location", "service")]
             nested = {s["_"]["id"]: s for s in Builder(skip=skip).build("service", services)}
         by_org = {n["_"]["id"]: n for n in nodes}
         for sid, oid in pairs:
-            by_org[oid].setdefault("services", []).append(nested.get(sid) or {"id": str(sid)})
+            by_org[oid].setdefault("services", []).append(nested.get(sid) or brief[sid])
     return _in_order(ids, nodes)
 
 
