@@ -81,8 +81,9 @@ class IdMap:
         hexid = uuid.uuid5(self.namespace, f"{table}\x1f{value}").hex
         if own:
             self.mapped[table] += 1
-            if len(self.examples[table]) < EXAMPLES:
-                self.examples[table].append(f"{value!r} → {uuid.UUID(hexid)}")
+            example = f"{value!r} → {uuid.UUID(hexid)}"
+            if len(self.examples[table]) < EXAMPLES and example not in self.examples[table]:
+                self.examples[table].append(example)
             self.originals[hexid] = (table, value)
         return hexid
 
@@ -191,7 +192,7 @@ def check_row(
             if not isinstance(value, str | int) or isinstance(value, bool):
                 raise RowError(name, f"expected an id, got {type(value).__name__}", value)
             target = p.id_targets.get(name) or str(raw.get(ENTITY_KEYS.get(name, ""), "")).strip() or table
-            values[col.attname] = ids(target, str(value), own=name == "id")
+            values[col.attname] = ids(target, str(value))
             continue
         try:
             out, note = conv(value, from_text)

@@ -88,7 +88,7 @@ class Importer:
         self.source_name = self.path.name
         self.result = ImportResult(report_path=report.path)
         self.feed_name = feed_name
-        self.ids = IdMap(feed_name or self.path.stem)
+        self.ids = IdMap(feed_name or (self.path.name if self.path.is_dir() else self.path.stem))
         self.notes = Notes()
         # Ids seen in the feed, per table, as 128-bit ints (half the memory of UUID objects).
         self.ok: dict[str, set[int]] = defaultdict(set)

@@ -81,7 +81,11 @@ def frictionless_report(package: Path) -> dict:
         timeout=600,
         check=False,
     )
-    return json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    report["problems"] = [
+        f"{task['name']}: {e.get('type')}: {e.get('message', '')[:300]}" for task in report["tasks"] for e in task["errors"]
+    ]
+    return report
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:

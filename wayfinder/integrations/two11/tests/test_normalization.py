@@ -26,7 +26,7 @@ def test_the_official_location_example_exports_a_valid_csv_datapackage(tmp_path)
     out = tmp_path / "package"
     call_command("export_hsds", str(out), "--format", "csv", stdout=StringIO())
     report = frictionless_report(out)
-    assert report["valid"], json.dumps(report)[:3000]
+    assert report["valid"], report["problems"][:10]
 
 
 def test_urls_without_a_scheme_and_bad_emails_never_reach_the_export(tmp_path):
