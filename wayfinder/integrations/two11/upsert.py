@@ -85,10 +85,18 @@ class Writer:
                     )
         defaults = field_defaults(table)
         old_links: dict[str, tuple] = {}
+        if table == "service":  # no last_modified from the feed: the record's last change is this import
+            for values, _, _ in changed:
+                if values.get("last_modified") is None:
+                    values.pop("last_modified", None)
         if changed:
             changed, old_links = drop_equal(table, changed, counts, defaults, links)
         if changed:
             imp.result.conflicts += keep_partner_fields(table, changed, imp.report)
+        if table == "service":
+            for values, _, _ in new + changed:
+                if values.get("last_modified") is None:
+                    values["last_modified"] = imp.now
         self.note_for_search(table, new, changed, links, old_links)
         attnames = [c.attname for c in columns(table)]
         extra = ["feed_hash", "source", "updated_at", "last_verified"]
