@@ -119,11 +119,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)  # tabular JSON writes some ids as numbers
 
 
+PLAIN, ID, CONVERTED = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class Plan:
-    by_name: dict[str, tuple[Column, Converter | None, Any]]  # None: a plain string column
+    # HSDS name -> (attname, how, converter, empty value, longest value, table an id points at)
+    by_name: dict[str, tuple[str, int, Converter | None, Any, int, str]]
     required: tuple[tuple[str, str], ...]
-    id_targets: dict[str, str]  # uuid column -> table it points at ("" for link_id/resource_id)
 
 
 @cache
@@ -139,60 +142,75 @@ def plan(table: str) -> Plan:
             empty = ""  # not the field's default ("physical"): an empty required field is missing
         else:
             empty = model_field.get_default()
-        by_name[col.name] = (col, None if plain else _converter(table, col), empty)
+        how = ID if col.kind == "uuid" else PLAIN if plain else CONVERTED
+        conv = None if how != CONVERTED else _converter(table, col)
+        by_name[col.name] = (col.attname, how, conv, empty, col.max_length, col.target)
     attname = {c.name: c.attname for c in columns(table)}
-    targets = {c.name: c.target for c in columns(table) if c.kind == "uuid"}
-    return Plan(by_name, tuple((name, attname.get(name, name)) for name in required(table)), targets)
+    return Plan(by_name, tuple((name, attname.get(name, name)) for name in required(table)))
 
 
 ENTITY_KEYS = {"link_id": "link_entity", "resource_id": "resource_type"}
+_NULL_TEXT = frozenset({"NULL", "null", "Null"})
+_match_uuid = UUID_TEXT.match
 
 
 def check_row(
     table: str, raw: dict[str, Any], *, from_text: bool, where: str, notes: Notes, ids: IdMap
 ) -> dict[str, Any]:
-    """Validate and normalize one flat row; return model-ready values by attname (see module doc)."""
+    """Validate and normalize one flat row; return model-ready values by attname (see module doc).
+
+    The loop is the import's hottest code (every value of every new or changed record): the
+    common cases (an empty cell, plain text, a canonical UUID) are decided in a few operations."""
     p = plan(table)
     values: dict[str, Any] = {}
     hook = PRE.get(table)
     if hook is not None:
         raw = hook(raw, where, notes)
+    by_name = p.by_name
     for name, value in raw.items():
-        entry = p.by_name.get(name)
+        entry = by_name.get(name)
         if entry is None:
             continue
-        col, conv, empty = entry
-        if value is None:
-            values[col.attname] = empty
+        attname, how, conv, empty, limit, target = entry
+        if value is None or value == "":
+            values[attname] = empty
             continue
-        if type(value) is str:
+        if value.__class__ is str:
             if "\x00" in value:
                 raise RowError(name, "contains a NUL byte", value.replace("\x00", "\\0"))
-            if value and (value[0] in WS or value[-1] in WS):
+            if value[0] in WS or value[-1] in WS:
                 before, value = value, value.strip(WS)
                 what = "surrounding spaces removed" if value else "only spaces: read as empty"
                 notes.add(table, name, what, where, before, value)
-            if not value or (from_text and n.is_null_text(value)):
-                if value:
-                    notes.add(table, name, f"{value!r} read as empty", where, value, "")
-                values[col.attname] = empty
+                if not value:
+                    values[attname] = empty
+                    continue
+            if from_text and value in _NULL_TEXT:
+                notes.add(table, name, f"{value!r} read as empty", where, value, "")
+                values[attname] = empty
                 continue
-            if conv is None:
-                if len(value) > col.max_length:
-                    raise RowError(name, f"longer than {col.max_length:,} characters ({len(value):,})", value)
-                values[col.attname] = value
+            if how == PLAIN:
+                if len(value) > limit:
+                    raise RowError(name, f"longer than {limit:,} characters ({len(value):,})", value)
+                values[attname] = value
                 continue
-        if conv is None:  # a plain text column given a JSON number (tabular JSON writes some so)
+            if how == ID:
+                if len(value) == 36 and _match_uuid(value):
+                    values[attname] = value.replace("-", "").lower()
+                else:
+                    where_to = target or str(raw.get(ENTITY_KEYS.get(name, ""), "")).strip() or table
+                    values[attname] = ids(where_to, value)
+                continue
+        elif how == PLAIN:  # a plain text column given a JSON number (tabular JSON writes some so)
             try:
-                values[col.attname] = _text(value)
+                values[attname] = _text(value)
             except n.Invalid as exc:
                 raise RowError(name, str(exc), value) from None
             continue
-        if col.kind == "uuid":
-            if not isinstance(value, str | int) or isinstance(value, bool):
+        elif how == ID:
+            if not isinstance(value, int) or isinstance(value, bool):
                 raise RowError(name, f"expected an id, got {type(value).__name__}", value)
-            target = p.id_targets.get(name) or str(raw.get(ENTITY_KEYS.get(name, ""), "")).strip() or table
-            values[col.attname] = ids(target, str(value))
+            values[attname] = ids(target or table, str(value))
             continue
         try:
             out, note = conv(value, from_text)
@@ -200,13 +218,13 @@ def check_row(
             raise RowError(name, str(exc), value) from None
         except n.Unusable as exc:
             notes.add(table, name, f"{str(exc).split(' is ', 1)[-1]}: left empty", where, value, "")
-            values[col.attname] = empty
+            values[attname] = empty
             continue
         if note:
             notes.add(table, name, note, where, value, out)
-        if type(out) is str and len(out) > col.max_length:
-            raise RowError(name, f"longer than {col.max_length:,} characters ({len(out):,})", value)
-        values[col.attname] = out
+        if out.__class__ is str and len(out) > limit:
+            raise RowError(name, f"longer than {limit:,} characters ({len(out):,})", value)
+        values[attname] = out
     for name, attname in p.required:
         if values.get(attname) in (None, ""):
             if name == "id" and raw.get("id") not in (None, ""):

@@ -159,7 +159,7 @@ class Importer:
                 self.unreadable(item)
                 continue
             batch.append(item)
-            size += sum(len(v) if type(v) is str else 8 for v in item.data.values())
+            size += item.size or sum(len(v) if type(v) is str else 8 for v in item.data.values())
             if len(batch) >= BATCH or size > BATCH_BYTES:  # bounded memory, however long the values
                 self.process_batch(table, batch)
                 bar.update(len(batch))

@@ -46,6 +46,7 @@ class Row:
     # table file is present. The importer removes 2-1-1 children the feed no longer lists (children.py).
     lists: frozenset[str] = frozenset()
     digest: str = ""  # of the record as the feed gives it (set by tabular readers; else computed)
+    size: int = 0  # characters of text it holds, roughly (bounds the memory of a batch)
 
 
 _LISTS = ("child", "link")

@@ -155,14 +155,14 @@ class TabularReader:
                 cells = [unneutralize(c) for c in cells]
             data = {key: cells[i] for i, key in mapping}
             if source is None:
-                yield Row(table, data, where, True, lists=lists, digest=digest.hexdigest())
+                yield Row(table, data, where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
                 continue
             self.ctx.where = where
             for index, out in enumerate(source.convert(data, self.ctx)):
                 if index:
                     digest = digest.copy()
                     digest.update(str(index).encode())
-                yield Row(table, _as_text(out), where, True, lists=lists, digest=digest.hexdigest())
+                yield Row(table, _as_text(out), where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
 
     def _unknown(self, table: str) -> str:
         return f"not an HSDS {'3.1' if table in HSDS_31_TABLES else '3.0'} column of {table}"

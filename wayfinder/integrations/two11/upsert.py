@@ -22,7 +22,7 @@ from .checker import UUID_TEXT
 from .children import ANY, LINKS, Pruner, services_of
 from .models import FeedIdentifier
 from .reconcile import drop_equal, keep_partner_fields
-from .sqlwrite import write
+from .sqlwrite import converters, write
 from .tables import TABLES, columns
 
 SOURCE_211 = str(Source.TWO11.value)
@@ -61,6 +61,7 @@ class Writer:
         self.organizations: set[str] = set()
         self.renamed_terms: set[str] = set()
         self.originals: list[FeedIdentifier] = []
+        self.builders: dict[str, tuple[list[str], list[str], Any]] = {}
 
     def prepare(self) -> None:
         if connection.vendor == "sqlite":  # random UUID keys touch pages all over the indexes: cache more of them
@@ -98,31 +99,52 @@ class Writer:
                 if values.get("last_modified") is None:
                     values["last_modified"] = imp.now
         self.note_for_search(table, new, changed, links, old_links)
-        attnames = [c.attname for c in columns(table)]
-        extra = ["feed_hash", "source", "updated_at", "last_verified"]
-        # created_at etc. go in the INSERT part of the upsert too: SQLite checks NOT NULL before ON CONFLICT.
-        created = ["created_at", "partner_owned_fields"] + (["categories"] if table == "service" else [])
-        tail = [imp.now, [], []][: len(created)]
-        every = [*attnames, *extra, *created]
-        write(TABLES[table].model, every, [self.row(attnames, v, d, defaults) + tail for v, d, _ in new])
+        model = TABLES[table].model
+        attnames, every, build = self.row_builder(table)
+        write(model, every, [build(v, d) for v, d, _ in new], prepared=True)
         groups: dict[tuple[str, ...], list] = defaultdict(list)
         for values, digest, _ in changed:
-            groups[tuple(a for a in attnames if a in values and a != "id")].append(
-                self.row(attnames, values, digest, defaults) + tail
-            )
+            groups[tuple(a for a in attnames if a in values and a != "id")].append(build(values, digest))
         for present, rows in groups.items():
             update = [*present, "feed_hash", "updated_at", "last_verified"]
-            write(TABLES[table].model, every, rows, update=update)
+            write(model, every, rows, update=update, prepared=True)
         counts["created"] += len(new)
         counts["updated"] += len(changed)
         if len(self.originals) >= 2000:
             self.feed_identifiers()
 
-    def row(self, attnames: list[str], values: dict[str, Any], digest: str, defaults: dict[str, Any]) -> list[Any]:
-        get = values.get
-        out = [get(a, defaults.get(a)) for a in attnames]
-        out += [digest, SOURCE_211, self.imp.now, get("assured_date") or self.imp.today]
-        return out
+    def row_builder(self, table: str) -> tuple[list[str], list[str], Any]:
+        """(HSDS attnames, every column written, a function values, digest -> a row in the database's
+        form). Built once per table: the constant columns (times, sources, empty JSON lists) are
+        converted once, and only the columns that need a conversion get one."""
+        if table in self.builders:
+            return self.builders[table]
+        model = TABLES[table].model
+        attnames = [c.attname for c in columns(table)]
+        defaults = field_defaults(table)
+        extra = ["feed_hash", "source", "updated_at", "last_verified"]
+        # created_at etc. go in the INSERT part of the upsert too: SQLite checks NOT NULL before ON CONFLICT.
+        created = ["created_at", "partner_owned_fields"] + (["categories"] if table == "service" else [])
+        every = [*attnames, *extra, *created]
+        convs = dict(converters(model, tuple(every)))
+        n = len(attnames)
+        now = convs[n + 2](self.imp.now) if n + 2 in convs else self.imp.now
+        tail = [convs[i](v) if i in convs else v for i, v in enumerate([self.imp.now, [], []][: len(created)], n + 4)]
+        verified = convs.get(n + 3, lambda v: v)
+        today = self.imp.today
+        per_value = [(i, c) for i, c in convs.items() if i < n]
+        pairs = [(a, defaults.get(a)) for a in attnames]
+
+        def build(values: dict[str, Any], digest: str) -> list[Any]:
+            get = values.get
+            row = [get(a, d) for a, d in pairs]
+            for i, c in per_value:
+                row[i] = c(row[i])
+            row += (digest, SOURCE_211, now, verified(get("assured_date") or today), *tail)
+            return row
+
+        self.builders[table] = (attnames, every, build)
+        return self.builders[table]
 
     def feed_identifiers(self) -> None:
         if self.originals:
