@@ -50,8 +50,8 @@ class SearchMatches:
 def search_matches(text: str) -> SearchMatches:
     """Active services matching ``text`` in the search index: all words if any service has them
     all, else any (as the public search does)."""
-    from ..search import store
     from ..search import schema as f
+    from ..search import store
     from ..search.query import build_text_query, parse
 
     searcher = store.searcher()
@@ -153,7 +153,11 @@ def service_at_locations(filters: ServiceFilters, *, postcode: str = "", proximi
 
 
 def taxonomy_terms(
-    *, search: str = "", taxonomy_id: uuid.UUID | None = None, top_only: bool = False, parent_id: uuid.UUID | None = None
+    *,
+    search: str = "",
+    taxonomy_id: uuid.UUID | None = None,
+    top_only: bool = False,
+    parent_id: uuid.UUID | None = None,
 ) -> QuerySet:
     qs = TaxonomyTerm.objects.all()
     if search:

@@ -256,12 +256,17 @@ def organizations(ids: list[uuid.UUID], *, full: bool, with_services: bool) -> l
 
         org_ids = [n["_"]["id"] for n in nodes]
         pairs = list(
-            Service.objects.filter(organization_id__in=org_ids).order_by("name", "id").values_list("id", "organization_id")
+            Service.objects.filter(organization_id__in=org_ids)
+            .order_by("name", "id")
+            .values_list("id", "organization_id")
         )
         nested, brief = {}, {}
         if not with_services:  # the smallest service a compiled organization may list: id, name, status
             keep = ("id", "name", "status")
-            brief = {n["_"]["id"]: {k: n[k] for k in keep if k in n} for n in fetch_in("service", "id", [p[0] for p in pairs])}
+            brief = {
+                n["_"]["id"]: {k: n[k] for k in keep if k in n}
+                for n in fetch_in("service", "id", [p[0] for p in pairs])
+            }
         if with_services:
             services = fetch_in("service", "id", [p[0] for p in pairs])
             skip = [("service", "organization"), ("service_at_location", "service")]

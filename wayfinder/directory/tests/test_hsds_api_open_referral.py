@@ -109,7 +109,7 @@ def pagination_by_five(client, endpoint: str, param: str) -> list[str]:
     last_number = first["total_pages"]
     pages = [1]
     if last_number > 2:
-        rng = random.Random(16)  # noqa: S311 - test sampling
+        rng = random.Random(16)
         pages += [rng.randint(2, last_number - 1) for _ in range(3)]
     if last_number > 1:
         pages.append(last_number)
@@ -207,7 +207,11 @@ def test_the_openapi_document_describes_what_the_api_returns(client, directory):
     ]:
         schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         validator = jsonschema.Draft202012Validator(
-            {"$ref": "urn:hsds-api#/paths/" + path.replace("/", "~1") + "/get/responses/200/content/application~1json/schema"},
+            {
+                "$ref": "urn:hsds-api#/paths/"
+                + path.replace("/", "~1")
+                + "/get/responses/200/content/application~1json/schema"
+            },
             registry=registry,
         )
         assert schema and not [e.message for e in validator.iter_errors(response_of(get(client, url)))], path
@@ -259,7 +263,9 @@ def test_postcode_also_matches_service_areas(client, directory):  # noqa: F811
     ServiceArea.objects.filter(service=service).delete()
     ServiceArea.objects.create(service=service, name="ZIP codes 40507 and 40508")
     body = get(client, "/api/hsds/service_at_locations?postcode=40508&per_page=200")
-    assert {s["id"] for s in body["contents"]} >= {str(i) for i in service.service_at_locations.values_list("id", flat=True)}
+    assert {s["id"] for s in body["contents"]} >= {
+        str(i) for i in service.service_at_locations.values_list("id", flat=True)
+    }
     county = ServiceArea.objects.create(service=service, name="Fayette County, KY")
     body = get(client, "/api/hsds/service_at_locations?postcode=40517&per_page=200")
     assert str(service.service_at_locations.first().id) in {s["id"] for s in body["contents"]}
@@ -269,7 +275,10 @@ def test_postcode_also_matches_service_areas(client, directory):  # noqa: F811
     body = get(client, "/api/hsds/service_at_locations?postcode=40517&per_page=200")
     mine = {str(i) for i in service.service_at_locations.values_list("id", flat=True)}
     addressed = {
-        str(i) for i in service.service_at_locations.filter(location__addresses__postal_code="40517").values_list("id", flat=True)
+        str(i)
+        for i in service.service_at_locations.filter(location__addresses__postal_code="40517").values_list(
+            "id", flat=True
+        )
     }
     assert ({s["id"] for s in body["contents"]} & mine) == addressed
 

@@ -42,7 +42,9 @@ def test_total_items_counts_every_match_beyond_a_thousand(client, big_directory,
     assert body["total_items"] == len(expected) and "search_limit" not in body
     seen = []
     for page in range(1, body["total_pages"] + 1):
-        seen += [s["id"] for s in client.get(f"/api/hsds/services?search=county&per_page=200&page={page}").json()["contents"]]
+        seen += [
+            s["id"] for s in client.get(f"/api/hsds/services?search=county&per_page=200&page={page}").json()["contents"]
+        ]
     assert len(seen) == len(set(seen)) == body["total_items"]
     assert set(seen) == {str(i) for i in expected}
 

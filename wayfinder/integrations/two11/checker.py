@@ -134,7 +134,9 @@ def plan(table: str) -> Plan:
     model_fields = {f.attname: f for f in TABLES[table].model._meta.concrete_fields}
     by_name = {}
     for col in columns(table):
-        plain = col.kind == "str" and not col.enum and not col.fmt and not (table == "address" and col.name == "country")
+        plain = (
+            col.kind == "str" and not col.enum and not col.fmt and not (table == "address" and col.name == "country")
+        )
         model_field = model_fields[col.attname]
         if model_field.null:
             empty = None

@@ -37,8 +37,8 @@ from .rules import Rules
 from .sources import JSON, FeedError, open_feed
 from .spool import Spool
 from .sqlwrite import refresh_statistics, stored_hashes
-from .tabular import DIGEST_VERSION, TabularReader
 from .tables import TABLES
+from .tabular import DIGEST_VERSION, TabularReader
 from .upsert import Writer
 
 BATCH = 2000
@@ -267,9 +267,13 @@ class Importer:
             model = TABLES[table].model
             items = sorted(ints)
             for start in range(0, len(items), BATCH):
-                for rid in model.objects.filter(id__in=db_uuids(items[start : start + BATCH])).values_list("id", flat=True):
+                for rid in model.objects.filter(id__in=db_uuids(items[start : start + BATCH])).values_list(
+                    "id", flat=True
+                ):
                     self.result.counts[table]["kept"] += 1
-                    extra = " and, although --full, it is not marked inactive" if self.full and table == "service" else ""
+                    extra = (
+                        " and, although --full, it is not marked inactive" if self.full and table == "service" else ""
+                    )
                     self.report.add(
                         WARNING, self.path.name, table, show(rid.hex), "",
                         f"kept: the feed's version is invalid; the stored record stays as it was{extra}",
@@ -285,10 +289,8 @@ class Importer:
             self.report.add(WARNING, where, table, "", fld, reason)
         for table, count in sorted(self.ids.mapped.items()):
             examples = "; ".join(self.ids.examples[table])
-            self.report.add(
-                WARNING, self.source_name, table, "", "id",
-                f"{count:,} ids are not UUIDs: each read as a stable UUID for this feed (original kept), e.g. {examples}",
-            )  # fmt: skip
+            reason = f"{count:,} ids are not UUIDs: each read as a stable UUID for this feed (original kept), e.g. "
+            self.report.add(WARNING, self.source_name, table, "", "id", reason + examples)
 
 
 def import_feed(

@@ -311,8 +311,10 @@ def _sources() -> list[Source]:
         "service_at_location_id", "closed", "opens_at", "closes_at", "start_date", "end_date"})))  # fmt: skip
     add("service_areas.csv", "service_area", simple("service_area", {"service_area": "name"}))
     add("service_area.csv", "service_area", simple("service_area", {"service_area": "name"}))
-    add("languages.csv", "language", (languages, frozenset(columns_of("language") + ["language"])))
-    add("accessibility_for_disabilities.csv", "accessibility", simple("accessibility", {"accessibility": "description"}))
+    add("languages.csv", "language", (languages, frozenset([*columns_of("language"), "language"])))
+    add(
+        "accessibility_for_disabilities.csv", "accessibility", simple("accessibility", {"accessibility": "description"})
+    )
     add("accessibility.csv", "accessibility", simple("accessibility", {"accessibility": "description"}))
     add("required_documents.csv", "required_document", simple("required_document"))
     add("funding.csv", "funding", simple("funding"))
@@ -339,7 +341,7 @@ KNOWN = {s.file for s in SOURCES} | set(DROPPED) | {"eligibility.csv"}
 
 
 def version(files: set[str], headers: dict[str, list[str]], package: dict[str, Any] | None) -> str:
-    """"1.x", "2.0" or "" (3.x) for a tabular feed, from its file names, its headers and its datapackage."""
+    """ "1.x", "2.0" or "" (3.x) for a tabular feed, from its file names, its headers and its datapackage."""
     declared = str((package or {}).get("version", "")).strip()
     if files & ONE_X or declared.startswith("1"):
         return "1.x"

@@ -93,9 +93,19 @@ class Links:
                 self.deferred[table].append((values["id"], att, ref, where))
                 continue
             if hard or (is_parent and rejected):
-                imp.reject(where, table, raw_id, values["id"], hsds, f"references {target} {show(ref)}, which {why}", ref)
+                imp.reject(
+                    where, table, raw_id, values["id"], hsds, f"references {target} {show(ref)}, which {why}", ref
+                )
                 return False
-            imp.report.add(WARNING, where, table, raw_id, hsds, f"references {target} {show(ref)}, which {why}; left empty", show(ref))
+            imp.report.add(
+                WARNING,
+                where,
+                table,
+                raw_id,
+                hsds,
+                f"references {target} {show(ref)}, which {why}; left empty",
+                show(ref),
+            )
             values[att] = None
         if parents and had_parent and not any(values.get(att) for att in parents):
             imp.reject(where, table, raw_id, values["id"], "", "belongs to no record: every record it names is missing")
@@ -121,7 +131,14 @@ class Links:
             imp.reject(where, table, raw_id, values["id"], id_att, f"its {target} {show(ref)} was rejected", ref)
             return False
         if i not in imp.ok[target] and ref not in found.get(target, ()):
-            imp.notes.add(table, id_att, f"names a {target} that is not in the feed or the directory: kept", where, show(ref), show(ref))
+            imp.notes.add(
+                table,
+                id_att,
+                f"names a {target} that is not in the feed or the directory: kept",
+                where,
+                show(ref),
+                show(ref),
+            )
         return True
 
     def finish_table(self, table: str) -> None:
@@ -139,7 +156,15 @@ class Links:
                 if i in imp.ok[table] or ref in found or int(rid, 16) not in imp.ok[table]:
                     continue
                 why = "was rejected" if i in imp.failed[table] else "is not in the feed or the directory"
-                imp.report.add(WARNING, where, table, show(rid), att, f"references {table} {show(ref)}, which {why}; left empty", show(ref))
+                imp.report.add(
+                    WARNING,
+                    where,
+                    table,
+                    show(rid),
+                    att,
+                    f"references {table} {show(ref)}, which {why}; left empty",
+                    show(ref),
+                )
                 clear[att].append(rid)
             for att, ids in clear.items():
                 for start in range(0, len(ids), 2000):
@@ -160,8 +185,14 @@ class Links:
                 for rid, ref in rows:
                     if rid.int in imp.ok[table]:
                         imp.reject(
-                            imp.source_name, table, show(rid), rid.hex, att.removesuffix("_id") + "_id",
-                            f"references {parent} {ref}, which was rejected", ref.hex, unchanged=True,
+                            imp.source_name,
+                            table,
+                            show(rid),
+                            rid.hex,
+                            att.removesuffix("_id") + "_id",
+                            f"references {parent} {ref}, which was rejected",
+                            ref.hex,
+                            unchanged=True,
                         )
 
 

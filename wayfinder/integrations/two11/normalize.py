@@ -178,7 +178,9 @@ def time(value: str) -> tuple[str, str]:
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$", re.IGNORECASE)
-_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?:[:/?#]|$)", re.I)
+_LOOKS_LIKE_HOST = re.compile(
+    r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,63}(?:[:/?#]|$)", re.I
+)
 
 
 def hostname_ok(host: str) -> bool:

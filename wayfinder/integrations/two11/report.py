@@ -82,7 +82,8 @@ class Report:
     def close(self) -> None:
         if self.unlisted:
             parts = ", ".join(
-                f"{n:,} more {sev}{'s' * (n != 1)} ({table or 'the feed'})" for (sev, table), n in sorted(self.unlisted.items())
+                f"{n:,} more {sev}{'s' * (n != 1)} ({table or 'the feed'})"
+                for (sev, table), n in sorted(self.unlisted.items())
             )
             reason = f"not listed (the report stops at {self.max_rows:,} rows): {parts}"
             self._writer.writerow([WARNING, "", "", "", "", "", reason])

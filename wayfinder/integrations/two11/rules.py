@@ -50,7 +50,9 @@ class Rules:
             )
             code = values.get("code") or ""
             if is_airs and not cats.is_valid_airs_code(code):
-                imp.reject(where, table, raw_id, values["id"], "code", f"unknown 2-1-1/AIRS taxonomy code {code!r}", code)
+                imp.reject(
+                    where, table, raw_id, values["id"], "code", f"unknown 2-1-1/AIRS taxonomy code {code!r}", code
+                )
                 return False
             if values.get("taxonomy_ref_id") == SDOH_TAXONOMY and code not in cats.LABELS:
                 imp.reject(where, table, raw_id, values["id"], "code", f"unknown Wayfinder category {code!r}", code)

@@ -80,7 +80,7 @@ def open_feed(path: Path) -> Feed:
         for p in sorted(path.iterdir()):
             if p.is_file() and not _ignored(p.name):
                 feed.members[p.name.lower()] = Member(p.name, p.stat().st_size, lambda p=p: p.open("rb"))
-    elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path) and path.suffix.lower() not in (".json", ".csv"):
+    elif path.suffix.lower() == ".zip" or (zipfile.is_zipfile(path) and path.suffix.lower() not in (".json", ".csv")):
         feed = _zip(path)
     elif path.suffix.lower() == ".csv":
         feed = Feed(path, TABULAR)

@@ -170,9 +170,7 @@ _SPECS = [
         ),
         nest=_COMMON,
     ),
-    Table(
-        "service_area", m.ServiceArea, "service_areas.csv", refs=(("service_id", "service", False),), nest=_COMMON
-    ),
+    Table("service_area", m.ServiceArea, "service_areas.csv", refs=(("service_id", "service", False),), nest=_COMMON),
     Table(
         "language",
         m.Language,

@@ -57,7 +57,9 @@ class TabularReader:
         csvs = {name: m for name, m in self.feed.members.items() if name.endswith(".csv")}
         if not csvs:
             raise FeedError(f"{self.feed.path.name}: no HSDS CSV files found")
-        headers = {name: self.header(csvs[name]) for name in ("organizations.csv", "taxonomy_terms.csv") if name in csvs}
+        headers = {
+            name: self.header(csvs[name]) for name in ("organizations.csv", "taxonomy_terms.csv") if name in csvs
+        }
         self.version = legacy.version(set(csvs), headers, self.feed.datapackage)
         where = self.feed.path.name
         if self.version:
@@ -128,7 +130,9 @@ class TabularReader:
             if not key:
                 continue
             if key in seen:
-                self.report.add(WARNING, f"{member.name}:1", table, "", header[i], "a second column of this name: ignored")
+                self.report.add(
+                    WARNING, f"{member.name}:1", table, "", header[i], "a second column of this name: ignored"
+                )
             elif key in wanted:
                 mapping.append((i, key))
             elif source is None:

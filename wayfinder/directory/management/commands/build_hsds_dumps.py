@@ -8,7 +8,9 @@ from wayfinder.directory.hsds.dumps import RENDER, build_dumps, dump_path
 
 
 class Command(BaseCommand):
-    help = "Write the whole-directory NDJSON files that /api/hsds/...?format=ndjson serves (the scheduler runs it daily)."
+    help = (
+        "Write the whole-directory NDJSON files that /api/hsds/...?format=ndjson serves (the scheduler runs it daily)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("names", nargs="*", help=f"only these dumps (default: all of {', '.join(RENDER)})")

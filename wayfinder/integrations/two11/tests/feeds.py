@@ -83,7 +83,9 @@ def frictionless_report(package: Path) -> dict:
     )
     report = json.loads(result.stdout)
     report["problems"] = [
-        f"{task['name']}: {e.get('type')}: {e.get('message', '')[:300]}" for task in report["tasks"] for e in task["errors"]
+        f"{task['name']}: {e.get('type')}: {e.get('message', '')[:300]}"
+        for task in report["tasks"]
+        for e in task["errors"]
     ]
     return report
 

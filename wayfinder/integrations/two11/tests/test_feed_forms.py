@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from wayfinder.directory.models import Organization, Service, ServiceCapacity, Unit, Url
+from wayfinder.directory.models import Organization, Service, ServiceCapacity, Url
 
 from .conftest import run_import, service_doc
 from .feeds import csv_text, edit_rows, empty_directory, errors, official_csv, report_rows, table_counts, zip_folder
@@ -26,7 +26,17 @@ def add_hsds_31_files(feed) -> None:
     (feed / "service_capacity.csv").write_text(
         csv_text(
             ["id", "service_id", "unit_id", "available", "maximum", "description", "updated"],
-            [["8896b788-7b3e-11ef-8db9-7f3d040352b3", SERVICE, UNIT, "12", "20", "Beds tonight", "2024-09-25T14:23:06Z"]],
+            [
+                [
+                    "8896b788-7b3e-11ef-8db9-7f3d040352b3",
+                    SERVICE,
+                    UNIT,
+                    "12",
+                    "20",
+                    "Beds tonight",
+                    "2024-09-25T14:23:06Z",
+                ]
+            ],
         ),
         encoding="utf-8",
     )
@@ -49,7 +59,7 @@ def summary_of(path) -> list[tuple[str, str, str]]:
 def test_a_folder_and_a_zip_of_the_same_feed_read_the_same(tmp_path):
     feed = official_csv(tmp_path)
     add_hsds_31_files(feed)
-    out, err, exc = run_import(feed, report=tmp_path / "folder.csv")
+    _, err, exc = run_import(feed, report=tmp_path / "folder.csv")
     assert exc is None, err
     counts = table_counts()
     assert Url.objects.get().url == "https://twitter.com/example"
@@ -61,7 +71,7 @@ def test_a_folder_and_a_zip_of_the_same_feed_read_the_same(tmp_path):
 
     empty_directory()
     archive = zip_folder(feed, tmp_path / "feed.zip")
-    out, err, exc = run_import(archive, report=tmp_path / "zip.csv")
+    _out, err, exc = run_import(archive, report=tmp_path / "zip.csv")
     assert exc is None, err
     assert table_counts() == counts
     assert summary_of(tmp_path / "zip.csv") == summary_of(tmp_path / "folder.csv")

@@ -31,19 +31,27 @@ def hsds_31_service() -> dict:
                 "updated": "2024-09-25T14:23:06.5+01:00",
             }
         ],
-        additional_urls=[{"id": "30951f94-7b24-11ef-ba1b-a79405d4dcaa", "label": "Booking", "url": "https://book.example.org"}],
+        additional_urls=[
+            {"id": "30951f94-7b24-11ef-ba1b-a79405d4dcaa", "label": "Booking", "url": "https://book.example.org"}
+        ],
         attributes=[
             {
                 "id": "ae58cc39-8b70-4ab1-8aea-786882e5ac8e",
                 "label": "Open to walk-ins",
                 "value": "yes",
-                "taxonomy_term": {"id": "3f7b145d-84af-42d7-8fae-eaca714b02b2", "name": "Walk-in", "description": "Walk-in"},
+                "taxonomy_term": {
+                    "id": "3f7b145d-84af-42d7-8fae-eaca714b02b2",
+                    "name": "Walk-in",
+                    "description": "Walk-in",
+                },
             }
         ],
     )
     doc["organization"] = {
         **doc["organization"],
-        "additional_websites": [{"id": "5b1e2a3c-7b24-11ef-ba1b-a79405d4dcaa", "label": "Facebook", "url": "https://facebook.com/x"}],
+        "additional_websites": [
+            {"id": "5b1e2a3c-7b24-11ef-ba1b-a79405d4dcaa", "label": "Facebook", "url": "https://facebook.com/x"}
+        ],
     }
     return doc
 
@@ -108,11 +116,18 @@ def uk_profile_service() -> dict:
                 },
             }
         ],
-        "schedules": [{"id": "9b2d4c1e-7777-4a2b-9c3d-4e5f6a7b8c9d", "freq": "weekly", "byday": "MO", "opens_at": "10:00"}],
+        "schedules": [
+            {"id": "9b2d4c1e-7777-4a2b-9c3d-4e5f6a7b8c9d", "freq": "weekly", "byday": "MO", "opens_at": "10:00"}
+        ],
         "attributes": [
             {
                 "id": "9b2d4c1e-8888-4a2b-9c3d-4e5f6a7b8c9d",
-                "taxonomy_term": {"id": "9b2d4c1e-aaaa-4a2b-9c3d-4e5f6a7b8c9d", "name": "Counselling", "description": "x", "term": "Counselling"},
+                "taxonomy_term": {
+                    "id": "9b2d4c1e-aaaa-4a2b-9c3d-4e5f6a7b8c9d",
+                    "name": "Counselling",
+                    "description": "x",
+                    "term": "Counselling",
+                },
             }
         ],
     }
@@ -126,7 +141,12 @@ def test_a_uk_profile_record_with_mistakes_lands_and_exports_valid(tmp_path, cli
     assert (service.status, service.url, service.email, service.minimum_age) == ("active", "", "", 12)
     assert Location.objects.get(id=doc["service_at_locations"][0]["location"]["id"]).latitude is None
     warned = {(r["table"], r["field"]) for r in report_rows(tmp_path / "r.csv") if r["severity"] == "warning"}
-    assert {("service", "url"), ("service", "email"), ("service_area", "service_area"), ("taxonomy_term", "term")} <= warned
+    assert {
+        ("service", "url"),
+        ("service", "email"),
+        ("service_area", "service_area"),
+        ("taxonomy_term", "term"),
+    } <= warned
     assert not errors(tmp_path / "r.csv")
     body = client.get(f"/api/hsds/services/{doc['id']}").json()
     assert not [e.message for e in compiled_validator().iter_errors(body)]

@@ -76,13 +76,18 @@ def test_an_hsds_2_0_datapackage_is_read_as_3_0(tmp_path):
     assert (daily.byday, daily.opens_at, daily.closes_at) == ("MO,TU,WE,TH,FR,SA,SU", "10:00:00", "14:00:00")
     assert Schedule.objects.get(description="Weekdays").opens_at == "09:00:00"
     assert set(ServiceArea.objects.values_list("name", flat=True)) == {"Fayette County", "Lexington, KY"}
-    assert set(Language.objects.filter(service__isnull=False).values_list("code", "name")) == {("es", ""), ("", "Spanish")}
+    assert set(Language.objects.filter(service__isnull=False).values_list("code", "name")) == {
+        ("es", ""),
+        ("", "Spanish"),
+    }
     assert Accessibility.objects.get().description == "Wheelchair accessible"
     child = TaxonomyTerm.objects.get(name="Eviction Defense")
     assert child.parent.name == "Legal Services" and child.taxonomy_label == "Open Eligibility"
     assert Attribute.objects.filter(link_id=eviction.id, taxonomy_term=child, link_entity="service").exists()
     assert Attribute.objects.filter(link_entity="address", link_id__in=Address.objects.values("id")).exists()
-    assert Metadata.objects.get(resource_type="address").resource_id in set(Address.objects.values_list("id", flat=True))
+    assert Metadata.objects.get(resource_type="address").resource_id in set(
+        Address.objects.values_list("id", flat=True)
+    )
     assert str(Metadata.objects.get(resource_type="service").last_action_date) == "2024-05-01"
     warnings = [r for r in report_rows(tmp_path / "r.csv") if r["severity"] == "warning"]
     assert any(w["where"] == "payments_accepted.csv" and "payment" in w["reason"] for w in warnings)

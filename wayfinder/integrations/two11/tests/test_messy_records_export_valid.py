@@ -62,7 +62,9 @@ emails = st.sampled_from(
     ["a@example.org", " Info@Example.org ", "mailto:x@y.org", "a@b", "not an email", "a@example.org; b@example.org"]
 )
 numbers = st.one_of(
-    st.integers(-5, 200), st.floats(0, 200, allow_nan=False), st.sampled_from(["12", " 7 ", "1,200", "$5", "NaN", "ten"])
+    st.integers(-5, 200),
+    st.floats(0, 200, allow_nan=False),
+    st.sampled_from(["12", " 7 ", "1,200", "$5", "NaN", "ten"]),
 )
 nulls = st.sampled_from([None, "", "NULL", "null", "   "])
 

@@ -100,8 +100,13 @@ def test_a_partial_record_changes_only_the_fields_it_carries(tmp_path):
     field given empty (or null) empties it."""
     full = service_doc(description="Groceries every week", url="https://pantry.example.org", alert="Closed Monday")
     run_import(write_json(tmp_path / "a.json", full), report=tmp_path / "r.csv")
-    partial = {"id": full["id"], "name": "Renamed pantry", "status": "active", "organization_id": full["organization"]["id"]}
-    out, err, exc = run_import(write_json(tmp_path / "b.json", partial), report=tmp_path / "r2.csv")
+    partial = {
+        "id": full["id"],
+        "name": "Renamed pantry",
+        "status": "active",
+        "organization_id": full["organization"]["id"],
+    }
+    _out, err, exc = run_import(write_json(tmp_path / "b.json", partial), report=tmp_path / "r2.csv")
     assert exc is None, err
     service = Service.objects.get(id=full["id"])
     assert service.name == "Renamed pantry"

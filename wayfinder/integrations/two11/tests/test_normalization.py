@@ -66,7 +66,7 @@ MESSY = [
 def test_messy_csv_values_are_normalized_and_reported_never_rejected(tmp_path, field, value, stored):
     feed = official_csv(tmp_path)
     edit_rows(feed, "services.csv", lambda rows: [{**r, field: value} for r in rows])
-    out, err, exc = run_import(feed, report=tmp_path / "r.csv")
+    _out, err, exc = run_import(feed, report=tmp_path / "r.csv")
     assert exc is None, err
     got = getattr(Service.objects.get(id=SERVICE), field)
     assert (str(got) if field == "assured_date" else got) == stored

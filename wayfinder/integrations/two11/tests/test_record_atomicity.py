@@ -28,8 +28,7 @@ def test_a_resent_service_with_one_invalid_field_damages_nothing(tmp_path, full)
     assert exc is None, err
     before = table_counts()
     links = {
-        model.__name__: sorted(model.objects.values_list("id", "service_id"))
-        for model in (Contact, Phone, Language)
+        model.__name__: sorted(model.objects.values_list("id", "service_id")) for model in (Contact, Phone, Language)
     }
     edit_rows(feed, "services.csv", with_status("open on tuesdays"))
 
@@ -56,7 +55,7 @@ def test_a_resent_service_with_one_invalid_field_damages_nothing(tmp_path, full)
 def test_children_of_a_rejected_location_are_rejected_not_orphaned(tmp_path):
     feed = official_csv(tmp_path)
     edit_rows(feed, "locations.csv", lambda rows: [{**r, "location_type": "  "} for r in rows])
-    out, _, exc = run_import(feed, report=tmp_path / "r.csv")
+    _out, _, exc = run_import(feed, report=tmp_path / "r.csv")
     assert exc is not None
     from wayfinder.directory.models import Accessibility, Address, Location
 
