@@ -14,8 +14,6 @@ from django.db import connection
 from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Attribute, Service, ServiceStatus, Source, TaxonomyTerm
 
-from .sqlwrite import update_column
-
 BATCH = 2000
 
 
@@ -33,6 +31,9 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
     as_hex = "replace({}::text, '-', '')" if connection.vendor == "postgresql" else "{}"
     link, term, sid = as_hex.format("link_id"), as_hex.format("taxonomy_term_id"), as_hex.format("id")
     changed: set[str] = set()
+    field = Service._meta.get_field("categories")
+    adapt_json_value, encoder = connection.ops.adapt_json_value, field.encoder
+    update = f"UPDATE {svc} SET {qn(field.column)} = %s WHERE {qn(Service._meta.pk.column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
@@ -45,11 +46,15 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
             stale = []
             for service_id, current in cursor.fetchall():
                 current = json.loads(current) if isinstance(current, str) else current
-                new = sorted(found.get(service_id, ()))
-                if new != current:
+                new = tuple(sorted(found.get(service_id, ())))
+                if list(new) != current:
                     stale.append((service_id, new))
-            update_column(Service, "categories", stale)
-            changed.update(i for i, _ in stale)
+            if stale:
+                # ids go as the hex text they were read as; each distinct list is adapted once (a
+                # first import sets every service's list, and there are only a few hundred lists)
+                adapted = {v: adapt_json_value(list(v), encoder) for v in {v for _, v in stale}}
+                cursor.executemany(update, [(adapted[v], i) for i, v in stale])
+                changed.update(i for i, _ in stale)
     return changed
 
 
