@@ -11,6 +11,7 @@ admin.site.site_header = "Wayfinder administration"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),
+    path("metrics/", include("wayfinder.metrics.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

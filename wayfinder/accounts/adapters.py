@@ -5,6 +5,11 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from wayfinder.audit.names import ACCOUNT_SIGNED_IN
+
+# The keys of allauth's email contexts that hold a one-time link, key or code.
+_ONE_TIME_CONTEXT_KEYS = ("password_reset_url", "activate_url", "key", "code")
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -17,14 +22,66 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []) or []:
             if mimetype == "text/html":
                 html = content
+        # Password-reset and email-confirmation links (and login codes) work once:
+        # the outbox cuts them out once the message is delivered.
+        one_time = [str(context[key]) for key in _ONE_TIME_CONTEXT_KEYS if context.get(key)]
         queue_email(
-            to=email, subject=message.subject, body=message.body, html=html, kind=template_prefix.rsplit("/", 1)[-1]
+            to=email,
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            kind=template_prefix.rsplit("/", 1)[-1],
+            one_time=one_time,
         )
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        """A sign-in refused by the rate limit is audited (security.md: every sign-in
+        attempt), then refused as allauth refuses it."""
+        from django.core.exceptions import ValidationError
+
+        from wayfinder.audit import names
+        from wayfinder.audit.log import log_action
+        from wayfinder.audit.models import AuditEvent
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            email = credentials.get("email") or credentials.get("username") or ""
+            log_action(
+                None,
+                names.ACCOUNT_SIGN_IN_THROTTLED,
+                outcome=AuditEvent.Outcome.DENIED,
+                actor_label="anonymous",
+                data={"email": str(email)[:254]},
+            )
+            raise
+
+    def pre_login(self, request: HttpRequest, user, **kwargs):
+        """The password was right; a person with two-factor authentication now owes
+        the second step (audited as pending, so an abandoned step is visible)."""
+        from wayfinder.audit import names
+        from wayfinder.audit.log import log_action
+
+        from .middleware import has_mfa_enrolled
+
+        if has_mfa_enrolled(user):
+            log_action(user, names.ACCOUNT_MFA_PENDING, user)
+        return super().pre_login(request, user, **kwargs)
 
     def post_login(self, request: HttpRequest, user, **kwargs):
         """Audit the completed sign-in here rather than on Django's signal: only
         now are the methods used (password, MFA) recorded in the session."""
         from wayfinder.audit.log import log_action
 
-        log_action(user, "account.signed_in", user)
+        log_action(user, ACCOUNT_SIGNED_IN, user)
         return super().post_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password before MFA changes; not within minutes of
+        the person typing it to sign in (a new staff member was asked again on the
+        way from sign-in to MFA set-up, issue #14)."""
+        from .sessions import signed_in_recently
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(self.request)

@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("home/", views.home, name="home"),
+    path("2fa/continue/", views.mfa_continue, name="mfa_continue"),
 ]

@@ -1,12 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
-from . import roles
+from . import next_steps, roles
+from .access import signed_in
 from .models import GlobalRole
 
 
-@login_required
+@signed_in
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: their roles and where to go next."""
     user = request.user
@@ -22,3 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "requires_mfa": roles.requires_mfa(user),
         },
     )
+
+
+@signed_in
+@require_safe
+def mfa_continue(request: HttpRequest) -> HttpResponse:
+    """ "Continue" at the end of MFA set-up: on to the next onboarding step, or the
+    page the person wanted when they were sent to set-up."""
+    target = next_steps.after_mfa_setup_url(request)
+    request.session.pop(next_steps.WANTED_PAGE_KEY, None)
+    request.session.pop(next_steps.JUST_ENROLLED_KEY, None)
+    return redirect(target)

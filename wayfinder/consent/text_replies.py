@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import CONSENT_REPLY_CODE_LOCKED, CONSENT_REPLY_REFUSED
 from wayfinder.notifications.inbound import normalize_phone
 from wayfinder.notifications.services import queue_sms
 from wayfinder.residents.selectors import mask_phone
@@ -94,16 +95,14 @@ def _handle(phone: str, reply: Reply | None) -> Outcome:
     if match.scope != Scope.GENERAL:  # never issued; refused all the same
         return _refuse(phone, "needs_signed_form", open_requests, match, language)
     actions.respond_by_text_reply(match, grant=reply.grant)
-    org = match.organization.name
-    with translation.override(language):
-        if reply.grant:
-            text = _(
-                "Wayfinder: thank you. %(org)s can now see your record. You can take back your consent at any "
-                "time in My Plan or by asking any partner."
-            ) % {"org": org}
-        else:
-            text = _("Wayfinder: you said no. %(org)s will not see your record. Nothing else changes.") % {"org": org}
-    queue_sms(to=phone, body=text, kind="consent_reply_granted" if reply.grant else "consent_reply_declined")
+    if not reply.grant:
+        # A grant is answered by the consent confirmation (with its revocation
+        # link, ``notices.confirm_to_resident``); a "no" gets this.
+        with translation.override(language):
+            text = _("Wayfinder: you said no. %(org)s will not see your record. Nothing else changes.") % {
+                "org": match.organization.name
+            }
+        queue_sms(to=phone, body=text, kind="consent_reply_declined")
     return Outcome("granted" if reply.grant else "declined")
 
 
@@ -118,7 +117,7 @@ def _refuse(phone, reason, open_requests, consent_request, language) -> Outcome:
     TextReplyFailure.objects.create(phone_hash=hash_phone(phone), reason=reason)
     log_action(
         None,
-        "consent.reply_refused",
+        CONSENT_REPLY_REFUSED,
         consent_request,
         resident=consent_request.resident_id if consent_request else None,
         outcome=AuditEvent.Outcome.DENIED,
@@ -153,7 +152,7 @@ def _lock(open_requests: list[ConsentRequest], failures: int) -> None:
     for consent_request in to_lock:
         log_action(
             None,
-            "consent.reply_code_locked",
+            CONSENT_REPLY_CODE_LOCKED,
             consent_request,
             resident=consent_request.resident_id,
             outcome=AuditEvent.Outcome.DENIED,

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import sharing
 from .forms import ShareForm
@@ -36,11 +36,13 @@ def list_remove(request: HttpRequest) -> HttpResponse:
     return _back(request, "directory:my_list")
 
 
+@require_safe
 def my_list(request: HttpRequest) -> HttpResponse:
     ids = sharing.my_list_ids(request)
     return _share_page(request, ids, mine=True)
 
 
+@require_safe
 def shared_list(request: HttpRequest) -> HttpResponse:
     """The page a shared link opens: the services in the link, readable by anyone."""
     return _share_page(request, sharing.ids_from_query(request.GET.get("s", "")), mine=False)
@@ -59,7 +61,7 @@ def _share_page(
             "ids": ",".join(ids),
             "mine": mine,
             "link": sharing.share_link(ids) if ids else "",
-            "form": form or ShareForm(),
+            "form": form or ShareForm(allow_note=sharing.may_add_note(request.user)),
         },
         status=status,
     )
@@ -69,7 +71,7 @@ def _share_page(
 def share(request: HttpRequest) -> HttpResponse:
     ids = sharing.ids_from_query(request.POST.get("s", ""))
     services = sharing.load_services(ids)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, allow_note=sharing.may_add_note(request.user))
     mine = request.POST.get("mine") == "1"
     if not services:
         messages.error(request, _("There is nothing to share yet."))
@@ -77,16 +79,15 @@ def share(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _share_page(request, ids, mine=mine, form=form, status=400)
     data = form.cleaned_data
-    for recipient in filter(None, [data["email"], data["phone"]]):
-        if not sharing.may_send(request, recipient):
-            messages.error(request, _("Too many messages were sent. Please try again later."))
-            return _share_page(request, ids, mine=mine, form=form, status=429)
+    if not sharing.may_send(request, email=data["email"], phone=data["phone"]):
+        messages.error(request, _("Too many messages were sent. Please try again later."))
+        return _share_page(request, ids, mine=mine, form=form, status=429)
     sharing.send(
         services=services,
         ids=[str(s.pk) for s in services],
         email=data["email"],
         phone=data["phone"],
-        note=data["note"],
+        note=data.get("note", ""),
     )
     messages.success(request, _("Sent. It may take a minute to arrive."))
     if mine:
@@ -94,10 +95,12 @@ def share(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("directory:shared_list") + "?s=" + ",".join(str(s.pk) for s in services))
 
 
+@require_safe
 def print_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/print.html", _print_context(request))
 
 
+@require_safe
 def pdf_list(request: HttpRequest) -> HttpResponse:
     html = render_to_string("directory/print.html", {**_print_context(request), "pdf": True}, request=request)
     response = HttpResponse(sharing.pdf_bytes(html), content_type="application/pdf")

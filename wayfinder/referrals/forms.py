@@ -107,7 +107,12 @@ class CreateForm(forms.Form):
         max_length=4000,
     )
     pre_consent = forms.BooleanField(
-        label=_("The resident agrees that the receiving organization may see their full record"), required=False
+        label=_("Offer the resident to also share their record with the receiving organization"),
+        help_text=_(
+            "The resident gets the offer by email or text at a contact they confirmed, and decides there. "
+            "Nothing is shared unless they agree."
+        ),
+        required=False,
     )
 
 

@@ -332,6 +332,24 @@ SERVICES: list[tuple] = [
         {"free": True},
     ),
     (
+        "wic-lex",
+        "WIC Nutrition Program",
+        "Fayette County Health Department",
+        "Healthy food, infant formula and nutrition education for pregnant women, new mothers and young children.",
+        ["snap-wic"],
+        "Lexington",
+        {"free": True},
+    ),
+    (
+        "shots-lou",
+        "Immunization Clinic",
+        "Louisville Metro Public Health",
+        "Childhood immunizations and flu vaccines. Walk in, no appointment.",
+        ["clinics"],
+        "Louisville",
+        {"free": True},
+    ),
+    (
         "closed-lex",
         "Old Food Pantry",
         "Closed Ministry",
@@ -353,8 +371,6 @@ def _id(kind: str, key: str) -> uuid.UUID:
 
 def build_directory() -> dict[str, Service]:
     """Create the fixture rows; returns services by key."""
-    from wayfinder.partners.models import Partner
-
     out: dict[str, Service] = {}
     orgs: dict[str, Organization] = {}
     locations: dict[str, Location] = {}
@@ -369,7 +385,8 @@ def build_directory() -> dict[str, Service]:
                 last_verified=dt.date(2026, 10, 1),
             )
             if opts.get("partner"):
-                Partner.objects.create(organization=org, onboarded_at=timezone.now())
+                # Onboarding sets this (partners app); the directory only reads it.
+                Organization.objects.filter(pk=org.pk).update(partner_since=timezone.now())
         service = Service.objects.create(
             id=sid(key),
             organization=org,

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         )
         self.summary(result)
         if result.changed_service_ids and not options["no_index"]:
-            search_hooks.after_import(sorted(result.changed_service_ids))
+            search_hooks.after_import(result.changed_service_ids)
         if result.fatal:
             raise CommandError(f"nothing imported: {result.fatal}")
         if result.errors:
