@@ -94,6 +94,8 @@ RULES: list[Rule] = [
     Rule("api:openapi-json", "/api/openapi.json", everyone(200)),
     Rule("api:api-root", "/api/", everyone(404), audited_404=False),
     Rule("directory:home", "/", everyone(200)),
+    # The demo mailbox exists in demo mode only (the suite runs outside it).
+    Rule("demo:mailbox", "/demo/mailbox/", everyone(404), audited_404=False),
     # --- accounts (allauth + ours) ------------------------------------------------
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
     # "Continue" at the end of MFA set-up: on to the next step.
