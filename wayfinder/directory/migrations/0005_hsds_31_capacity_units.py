@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0003_problemreport'),
+        ('directory', '0004_organization_partner_since'),
     ]
 
     operations = [
