@@ -115,6 +115,9 @@ def fill_referrals(target: int, seed: int) -> float:
             "pk", "first_name", "last_name"
         )
     }
+    from wayfinder.residents.names import search_keys
+
+    keys = {pk: search_keys(name) for pk, name in residents.items()}
     resident_ids = list(residents)
     org_ids = sorted({org for _, org in services})
     now = timezone.now()
@@ -130,6 +133,7 @@ def fill_referrals(target: int, seed: int) -> float:
                 id=uuid.uuid4(),
                 resident_id=resident_id,
                 resident_search=residents[resident_id],
+                resident_keys=keys[resident_id],
                 service_id=service_id,
                 receiving_organization_id=receiving,
                 sending_organization_id=rng.choice(org_ids),

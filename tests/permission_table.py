@@ -87,6 +87,8 @@ RULES: list[Rule] = [
     Rule("directory:home", "/", everyone(200)),
     # --- accounts (allauth + ours) ------------------------------------------------
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
+    # Each role's own start page (accounts.roles.landing_url_name).
+    Rule("accounts:start", "/accounts/start/", signed_in(302)),
     Rule("account_login", "/accounts/login/", anonymous_only(200)),
     Rule("account_logout", "/accounts/logout/", signed_in(200)),
     Rule("account_inactive", "/accounts/inactive/", everyone(200)),

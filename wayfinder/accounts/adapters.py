@@ -21,6 +21,15 @@ class AccountAdapter(DefaultAccountAdapter):
             to=email, subject=message.subject, body=message.body, html=html, kind=template_prefix.rsplit("/", 1)[-1]
         )
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Each role starts on its own page (``roles.landing_url_name``), not on a
+        generic account page; a ``?next=`` link still wins (allauth checks it first)."""
+        from django.urls import reverse
+
+        from .roles import landing_url_name
+
+        return reverse(landing_url_name(request.user))
+
     def post_login(self, request: HttpRequest, user, **kwargs):
         """Audit the completed sign-in here rather than on Django's signal: only
         now are the methods used (password, MFA) recorded in the session."""

@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("home/", views.home, name="home"),
+    path("start/", views.start, name="start"),
 ]

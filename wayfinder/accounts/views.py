@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from . import roles
 from .models import GlobalRole
@@ -8,7 +8,7 @@ from .models import GlobalRole
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a person lands after signing in: their roles and where to go next."""
+    """My account: the person's roles, where their work is, and their security settings."""
     user = request.user
     global_roles = sorted(roles.global_roles(user))
     labels = dict(GlobalRole.Role.choices)
@@ -22,3 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "requires_mfa": roles.requires_mfa(user),
         },
     )
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """The person's own starting page (``roles.landing_url_name``): a link that is
+    right for every role, e.g. the brand link's target once signed in."""
+    return redirect(roles.landing_url_name(request.user))

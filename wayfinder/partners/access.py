@@ -19,6 +19,21 @@ from .selectors import current_membership
 from .services.onboarding import next_step_url
 
 
+def can_use_workspace(user) -> bool:
+    """Partner pages (dashboard, organization, favorites) open for anyone with an
+    active membership; ``member_required`` and the navigation menu both ask this."""
+    return current_membership(user) is not None
+
+
+def is_workspace_admin(user) -> bool:
+    """Admin pages (staff, editing the organization, notification settings)."""
+    return _is_admin(current_membership(user))
+
+
+def _is_admin(membership) -> bool:
+    return membership is not None and membership.role == "admin"
+
+
 def _membership_or_deny(request: HttpRequest):
     membership = current_membership(request.user)
     if membership is None:
@@ -41,7 +56,7 @@ def member_required(view=None, *, admin: bool = False, onboarding: bool = False)
                 step = next_step_url(request.user)
                 if step:
                     return redirect(step)
-                if admin and membership.role != "admin":
+                if admin and not _is_admin(membership):
                     raise PermissionDenied
             return view_func(request, *args, **kwargs)
 

@@ -50,11 +50,7 @@ class Page:
 def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
     if filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
-    if filters.client:
-        from wayfinder.residents.names import name_key
-
-        for word in name_key(filters.client).split()[:3]:
-            queryset = queryset.filter(resident_search__contains=word)
+    unfiltered_names = queryset
     if filters.assignee == "me":
         queryset = queryset.filter(assigned_to=user)
     elif filters.assignee == "none":
@@ -66,15 +62,64 @@ def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
     if filters.created_to:
         queryset = queryset.filter(created_at__date__lte=filters.created_to)
     page = max(page, 1)
+    if filters.client:
+        rows = _page_rows(client_name_filter(queryset, filters.client), page)
+        if not rows and page == 1:
+            # Nothing sounds alike: look for a misspelling among recent clients.
+            names = misspelled_names(unfiltered_names, filters.client)
+            rows = _page_rows(queryset.filter(resident_search__in=names), page) if names else []
+    else:
+        rows = _page_rows(queryset, page)
+    return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+def _page_rows(queryset: QuerySet, page: int) -> list[Referral]:
+    """One page, plus one row that tells whether a next page exists without
+    counting every match (performance.md)."""
     start = (page - 1) * PAGE_SIZE
-    # One row more than the page tells whether a next page exists, without
-    # counting every match (performance.md).
-    rows = list(
+    return list(
         queryset.select_related("resident", "service", "receiving_organization", "sending_organization", "assigned_to")
         .only(*LIST_COLUMNS)
         .order_by("-created_at", "-id")[start : start + PAGE_SIZE + 1]
     )
-    return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+# The spelling fallback compares the typed name with the clients of this many of
+# the newest matching referrals (a bounded cost, whatever the inbox's size).
+SPELLING_SAMPLE = 2000
+
+
+def client_name_filter(queryset: QuerySet, client: str) -> QuerySet:
+    """Referrals whose resident's name matches what staff typed, as forgiving as
+    client search (residents.names): each typed word is part of a name word
+    ("bra" for Brand), a nickname of one ("Bill" for William) or sounds like one
+    ("Jonson" for Johnson). All in SQL on the referral's own columns, so the page
+    is still read along the organization's date index."""
+    from wayfinder.residents.names import name_key, nickname_alternatives, phonetic_key
+
+    for word in name_key(client).split()[:3]:
+        condition = Q(resident_search__contains=word)
+        for alternative in sorted(nickname_alternatives(word)):
+            condition |= Q(resident_keys__contains=f" {alternative} ")
+        if len(word) >= 3:
+            condition |= Q(resident_keys__contains=f" {phonetic_key(word)} ")
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def misspelled_names(queryset: QuerySet, client: str) -> list[str]:
+    """Stored client names (``resident_search``) among the newest referrals of
+    ``queryset`` in which every typed word is a close spelling of some name word
+    ("Bradn" for Brand: a typo the sound-alike key does not catch)."""
+    from wayfinder.residents.names import close_spelling, name_key
+
+    typed = name_key(client).split()[:3]
+    if not typed:
+        return []
+    names = set(queryset.order_by("-created_at", "-id").values_list("resident_search", flat=True)[:SPELLING_SAMPLE])
+    return sorted(
+        name for name in names if all(any(close_spelling(word, part) for part in name.split()) for word in typed)
+    )[:100]
 
 
 def inbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
@@ -82,9 +127,46 @@ def inbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
     return _list(Referral.objects.filter(receiving_organization=organization), filters, user, page)
 
 
+def newest_received(organization, limit: int) -> list[Referral]:
+    """The newest referrals ``organization`` received (the dashboard's inbox rows)."""
+    return list(
+        Referral.objects.filter(receiving_organization=organization)
+        .select_related("resident", "service", "receiving_organization", "sending_organization", "assigned_to")
+        .only(*LIST_COLUMNS)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def open_counts(organization) -> dict[str, int]:
+    """How many received referrals are New and In progress (each count reads the
+    (organization, status) index)."""
+    return {
+        status: Referral.objects.filter(receiving_organization=organization, status=status).count()
+        for status in (Status.NEW, Status.IN_PROGRESS)
+    }
+
+
 def outbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
     """Referrals sent by ``organization``."""
     return _list(Referral.objects.filter(sending_organization=organization), filters, user, page)
+
+
+def assignable_staff(organization) -> list:
+    """Active staff of ``organization`` who may work referrals: not someone still in
+    final onboarding (agreement and trainings not done), who could not even open
+    the referral they were given."""
+    from django.db.models import Exists, OuterRef
+
+    from wayfinder.accounts.models import User
+    from wayfinder.partners.models import OnboardingProgress
+
+    in_onboarding = OnboardingProgress.objects.filter(user=OuterRef("pk"), completed_at__isnull=True)
+    return list(
+        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
+        .exclude(Exists(in_onboarding))
+        .order_by("full_name", "email")
+        .distinct()
+    )
 
 
 def organization_ids(user) -> set:
@@ -128,6 +210,40 @@ def viewer_side(user, referral: Referral) -> str:
     if is_specialist(user):
         return "specialist"
     return "resident"
+
+
+def referral_made_by_form(form_token: str, service) -> Referral | None:
+    """The referral a creation form already made for ``service`` (form_tokens)."""
+    return Referral.objects.filter(form_token=form_token, service=service).first() if form_token else None
+
+
+def referrals_made_by_form(form_token: str) -> list[Referral]:
+    """The referrals a favorites form already made."""
+    if not form_token:
+        return []
+    return list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id"))
+
+
+def open_referrals_to(resident, service_ids, *, organization=None) -> dict[str, list[Referral]]:
+    """The resident's open referrals to each of ``service_ids`` (keyed by service id
+    as text), for the warning before a second one is made.
+
+    With ``organization`` (staff without the resident's consent), only referrals
+    that organization sent or received count: telling it that someone else referred
+    the resident to a service would disclose the resident's other care (product
+    4.3). Staff with consent and the resident herself pass no organization and are
+    warned about every open one."""
+    queryset = Referral.objects.filter(resident=resident, service_id__in=list(service_ids)).exclude(
+        status=Status.CLOSED
+    )
+    if organization is not None:
+        queryset = queryset.filter(Q(receiving_organization=organization) | Q(sending_organization=organization))
+    found: dict[str, list[Referral]] = {}
+    for referral in queryset.select_related("service", "sending_organization", "receiving_organization").order_by(
+        "-created_at"
+    ):
+        found.setdefault(str(referral.service_id), []).append(referral)
+    return found
 
 
 def referrals_of_resident(resident, *, organization=None, limit: int = 50) -> list[Referral]:

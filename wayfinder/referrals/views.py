@@ -12,9 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wayfinder.accounts.models import User
-
-from . import actions, selectors
+from . import actions, contacts, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
@@ -59,22 +57,21 @@ def _unfinished_onboarding_step(user) -> str | None:
     return next_step_url(user)
 
 
-def organization_staff(organization) -> list[User]:
-    return list(
-        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
-        .order_by("full_name", "email")
-        .distinct()
-    )
+def organization_staff(organization) -> list:
+    """Who referrals can be assigned to and filtered by (``selectors.assignable_staff``)."""
+    return selectors.assignable_staff(organization)
 
 
 def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
     staff = organization_staff(request.organization)
     form = ListFilterForm(request.GET or None, staff=staff)
     filters = selectors.ListFilters()
+    active_filters = 0
     if form.is_bound and form.is_valid():
         filters = selectors.ListFilters(
             **{k: v or ("" if k in {"client", "status", "assignee"} else None) for k, v in form.cleaned_data.items()}
         )
+        active_filters = sum(1 for value in form.cleaned_data.values() if value)
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -86,7 +83,14 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
     return render(
         request,
         "referrals/list.html",
-        {"box": box, "form": form, "page": page, "query": query.urlencode(), "organization": request.organization},
+        {
+            "box": box,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "organization": request.organization,
+            "active_filters": active_filters,
+        },
     )
 
 
@@ -105,10 +109,15 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
     context = {
         "referral": referral,
         "side": side,
+        # The resident reads her referral inside My Plan, staff inside the workspace.
+        "layout": "referrals/_resident_layout.html" if side == "resident" else "workspace/base.html",
         "events": referral.events.select_related("actor", "actor_organization"),
         "notes": referral.notes.select_related("author", "organization"),
         "note_form": forms.get("note_form") or NoteForm(),
+        "partner": contacts.partner_contacts(referral),
     }
+    if side == "specialist":
+        context["follow_ups"] = list(referral.follow_ups.order_by("created_at"))
     if side == "receiver" and referral.status != Status.CLOSED:
         staff = organization_staff(referral.receiving_organization)
         context["status_form"] = forms.get("status_form") or StatusForm(initial={"version": referral.version})

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 from wayfinder.accounts.models import User
 from wayfinder.accounts.roles import is_resident_user
 from wayfinder.audit.log import log_action
-from wayfinder.audit.models import AuditEvent
 from wayfinder.consent import actions as consent_actions
 from wayfinder.consent.forms import ResidentGrantForm
 from wayfinder.consent.models import Consent
 from wayfinder.directory.models import Organization
 
 from . import actions
+from .access_log import visits_of
 from .forms import LinkAccountForm, PrivacyForm
 from .models import Resident
 from .selectors import section_from_hook
@@ -142,22 +142,23 @@ def revoke(request: HttpRequest, consent_id) -> HttpResponse:
 
 @resident_required()
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Who looked at my record, when, and under what consent (product 4.5)."""
-    events = AuditEvent.objects.filter(resident_id=str(request.resident.pk), action="resident.viewed").order_by("-seq")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    people = User.objects.in_bulk({e.actor_id for e in rows if e.actor_id})
-    org_ids = {e.actor_organization_id for e in rows if e.actor_organization_id}
-    organizations = Organization.objects.in_bulk(list(org_ids)) if org_ids else {}
+    """Who looked at my record, when, and under what consent (product 4.5), one row per visit."""
+    page = Paginator(visits_of(request.resident), 50).get_page(request.GET.get("page"))
+    visits = list(page.object_list)
+    people = User.objects.in_bulk({v.actor_id for v in visits if v.actor_id})
+    org_ids = {_uuid(v.organization_id) for v in visits if v.organization_id}
+    organizations = Organization.objects.in_bulk([pk for pk in org_ids if pk]) if org_ids else {}
     entries = [
         {
-            "at": e.occurred_at,
-            "who": getattr(people.get(e.actor_id), "full_name", "") or _("Someone"),
-            "organization": getattr(organizations.get(_uuid(e.actor_organization_id)), "name", ""),
-            "basis": _basis_label(e.legal_basis),
-            "is_self": e.legal_basis == "self",
+            "first": visit.first,
+            "last": visit.last,
+            "reads": visit.reads,
+            "who": getattr(people.get(visit.actor_id), "full_name", "") or _("Someone"),
+            "organization": getattr(organizations.get(_uuid(visit.organization_id)), "name", "")
+            or (_("United Way referral specialists") if visit.legal_basis == "referral_followup" else ""),
+            "basis": _basis_label(visit.legal_basis),
         }
-        for e in rows
+        for visit in visits
     ]
     return render(request, "residents/my_plan/access_log.html", {"entries": entries, "page": page})
 
@@ -174,7 +175,12 @@ def _uuid(value: str):
 def _basis_label(basis: str) -> str:
     if basis.startswith("consent:"):
         return _("Your consent")
-    return {"self": _("You"), "referral": _("A referral"), "none": _("Name only (to refer you)")}.get(basis, basis)
+    return {
+        "self": _("You"),
+        "referral": _("A referral"),
+        "none": _("Name only (to refer you)"),
+        "referral_followup": _("A follow-up call about your referral"),
+    }.get(basis, basis)
 
 
 @resident_required()
@@ -186,7 +192,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         actions.update_privacy(resident=resident, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("my_plan:privacy")
-    return render(request, "residents/my_plan/privacy.html", {"form": form})
+    contacts = list(resident.contacts.filter(retired_at__isnull=True).order_by("kind", "-created_at"))
+    return render(request, "residents/my_plan/privacy.html", {"form": form, "contacts": contacts})
 
 
 @resident_required()
