@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals bench-metrics clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ run: demo-data
 
 test: install
 	./scripts/ensure-system-packages.sh
-	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# Static checks: lint, the layers of docs/architecture.md, the links between apps
+# (system checks) and migrations that match the models.
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install
 	@echo "=== test suite on SQLite ==="
@@ -63,7 +71,7 @@ BENCH_SEARCH_SIZES ?= 12000 100000 1000000
 # The search benchmark's PostgreSQL gets the buffer cache a production server would (25% of 8 GB).
 BENCH_PG_SHARED_BUFFERS ?= 2GB
 
-bench: bench-import bench-search bench-referrals
+bench: bench-import bench-search bench-referrals bench-metrics
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
@@ -77,6 +85,11 @@ bench-search: install
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 	./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
+
+# Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
+bench-metrics: install
+	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
+	./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

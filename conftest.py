@@ -62,7 +62,7 @@ def _audit_triggers_allow_flush(request) -> Iterator[None]:
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the personas once per test database; tests that empty the database
     (transactional ones, which pytest-django runs last) get them reloaded."""
-    from wayfinder.accounts.demo import load_personas
+    from wayfinder.demo.personas import load_personas
 
     with django_db_blocker.unblock():
         load_personas()
@@ -71,8 +71,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def personas(db):
     """The demo personas (engineering.md), keyed by persona key."""
-    from wayfinder.accounts.demo import PERSONAS, load_personas
     from wayfinder.accounts.models import User
+    from wayfinder.demo.personas import PERSONAS, load_personas
 
     users = {user.email: user for user in User.objects.filter(email__in=[p.email for p in PERSONAS])}
     if len(users) != len(PERSONAS):
@@ -119,7 +119,7 @@ def fresh_totp_code(secret: str, margin: float = 5.0) -> str:
     """
     from allauth.mfa import app_settings
 
-    from wayfinder.accounts.demo import totp_code
+    from wayfinder.demo.personas import totp_code
 
     left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
     if left < margin:
@@ -280,6 +280,6 @@ def _amy_resident_record(request) -> None:
     if "personas" not in request.fixturenames:
         return
     request.getfixturevalue("personas")
-    from wayfinder.residents.demo import ensure_amy
+    from wayfinder.demo.residents import ensure_amy
 
     ensure_amy()

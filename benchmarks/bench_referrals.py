@@ -51,8 +51,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def build_world(organizations: int, services_per_org: int, residents: int, seed: int):
     from django.core.management import call_command
+    from django.utils import timezone
 
-    from wayfinder.accounts.demo import load_personas
+    from wayfinder.demo.personas import load_personas
     from wayfinder.directory.models import Organization, Service
     from wayfinder.partners.models import Partner
     from wayfinder.residents.models import Resident
@@ -62,13 +63,17 @@ def build_world(organizations: int, services_per_org: int, residents: int, seed:
     load_personas()
     rng = random.Random(seed)
     if Organization.objects.filter(name__startswith="Bench org").count() < organizations:
+        now = timezone.now()
         orgs = [
-            Organization(name=f"Bench org {i:04d}", description="Benchmark organization") for i in range(organizations)
+            Organization(
+                name=f"Bench org {i:04d}",
+                description="Benchmark organization",
+                partner_since=None if i % 10 == 0 else now,
+            )
+            for i in range(organizations)
         ]
         Organization.objects.bulk_create(orgs, batch_size=1000)
-        Partner.objects.bulk_create(
-            [Partner(organization=o, onboarded_at=None if i % 10 == 0 else o.created_at) for i, o in enumerate(orgs)]
-        )
+        Partner.objects.bulk_create([Partner(organization=o) for o in orgs])
         Service.objects.bulk_create(
             [Service(organization=o, name=f"Service {j} of {o.name}") for o in orgs for j in range(services_per_org)],
             batch_size=2000,

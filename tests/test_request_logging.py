@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from wayfinder.accounts.demo import persona
+from wayfinder.demo.personas import persona
 
 
 @pytest.mark.django_db

@@ -42,6 +42,18 @@ def _client_tools(request: HttpRequest) -> bool:
     return staff_organization(request.user) is not None
 
 
+def _statewide_metrics(request: HttpRequest) -> bool:
+    from wayfinder.metrics.access import may_see_statewide
+
+    return may_see_statewide(request.user)
+
+
+def _incentive_reports(request: HttpRequest) -> bool:
+    from wayfinder.metrics.access import may_see_incentives
+
+    return may_see_incentives(request.user)
+
+
 def _reviewer(request: HttpRequest) -> bool:
     return roles.holds_global_role(request.user, GlobalRole.Role.REVIEWER)
 
@@ -88,6 +100,10 @@ WORKSPACE_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("partners:organization", _("Organization"), _workspace),
     MenuEntry("partners:staff", _("Staff"), _workspace_admin),
     MenuEntry("referrals:notification_settings", _("Referral notifications"), _workspace_admin),
+    # metrics.access.member_required: any active membership, the workspace's rule.
+    MenuEntry("metrics:organization", _("Referral dashboard"), _workspace),
+    MenuEntry("metrics:statewide", _("Statewide metrics"), _statewide_metrics),
+    MenuEntry("metrics:incentive_reports", _("Incentive reports"), _incentive_reports),
     MenuEntry("partners:review_queue", _("Site claims to review"), _reviewer),
     MenuEntry("partners:change_history", _("Partner edits"), _reviewer),
     MenuEntry("referrals:specialist_queue", _("Referral follow-ups"), _specialist),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "wayfinder.integrations.two11",
     "wayfinder.integrations.eligibility",
     "wayfinder.integrations.hie",
+    "wayfinder.demo",
 ]
 
 MIDDLEWARE = [

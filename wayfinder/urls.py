@@ -22,5 +22,6 @@ urlpatterns = [
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),
+    path("metrics/", include("wayfinder.metrics.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from conftest import message_text
-from wayfinder.accounts.demo import persona
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.personas import persona
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

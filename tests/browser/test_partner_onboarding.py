@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import fresh_totp_code, message_text
-from wayfinder.accounts.demo import DEMO_PASSWORD, demo_totp_secret, persona
+from wayfinder.demo.personas import DEMO_PASSWORD, demo_totp_secret, persona
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

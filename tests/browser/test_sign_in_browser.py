@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import fresh_totp_code
-from wayfinder.accounts.demo import DEMO_PASSWORD, demo_totp_secret, persona
+from wayfinder.demo.personas import DEMO_PASSWORD, demo_totp_secret, persona
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.browser.layout_checks import broken_words, horizontal_overflow, run_together
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

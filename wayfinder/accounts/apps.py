@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the authentication audit receivers)
+        from wayfinder.audit.extension_points import ACTOR_ROLE
+
+        from . import roles, signals  # noqa: F401  (signals connects the authentication audit receivers)
+
+        ACTOR_ROLE.register("accounts", roles.primary_role)

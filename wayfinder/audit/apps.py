@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "wayfinder.audit"
     label = "audit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import extension_points  # noqa: F401 - declares what other apps plug in here

@@ -128,9 +128,9 @@ def _lock_chain() -> None:
 def _describe_actor(actor: Any, organization: Any, role: str) -> tuple[int | None, str, str, str]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, "system" if actor is None else "anonymous", "", role
-    from wayfinder.accounts.roles import primary_role
+    from .extension_points import actor_role  # the accounts app provides the answer
 
-    org_id, derived_role = primary_role(actor)
+    org_id, derived_role = actor_role(actor)
     if organization is not None:
         org_id = str(getattr(organization, "pk", organization))
     return actor.pk, actor.email, org_id or "", role or derived_role

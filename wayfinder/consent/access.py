@@ -15,7 +15,6 @@ Levels:
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_noop
 
 from wayfinder.accounts import roles
 
+from .extension_points import LIMITED_ACCESS_LINKS
 from .models import Consent, Scope
 
 LIMITED = "limited"
@@ -43,7 +43,8 @@ class Access:
     consent: Consent | None = None
     part2_consent: Consent | None = None
     is_self: bool = False
-    via_referral: bool = False
+    # The link that gave limited access without consent (a provider's label, e.g. "referral").
+    link: str = ""
 
     @property
     def full(self) -> bool:
@@ -64,7 +65,7 @@ class Access:
             return "self"
         if self.consent is not None:
             return f"consent:{self.consent.pk}"
-        return "referral" if self.via_referral else "none"
+        return self.link or "none"
 
 
 def staff_organization(user) -> Any | None:
@@ -103,24 +104,18 @@ def record_access(user, resident) -> Access:
     if general is not None:
         # A Part 2 consent never stands alone: it adds to a general consent.
         return Access(FULL, organization, general, consents.get(Scope.PART2))
-    has_referral = organization_has_referral(organization, resident)
+    link = limited_access_link(organization, resident)
     own_client = resident.created_by_organization_id == organization.pk
-    if resident.source == "eligibility" or own_client or has_referral:
-        return Access(LIMITED, organization, via_referral=has_referral)
+    if resident.source == "eligibility" or own_client or link:
+        return Access(LIMITED, organization, link=link)
     return Access(NONE, organization)
 
 
-def organization_has_referral(organization, resident) -> bool:
-    """Whether a referral links the organization and the resident. Answered by
-    ``wayfinder.referrals.hooks.organization_has_referral`` once the referral
-    feature provides it (referrals never need consent, product 4.3)."""
-    hook = _hook("wayfinder.referrals.hooks", "organization_has_referral")
-    return bool(hook(organization, resident)) if hook else False
-
-
-def _hook(module_name: str, function_name: str):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, function_name, None)
+def limited_access_link(organization, resident) -> str:
+    """The first link (a referral between them, product 4.3) that lets the
+    organization see the limited record without consent, as its audit label; "" for none.
+    The links come from ``LIMITED_ACCESS_LINKS`` (the referrals app provides one)."""
+    for provider in LIMITED_ACCESS_LINKS.providers():
+        if provider.function(organization, resident):
+            return provider.label or provider.key
+    return ""

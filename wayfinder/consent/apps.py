@@ -7,4 +7,4 @@ class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, extension_points  # noqa: F401 - registers the system checks, declares the links

@@ -58,7 +58,7 @@ class RespondForm(forms.Form):
 
 
 def _onboarded_organizations():
-    return Organization.objects.filter(partner__onboarded_at__isnull=False).order_by("name")
+    return Organization.objects.filter(partner_since__isnull=False).order_by("name")
 
 
 class ResidentGrantForm(forms.Form):

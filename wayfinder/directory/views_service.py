@@ -10,10 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wayfinder.partners.selectors import is_onboarded
-from wayfinder.referrals.hooks import paired_history
-
 from . import pages, service_page
+from .extension_points import PAIRED_HISTORY
 from .forms import ProblemReportForm
 from .models import ProblemReport
 from .sharing import my_list_ids
@@ -30,7 +28,7 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
     return {
         "service": svc,
         "organization": svc.organization,
-        "partner": is_onboarded(svc.organization_id),
+        "partner": svc.organization.is_partner,
         "places": places,
         "service_hours": [] if places else service_page.service_hours(svc),
         "languages": sorted({lang.name or lang.code for lang in svc.languages.all()}),
@@ -40,7 +38,7 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
         "categories": [(slug, pages.label(slug)) for slug in sorted(svc.categories or [])],
         "other_here": service_page.other_services_here(svc),
         "related": service_page.related_services(svc, first),
-        "paired": service_page.paired_services(svc, history=paired_history(svc.pk)),
+        "paired": _paired(svc),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_points": [p for p in places if p.lat is not None],
         "map_points_json": [
@@ -50,6 +48,16 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
         "report_form": report_form,
         "last_verified": svc.last_verified or svc.organization.last_verified,
     }
+
+
+def _paired(svc) -> list:
+    """'Frequently paired together' from every history the other apps supply
+    (directory.extension_points.PAIRED_HISTORY; the referrals app provides one)."""
+    for history in PAIRED_HISTORY:
+        paired = service_page.paired_services(svc, history=history(svc.pk))
+        if paired:
+            return paired
+    return []
 
 
 @require_POST

@@ -5,6 +5,3 @@ class PartnersConfig(AppConfig):
     name = "wayfinder.partners"
     label = "partners"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import dashboard  # noqa: F401 - registers the dashboard's system check

@@ -35,7 +35,6 @@ class Partner(models.Model):
     tax_status = models.CharField(max_length=16, choices=TaxStatus.choices, default=TaxStatus.NONPROFIT)
     ein = models.CharField(_("EIN"), max_length=10, blank=True)
     serves_state = models.BooleanField(default=True, help_text="Actively serving residents in the deployment's state")
-    onboarded_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Opt-in: a mobile number that gets a text for every new referral (product 5.2).
     referral_sms_number = models.CharField(_("text new referrals to"), max_length=20, blank=True)
@@ -45,6 +44,12 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.get_kind_display()})"
+
+    @property
+    def onboarded_at(self):
+        """When the organization finished onboarding: kept on the organization
+        (``Organization.partner_since``) so the public directory can read it."""
+        return self.organization.partner_since
 
     @property
     def is_onboarded(self) -> bool:

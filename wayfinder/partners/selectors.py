@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from wayfinder.accounts.models import Membership
@@ -16,17 +16,20 @@ def onboarded_organization_ids() -> set[str]:
     """Ids (as strings) of organizations that finished onboarding: they get the
     "Partner" badge in search and on service pages."""
     return {
-        str(pk) for pk in Partner.objects.filter(onboarded_at__isnull=False).values_list("organization_id", flat=True)
+        str(pk)
+        for pk in Partner.objects.filter(organization__partner_since__isnull=False).values_list(
+            "organization_id", flat=True
+        )
     }
 
 
 def is_onboarded(organization_id: object) -> bool:
-    return Partner.objects.filter(organization_id=organization_id, onboarded_at__isnull=False).exists()
+    return Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
 
 
 def is_claimed(organization_id: object) -> bool:
     return (
-        Partner.objects.filter(organization_id=organization_id, onboarded_at__isnull=False).exists()
+        Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
         or Membership.objects.filter(organization_id=organization_id, role="admin", is_active=True).exists()
         or SiteRequest.objects.filter(organization_id=organization_id, status=SiteRequest.Status.APPROVED).exists()
     )
@@ -89,7 +92,7 @@ def search_organizations(query: str) -> QuerySet:
             has_admin=Exists(claimed_admins),
             has_approved_claim=Exists(approved),
             has_pending_claim=Exists(pending),
-            onboarded=Exists(Partner.objects.filter(organization=OuterRef("pk"), onboarded_at__isnull=False)),
+            onboarded=ExpressionWrapper(Q(partner_since__isnull=False), output_field=BooleanField()),
         )
         .order_by("name", "id")
     )

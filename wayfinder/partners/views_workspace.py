@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wayfinder.accounts.models import Membership
 
 from .access import member_required
-from .dashboard import sections_for
 from .forms_directory import LocationForm, OrganizationForm, ServiceForm
 from .models import Favorite, Invitation, OnboardingProgress, Partner
 from .selectors import organization_location, organization_service
@@ -36,7 +35,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             user__memberships__organization=organization, user__memberships__is_active=True, completed_at__isnull=True
         ).count(),
         "favorite_count": Favorite.objects.filter(organization=organization).count(),
-        "sections": sections_for(request, organization),
     }
     return render(request, "partners/dashboard.html", context)
 

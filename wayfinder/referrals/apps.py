@@ -7,8 +7,15 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wayfinder.partners.dashboard import register_section
+        """What referrals add to rules and pages of the apps below them
+        (docs/architecture.md). A missing required provider fails the system check."""
+        from wayfinder.consent.extension_points import LIMITED_ACCESS_LINKS
+        from wayfinder.directory.extension_points import PAIRED_HISTORY
+        from wayfinder.residents.extension_points import MY_PLAN_SECTIONS, RECORD_SECTIONS
 
-        from .hooks import dashboard_inbox_section
+        from . import hooks
 
-        register_section("referrals.inbox", dashboard_inbox_section, order=10)
+        LIMITED_ACCESS_LINKS.register("referrals", hooks.organization_has_referral, label="referral")
+        RECORD_SECTIONS.register("referrals", hooks.resident_referral_section, order=10)
+        MY_PLAN_SECTIONS.register("referrals", hooks.my_plan_referral_section, order=10)
+        PAIRED_HISTORY.register("referrals", hooks.paired_history)

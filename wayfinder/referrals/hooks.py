@@ -72,27 +72,3 @@ def paired_history(service_id):
 
     return groups
 
-
-# How many of the newest received referrals the dashboard shows above its other sections.
-DASHBOARD_INBOX_ROWS = 10
-
-
-def dashboard_inbox_section(request, organization) -> dict:
-    """The dashboard's first section: the newest referrals received and how many
-    wait (New, In progress), linking to the full inbox. An organization that has
-    not onboarded has no inbox yet (United Way referral specialists work its
-    referrals), and the section says so."""
-    from wayfinder.partners.selectors import is_onboarded
-
-    from .selectors import newest_received, open_counts
-
-    if not is_onboarded(organization.pk):
-        return {"template": "referrals/_dashboard_inbox.html", "context": {"onboarded": False}}
-    return {
-        "template": "referrals/_dashboard_inbox.html",
-        "context": {
-            "onboarded": True,
-            "referrals": newest_received(organization, DASHBOARD_INBOX_ROWS),
-            "counts": open_counts(organization),
-        },
-    }

@@ -127,25 +127,6 @@ def inbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
     return _list(Referral.objects.filter(receiving_organization=organization), filters, user, page)
 
 
-def newest_received(organization, limit: int) -> list[Referral]:
-    """The newest referrals ``organization`` received (the dashboard's inbox rows)."""
-    return list(
-        Referral.objects.filter(receiving_organization=organization)
-        .select_related("resident", "service", "receiving_organization", "sending_organization", "assigned_to")
-        .only(*LIST_COLUMNS)
-        .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def open_counts(organization) -> dict[str, int]:
-    """How many received referrals are New and In progress (each count reads the
-    (organization, status) index)."""
-    return {
-        status: Referral.objects.filter(receiving_organization=organization, status=status).count()
-        for status in (Status.NEW, Status.IN_PROGRESS)
-    }
-
-
 def outbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
     """Referrals sent by ``organization``."""
     return _list(Referral.objects.filter(sending_organization=organization), filters, user, page)

@@ -5,3 +5,6 @@ class ResidentsConfig(AppConfig):
     name = "wayfinder.residents"
     label = "residents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import extension_points  # noqa: F401 - declares what other apps plug in here

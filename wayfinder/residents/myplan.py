@@ -24,10 +24,10 @@ from wayfinder.consent.models import Consent
 from wayfinder.directory.models import Organization
 
 from . import actions
+from .extension_points import my_plan_sections
 from .access_log import visits_of
 from .forms import LinkAccountForm, PrivacyForm
 from .models import Resident
-from .selectors import section_from_hook
 
 
 def resident_required(linked: bool = True):
@@ -66,11 +66,13 @@ def home(request: HttpRequest) -> HttpResponse:
     resident = request.resident
     context = {"resident": resident}
     if resident is not None:
+        sections = my_plan_sections(resident)
         context.update(
             consents=_open_consents(resident),
             needs=list(resident.needs.filter(part2=False)[:20]),
-            referral_section=section_from_hook("wayfinder.referrals.hooks", "my_plan_referral_section", resident),
-            assessment_section=section_from_hook("wayfinder.assessments.hooks", "my_plan_assessment_section", resident),
+            sections=sections,
+            referral_section=sections.get("referrals"),
+            assessment_section=sections.get("assessments"),
         )
     return render(request, "residents/my_plan/home.html", context)
 
@@ -202,11 +204,13 @@ def print_history(request: HttpRequest) -> HttpResponse:
     from weasyprint import HTML
 
     resident = request.resident
+    sections = my_plan_sections(resident)
     context = {
         "resident": resident,
         "consents": _open_consents(resident),
         "needs": list(resident.needs.filter(part2=False)[:50]),
-        "referral_section": section_from_hook("wayfinder.referrals.hooks", "my_plan_referral_section", resident),
+        "sections": sections,
+        "referral_section": sections.get("referrals"),
         "printed_at": timezone.now(),
     }
     html = render_to_string("residents/my_plan/print.html", context, request=request)

@@ -7,7 +7,6 @@ phone, city and ZIP) — never more than an organization without consent may see
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -17,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from wayfinder.audit.log import log_action
 from wayfinder.consent.access import Access, record_access
 
+from .extension_points import record_sections
 from .models import ContactPoint, Resident
 from .names import match_part, name_key
 
@@ -182,22 +182,9 @@ def record_context(resident: Resident, access: Access) -> dict:
         context["shows_part2"] = access.part2 and (
             any(n.part2 for n in context["notes"]) or any(n.part2 for n in context["needs"])
         )
-    context["referral_section"] = section_from_hook(
-        "wayfinder.referrals.hooks", "resident_referral_section", resident, access
-    )
-    context["assessment_section"] = section_from_hook(
-        "wayfinder.assessments.hooks", "resident_assessment_section", resident, access
-    )
+    # Sections other features own (referrals, later assessments): residents.extension_points.
+    sections = record_sections(resident, access)
+    context["sections"] = sections
+    context["referral_section"] = sections.get("referrals")
+    context["assessment_section"] = sections.get("assessments")
     return context
-
-
-def section_from_hook(module_name: str, function_name: str, *args) -> dict | None:
-    """A page section another feature provides: ``{"template": ..., "context": {...}}``.
-    The referral and assessment features add these hooks; until then the section
-    shows its empty state."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    hook = getattr(module, function_name, None)
-    return hook(*args) if hook else None

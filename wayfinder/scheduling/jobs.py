@@ -13,19 +13,23 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.module_loading import import_string
+
+from wayfinder.notifications.services import deliver_due
+from wayfinder.referrals.followups import run_followups
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
-    target: str  # dotted path of a function taking no required arguments
+    # A function taking no required arguments, imported (scheduling sits above the
+    # apps whose jobs it runs), so a renamed job fails at import, not at 6 a.m.
+    target: Callable[[], object]
     every: timedelta | None = None  # a fixed interval, or
     daily_at: time | None = None  # once a day at this local time
     monthly_on_day: int | None = None  # once a month on this day, at daily_at
 
     def function(self) -> Callable[[], object]:
-        return import_string(self.target)
+        return self.target
 
     def next_run_after(self, last_run: datetime) -> datetime:
         """When the job is next due, given its last run (aware datetimes)."""
@@ -46,11 +50,18 @@ class Job:
 
 
 JOBS: list[Job] = [
-    Job("deliver_outbox", "wayfinder.notifications.services.deliver_due", every=timedelta(minutes=1)),
-    Job("referral_followups", "wayfinder.referrals.followups.run_followups", daily_at=time(6, 0)),
+    Job("deliver_outbox", deliver_due, every=timedelta(minutes=1)),
+    Job("referral_followups", run_followups, daily_at=time(6, 0)),
 ]
+
+
+def all_jobs() -> list[Job]:
+    """The jobs above and those registered by other apps (extension_points.RECURRING_JOBS)."""
+    from wayfinder.lib.recurring_jobs import RECURRING_JOBS
+
+    return JOBS + [Job(**spec) for provider in RECURRING_JOBS for spec in provider()]
 
 
 def due_jobs(last_runs: dict[str, datetime], now: datetime) -> list[Job]:
     """Jobs never run, or whose next run time has come."""
-    return [job for job in JOBS if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]
+    return [job for job in all_jobs() if job.name not in last_runs or job.next_run_after(last_runs[job.name]) <= now]

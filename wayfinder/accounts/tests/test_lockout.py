@@ -2,7 +2,7 @@
 
 import pytest
 
-from wayfinder.accounts.demo import DEMO_PASSWORD, persona
+from wayfinder.demo.personas import DEMO_PASSWORD, persona
 
 LOCKED_OUT = "Too many failed login attempts. Try again later."
 

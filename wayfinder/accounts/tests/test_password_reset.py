@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import message_text
-from wayfinder.accounts.demo import persona
+from wayfinder.demo.personas import persona
 from wayfinder.lib.http_testing import HttpClient
 
 pytestmark = pytest.mark.django_db(transaction=True)

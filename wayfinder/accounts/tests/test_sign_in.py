@@ -2,8 +2,8 @@
 
 import pytest
 
-from wayfinder.accounts.demo import DEMO_PASSWORD, current_demo_code, persona
 from wayfinder.audit.models import AuditEvent
+from wayfinder.demo.personas import DEMO_PASSWORD, current_demo_code, persona
 from wayfinder.lib.http_testing import HttpClient
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.spanish import assert_spanish, in_spanish
-from wayfinder.accounts.demo import DEMO_PASSWORD
+from wayfinder.demo.personas import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from wayfinder.consent import actions
 from wayfinder.consent.access import REDISCLOSURE_NOTICE, record_access
 from wayfinder.consent.models import Consent
-from wayfinder.residents.demo import AMY_RESIDENT_ID, FOOD_BANK_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID, FOOD_BANK_ID
 from wayfinder.residents.models import Note, Resident
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from django.utils import timezone
 from wayfinder.audit.models import AuditEvent
 from wayfinder.consent import reply_codes
 from wayfinder.consent.models import Consent, ConsentRequest, TextReplyFailure
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.notifications.inbound import SIGNATURE_HEADER, sign
 from wayfinder.notifications.models import OutboundMessage
-from wayfinder.residents.demo import AMY_RESIDENT_ID
 
 pytestmark = pytest.mark.django_db
 

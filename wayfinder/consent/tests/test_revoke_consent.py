@@ -6,7 +6,7 @@ import pytest
 
 from wayfinder.consent import actions
 from wayfinder.consent.models import Consent
-from wayfinder.residents.demo import AMY_RESIDENT_ID, FOOD_BANK_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID, FOOD_BANK_ID
 
 pytestmark = pytest.mark.django_db
 

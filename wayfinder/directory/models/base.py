@@ -42,7 +42,16 @@ class Record(models.Model):
 
 
 BASE_FIELDS = frozenset(
-    {"source", "last_verified", "created_at", "updated_at", "partner_owned_fields", "feed_hash", "categories"}
+    {
+        "source",
+        "last_verified",
+        "created_at",
+        "updated_at",
+        "partner_owned_fields",
+        "feed_hash",
+        "categories",
+        "partner_since",
+    }
 )
 
 

@@ -20,9 +20,21 @@ class Organization(Record):
     logo = text()
     uri = text()
     parent_organization = fk("self", "child_organizations")
+    # Not HSDS: when the organization finished onboarding as a community partner. The
+    # partners app's onboarding sets it; the directory only reads it (the "Partner"
+    # badge), so the public directory needs nothing from the partners app.
+    partner_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["partner_since"], name="directory_org_partner_idx"),
+        ]
+
+    @property
+    def is_partner(self) -> bool:
+        return self.partner_since is not None
 
 
 class OrganizationIdentifier(Record):

@@ -85,9 +85,8 @@ def short_text(text: str, limit: int = 180) -> str:
 
 
 def _partner_ids() -> set[str]:
-    from wayfinder.partners.selectors import onboarded_organization_ids
-
-    return onboarded_organization_ids()
+    """Organizations that finished onboarding (the Partner badge), as strings."""
+    return {str(pk) for pk in Organization.objects.filter(partner_since__isnull=False).values_list("pk", flat=True)}
 
 
 def _service_sql(where: str) -> str:

@@ -353,8 +353,6 @@ def _id(kind: str, key: str) -> uuid.UUID:
 
 def build_directory() -> dict[str, Service]:
     """Create the fixture rows; returns services by key."""
-    from wayfinder.partners.models import Partner
-
     out: dict[str, Service] = {}
     orgs: dict[str, Organization] = {}
     locations: dict[str, Location] = {}
@@ -369,7 +367,8 @@ def build_directory() -> dict[str, Service]:
                 last_verified=dt.date(2026, 10, 1),
             )
             if opts.get("partner"):
-                Partner.objects.create(organization=org, onboarded_at=timezone.now())
+                # Onboarding sets this (partners app); the directory only reads it.
+                Organization.objects.filter(pk=org.pk).update(partner_since=timezone.now())
         service = Service.objects.create(
             id=sid(key),
             organization=org,

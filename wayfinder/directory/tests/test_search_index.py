@@ -153,7 +153,7 @@ def test_a_huge_import_queues_one_full_rebuild(directory, own_index, monkeypatch
 def test_the_demo_loader_builds_the_index(directory, own_index):
     import io
 
-    from wayfinder.directory.search.demo import load_demo_index
+    from wayfinder.demo.search import load_demo_index
 
     out = io.StringIO()
     load_demo_index(out)

@@ -87,9 +87,14 @@ def finish_onboarding(user) -> bool:
     admin_orgs = Membership.objects.filter(user=user, role="admin", is_active=True).values_list(
         "organization_id", flat=True
     )
-    for partner in Partner.objects.filter(organization_id__in=list(admin_orgs), onboarded_at__isnull=True):
-        partner.onboarded_at = now
-        partner.save(update_fields=["onboarded_at"])
+    partners = Partner.objects.filter(
+        organization_id__in=list(admin_orgs), organization__partner_since__isnull=True
+    ).select_related("organization")
+    for partner in partners:
+        # The partner status lives on the organization, where the public directory reads it.
+        organization = partner.organization
+        organization.partner_since = now
+        organization.save(update_fields=["partner_since"])
         log_action(user, "partner.organization_onboarded", partner, organization=partner.organization_id)
-        queue_search_update(partner.organization.services.values_list("id", flat=True))  # the badge is in the index
+        queue_search_update(organization.services.values_list("id", flat=True))  # the badge is in the index
     return True

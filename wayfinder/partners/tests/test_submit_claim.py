@@ -70,7 +70,7 @@ def test_a_second_claim_by_the_same_person_is_refused(client, pantry):
 
 
 def test_an_already_claimed_organization_cannot_be_claimed(client, personas):
-    from wayfinder.accounts.demo import ORGANIZATIONS
+    from wayfinder.demo.personas import ORGANIZATIONS
 
     food_bank = next(org for org in ORGANIZATIONS if org.key == "food_bank")
     url = f"/partners/join/claim/{food_bank.id}/"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from wayfinder.accounts.demo import ORGANIZATIONS
+from wayfinder.demo.personas import ORGANIZATIONS
 from wayfinder.directory.models import Address, Location, Organization, Phone, Service, ServiceAtLocation
 from wayfinder.residents.models import Resident
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from wayfinder.referrals import actions
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import org
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = pytest.mark.django_db
 

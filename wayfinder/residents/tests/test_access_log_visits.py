@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from wayfinder.residents.access_log import group_visits
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

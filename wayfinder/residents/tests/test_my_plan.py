@@ -6,7 +6,7 @@ import pytest
 
 from wayfinder.accounts.models import User
 from wayfinder.audit.models import AuditEvent
-from wayfinder.residents.demo import AMY_INDIVIDUAL_ID, AMY_RESIDENT_ID, AMY_SNAP_CASE
+from wayfinder.demo.residents import AMY_INDIVIDUAL_ID, AMY_RESIDENT_ID, AMY_SNAP_CASE
 from wayfinder.residents.models import Resident
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_my_plan_lists_consents_and_the_first_assessment_state(client, personas)
 
 def test_residents_grant_consent_from_my_plan(client, personas):
     from wayfinder.consent.models import Consent
-    from wayfinder.residents.demo import ORGANIZATIONS
+    from wayfinder.demo.residents import ORGANIZATIONS
 
     family_center = next(o.id for o in ORGANIZATIONS if o.key == "family_center")
     client.force_login(personas["resident"])

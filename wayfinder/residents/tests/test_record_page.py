@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.residents.models import Note
 
 pytestmark = pytest.mark.django_db

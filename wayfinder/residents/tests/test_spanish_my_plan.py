@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.spanish import assert_spanish, in_spanish
-from wayfinder.residents.demo import AMY_RESIDENT_ID
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.residents.models import Resident
 
 pytestmark = pytest.mark.django_db

@@ -51,8 +51,8 @@ def test_it_covers_all_120_kentucky_counties_at_real_zips(tmp_path):
 
 @pytest.mark.django_db
 def test_demo_directory_loads_once_then_is_a_no_op(settings, tmp_path, django_assert_max_num_queries):
+    from wayfinder.demo.directory import ensure_demo_directory
     from wayfinder.directory.models import Service
-    from wayfinder.integrations.two11.demo import ensure_demo_directory
 
     settings.DATA_DIR = tmp_path
     ensure_demo_directory(services=120, seed=5, index=False)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """The Kentucky demo: personas, demo data loaders, the demo commands and the demo
+    mailbox. It sits at the top of the layers (docs/architecture.md): it may use
+    every app, and no app uses it (as Zulip keeps its development data in zilencer)."""
+
+    name = "wayfinder.demo"
+    label = "demo"
+    default_auto_field = "django.db.models.BigAutoField"

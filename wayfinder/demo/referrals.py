@@ -1,0 +1,140 @@
+"""Demo referrals, so the inboxes, outboxes, My Plan and the specialists' queue
+have something to show on a fresh ``make run``. Idempotent: fixed ids."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .personas import ORGANIZATIONS, persona
+
+# (key, organization key, service name, description, city, ZIP, phone)
+DEMO_SERVICES = [
+    (
+        "formula",
+        "family_center",
+        "Free infant formula and diapers",
+        "Formula, diapers and wipes for babies up to 12 months.",
+        "Lexington",
+        "40508",
+        "859-555-0142",
+    ),
+    (
+        "child_care",
+        "family_center",
+        "Child care referrals and subsidy help",
+        "Help finding licensed child care and applying for the Child Care Assistance Program.",
+        "Lexington",
+        "40508",
+        "859-555-0142",
+    ),
+    (
+        "pantry",
+        "food_bank",
+        "Weekly food pantry",
+        "Groceries once a week for households in Central Kentucky. Bring a photo ID.",
+        "Lexington",
+        "40505",
+        "859-555-0110",
+    ),
+    (
+        "snap_help",
+        "food_bank",
+        "SNAP application help",
+        "Staff help you apply for SNAP benefits and gather documents.",
+        "Lexington",
+        "40505",
+        "859-555-0110",
+    ),
+    (
+        "shelter_beds",
+        "shelter",
+        "Emergency overnight shelter",
+        "Beds for adults, check-in from 6 pm. No fee.",
+        "Louisville",
+        "40203",
+        "502-555-0177",
+    ),
+]
+
+
+def _service_id(key: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://wayfinder.demo/services/{key}")
+
+
+@transaction.atomic
+def ensure_demo_services() -> dict:
+    """The demo organizations' own services (the generated directory has others)."""
+    from wayfinder.directory.models import Address, Location, Organization, Phone, Service, ServiceAtLocation
+
+    orgs = {o.key: o.id for o in ORGANIZATIONS}
+    services = {}
+    for key, org_key, name, description, city, postal_code, phone in DEMO_SERVICES:
+        organization = Organization.objects.get(pk=orgs[org_key])
+        service, created = Service.objects.get_or_create(
+            id=_service_id(key), defaults={"organization": organization, "name": name, "description": description}
+        )
+        if created:
+            location = Location.objects.create(
+                id=uuid.uuid5(uuid.NAMESPACE_URL, f"https://wayfinder.demo/locations/{key}"),
+                organization=organization, name=f"{organization.name} — {city}", location_type="physical",
+            )  # fmt: skip
+            Address.objects.create(
+                location=location, address_1="100 Main St", city=city, state_province="KY",
+                postal_code=postal_code, country="US", address_type="physical",
+            )  # fmt: skip
+            ServiceAtLocation.objects.create(service=service, location=location)
+            Phone.objects.create(service=service, number=phone)
+        services[key] = service
+    return services
+
+
+def load_demo_referrals(stdout=None) -> None:
+    """A few referrals in every state for Amy Brand and the demo partners."""
+    from wayfinder.accounts.models import User
+    from wayfinder.directory.models import Organization
+    from wayfinder.referrals import actions
+    from wayfinder.referrals.models import Referral
+    from wayfinder.residents.models import Resident
+
+    services = ensure_demo_services()
+    amy = Resident.objects.filter(user__email=persona("resident").email).first()
+    if amy is None or Referral.objects.filter(resident=amy).exists():
+        if stdout:
+            stdout.write("Demo referrals: already there.")
+        return
+    food_bank_staff = User.objects.get(email=persona("food_bank_staff").email)
+    family_staff = User.objects.get(email=persona("family_center_staff").email)
+    food_bank = Organization.objects.get(pk=next(o.id for o in ORGANIZATIONS if o.key == "food_bank"))
+    family_center = Organization.objects.get(pk=next(o.id for o in ORGANIZATIONS if o.key == "family_center"))
+    now = timezone.now()
+    with transaction.atomic():
+        new = actions.create_referral(
+            actor=food_bank_staff, resident=amy, service=services["formula"], sending_organization=food_bank,
+            note="Amy works part time and struggles to pay for baby supplies.", now=now - timedelta(days=1),
+        )  # fmt: skip
+        in_progress = actions.create_referral(
+            actor=food_bank_staff, resident=amy, service=services["child_care"], sending_organization=food_bank,
+            now=now - timedelta(days=9),
+        )  # fmt: skip
+        actions.change_status(actor=family_staff, referral=in_progress, to_status="in_progress", expected_version=1)
+        closed = actions.create_referral(
+            actor=family_staff, resident=amy, service=services["pantry"], sending_organization=family_center,
+            now=now - timedelta(days=20),
+        )  # fmt: skip
+        actions.close_referral(
+            actor=food_bank_staff, referral=closed, expected_version=1, provided=True,
+            experience="Easy to reach; picked up groceries the same week.", now=now - timedelta(days=18),
+        )  # fmt: skip
+        actions.create_referral(
+            actor=food_bank_staff, resident=amy, service=services["shelter_beds"], sending_organization=food_bank,
+            now=now - timedelta(days=16),
+        )  # fmt: skip
+    from wayfinder.referrals.followups import run_followups
+
+    run_followups(now)
+    if stdout:
+        stdout.write(f"Demo referrals: 4 for Amy Brand (newest {new.created_at:%Y-%m-%d}).")

@@ -1,0 +1,35 @@
+"""What other apps plug into the resident's pages (wayfinder.lib.extension_points).
+
+A section is ``{"template": ..., "context": {...}}`` or None (nothing to show); the
+provider's key names the place on the page ("referrals", "assessments")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wayfinder.lib.extension_points import ExtensionPoint
+
+Section = dict[str, Any] | None
+
+# (resident, access) -> Section: the staff record page, cut to what ``access`` allows.
+RECORD_SECTIONS: ExtensionPoint[Callable[[Any, Any], Section]] = ExtensionPoint(
+    "residents.record_sections",
+    "Sections of the resident record page that other features own (referrals, assessments).",
+    required={"referrals": "product 4.4: the record page lists the resident's referrals"},
+)
+
+# (resident) -> Section: My Plan and its printed history, the resident's own view.
+MY_PLAN_SECTIONS: ExtensionPoint[Callable[[Any], Section]] = ExtensionPoint(
+    "residents.my_plan_sections",
+    "Sections of My Plan (and its printed history) that other features own.",
+    required={"referrals": "product 4.6: My Plan shows the resident's referrals and their outcomes"},
+)
+
+
+def record_sections(resident: Any, access: Any) -> dict[str, Section]:
+    return {provider.key: provider.function(resident, access) for provider in RECORD_SECTIONS.providers()}
+
+
+def my_plan_sections(resident: Any) -> dict[str, Section]:
+    return {provider.key: provider.function(resident) for provider in MY_PLAN_SECTIONS.providers()}
