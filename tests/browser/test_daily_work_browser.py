@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
-from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

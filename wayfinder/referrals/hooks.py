@@ -71,4 +71,3 @@ def paired_history(service_id):
         return list(grouped.values())
 
     return groups
-

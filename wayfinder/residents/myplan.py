@@ -24,8 +24,8 @@ from wayfinder.consent.models import Consent
 from wayfinder.directory.models import Organization
 
 from . import actions
-from .extension_points import my_plan_sections
 from .access_log import visits_of
+from .extension_points import my_plan_sections
 from .forms import LinkAccountForm, PrivacyForm
 from .models import Resident
 

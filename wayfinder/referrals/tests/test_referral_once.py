@@ -10,10 +10,10 @@ import re
 import pytest
 from django.db import IntegrityError
 
+from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.referrals import actions
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import org
-from wayfinder.demo.residents import AMY_RESIDENT_ID
 
 pytestmark = pytest.mark.django_db
 

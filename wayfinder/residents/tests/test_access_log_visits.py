@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wayfinder.residents.access_log import group_visits
 from wayfinder.demo.residents import AMY_RESIDENT_ID
+from wayfinder.residents.access_log import group_visits
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
