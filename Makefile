@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres lint format bench bench-import bench-search bench-referrals bench-metrics clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals bench-metrics clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test-postgres: install
 	@echo "=== test suite on PostgreSQL 15 ==="
 	DEBUG=0 WAYFINDER_DEMO=0 ./scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# The production smoke test alone (it is also part of both suites above): collectstatic with
+# the production storage, gunicorn + db_worker + run_scheduler with DEBUG=0 (docs/operations.md).
+test-smoke: install
+	env -u DATABASE_URL DEBUG=0 WAYFINDER_DEMO=0 $(VENV)/bin/pytest -q tests/test_production_smoke.py
+	DEBUG=0 WAYFINDER_DEMO=0 ./scripts/with-postgres.sh $(VENV)/bin/pytest -q tests/test_production_smoke.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -75,21 +81,21 @@ bench: bench-import bench-search bench-referrals bench-metrics
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_import.py
 
 bench-search: install
 	$(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
-	PG_KEEP_DIR=var/bench-cache/postgres PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) \
+	PG_KEEP_DIR=var/bench-cache/postgres PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) WITH_POSTGRES_ROLE=superuser \
 		./scripts/with-postgres.sh $(PY) benchmarks/bench_search.py --keep-db --sizes $(BENCH_SEARCH_SIZES)
 
 bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 
 # Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
-	./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

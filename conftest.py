@@ -31,41 +31,92 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _audit_triggers_allow_flush(request) -> Iterator[None]:
-    """Transactional tests empty every table afterwards; the audit table's
-    append-only triggers would refuse, so they are lifted for that moment only
-    (and put back before the next test)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
-        or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    )
-    if not transactional:
-        yield
-        return
-    request.getfixturevalue("_django_db_helper" if marker is not None else "transactional_db")
-    from django.db import connection
+def _force_login_signs_in_fully(self, user, backend=None) -> None:
+    """``client.force_login(user)`` stands for a completed sign-in: the password
+    and, for staff, the TOTP code, as allauth records them in the session. MFA is
+    checked per session (security.md), so without this every staff test would have
+    to type a code; the per-session rule itself is tested through real sign-ins in
+    wayfinder/accounts/tests/test_mfa_per_session.py."""
+    _original_force_login(self, user, backend)
+    now = time.time()
+    session = self.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
 
+
+from django.test.client import ClientMixin  # noqa: E402
+
+_original_force_login = ClientMixin.force_login
+ClientMixin.force_login = _force_login_signs_in_fully  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_as_owner() -> Iterator[None]:
+    """Transactional tests empty every table afterwards (TRUNCATE on PostgreSQL).
+    The application's role may not, and the audit table's append-only triggers
+    refuse anyone: so the owner does it, with the triggers lifted for that moment
+    only (put back before the next test)."""
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from tests.db_roles import as_owner
     from wayfinder.audit import triggers
 
-    triggers.install(connection)
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self) -> None:
+        with as_owner():
+            triggers.uninstall(connection)
+            try:
+                original(self)
+            finally:
+                triggers.install(connection)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
     yield
-    triggers.uninstall(connection)
+    TransactionTestCase._fixture_teardown = original
 
 
 # --- personas -------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """PostgreSQL: the test database is created and migrated by the owner role,
+    as production runs migrations (docs/operations.md, PostgreSQL roles)."""
+    from django.conf import settings
+
+    from tests.db_roles import use_role
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        use_role("owner")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the personas once per test database; tests that empty the database
-    (transactional ones, which pytest-django runs last) get them reloaded."""
+    """Then the tests connect as the application's role, which owns nothing and
+    may only read and append the audit trail. Load the personas once per test
+    database; tests that empty the database (transactional ones, which
+    pytest-django runs last) get them reloaded."""
+    from django.db import connection
+
+    from tests.db_roles import app_credentials, use_role
+    from wayfinder.audit.roles import grant_app_role
     from wayfinder.demo.personas import load_personas
 
+    postgres = connection.vendor == "postgresql"
     with django_db_blocker.unblock():
+        if postgres:
+            grant_app_role(app_credentials()[0])
+            use_role("app")
         load_personas()
+    yield
+    if postgres:
+        use_role("owner")  # the owner drops the test database
 
 
 @pytest.fixture

@@ -81,6 +81,7 @@ def anonymous_only(status: int = 200, *, signed_in_status: int = 302) -> dict[st
 RULES: list[Rule] = [
     # --- project ---------------------------------------------------------------
     Rule("healthz", "/healthz", everyone(200)),
+    Rule("favicon", "/favicon.ico", everyone(302)),
     Rule("set_language", "/i18n/setlang/", everyone(302), method="POST", data={"language": "es", "next": "/"}),
     Rule("api:openapi-json", "/api/openapi.json", everyone(200)),
     Rule("api:api-root", "/api/", everyone(404)),
@@ -89,6 +90,8 @@ RULES: list[Rule] = [
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
     # Each role's own start page (accounts.roles.landing_url_name).
     Rule("accounts:start", "/accounts/start/", signed_in(302)),
+    # "Continue" at the end of MFA set-up: on to the next step.
+    Rule("accounts:mfa_continue", "/accounts/2fa/continue/", signed_in(302)),
     Rule("account_login", "/accounts/login/", anonymous_only(200)),
     Rule("account_logout", "/accounts/logout/", signed_in(200)),
     Rule("account_inactive", "/accounts/inactive/", everyone(200)),
@@ -110,13 +113,14 @@ RULES: list[Rule] = [
     # Only reachable in the middle of a sign-in; otherwise back to the sign-in page.
     Rule("mfa_authenticate", "/accounts/2fa/authenticate/", everyone(302)),
     Rule("mfa_reauthenticate", "/accounts/2fa/reauthenticate/", signed_in(200, resident=302)),
-    # Staff have TOTP already (activation is for those without); residents must
-    # confirm their password first.
-    Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", signed_in(302)),
-    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(302, resident=404)),
-    Rule("mfa_view_recovery_codes", "/accounts/2fa/recovery-codes/", signed_in(302, resident=404)),
-    Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", signed_in(302)),
-    Rule("mfa_download_recovery_codes", "/accounts/2fa/recovery-codes/download/", signed_in(302, resident=404)),
+    # Staff have TOTP already (activation is for those without: they are sent to
+    # deactivation); residents, signed in minutes ago, may open it.
+    Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", signed_in(302, resident=200)),
+    Rule("mfa_deactivate_totp", "/accounts/2fa/totp/deactivate/", signed_in(200, resident=404)),
+    # Signed in minutes ago (the test's sign-in): no second password prompt.
+    Rule("mfa_view_recovery_codes", "/accounts/2fa/recovery-codes/", signed_in(200, resident=404)),
+    Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", signed_in(200)),
+    Rule("mfa_download_recovery_codes", "/accounts/2fa/recovery-codes/download/", signed_in(200, resident=404)),
 ]
 
 

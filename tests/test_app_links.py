@@ -22,6 +22,7 @@ from wayfinder.lib.extension_points import CHECK_TAG, ExtensionPoint, extension_
 
 # (extension point, provider key): the rules no refactoring may lose.
 REQUIRED = {
+    ("accounts.next_required_step", "partners"),
     ("audit.actor_role", "accounts"),
     ("consent.limited_access_links", "referrals"),
     ("directory.paired_history", "referrals"),

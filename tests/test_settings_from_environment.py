@@ -75,11 +75,14 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+PRODUCTION_SECRET = secrets.token_urlsafe(64)
 PRODUCTION = {
     "DEBUG": "0",
     "WAYFINDER_DEMO": "0",
-    "SECRET_KEY": secrets.token_urlsafe(64),
+    "SECRET_KEY": PRODUCTION_SECRET,
     "ALLOWED_HOSTS": "wayfinder.example.org",
+    "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+    "AUDIT_CHECKPOINT_FILE": "/tmp/wayfinder-prod-check/audit-checkpoints.jsonl",
 }
 
 
@@ -96,6 +99,10 @@ def test_production_mode_passes_check_deploy_with_no_warnings():
         ({"SECRET_KEY": "short"}, "at least 50 characters"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"AUDIT_HMAC_KEY": ""}, "AUDIT_HMAC_KEY must be set to a secret of at least 32 characters"),
+        ({"AUDIT_HMAC_KEY": "short-key"}, "AUDIT_HMAC_KEY must be set to a secret of at least 32 characters"),
+        ({"AUDIT_HMAC_KEY": PRODUCTION_SECRET}, "AUDIT_HMAC_KEY must be its own secret"),
+        ({"AUDIT_CHECKPOINT_FILE": ""}, "AUDIT_CHECKPOINT_FILE must name the append-only checkpoint file"),
     ],
 )
 def test_production_mode_refuses_to_start_without_real_settings(override, message):

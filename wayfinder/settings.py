@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "wayfinder.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, minus unused files
     "django.contrib.humanize",
     "django_htmx",
     "csp",
@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "wayfinder.accounts.middleware.NoStoreMiddleware",
     "wayfinder.accounts.middleware.SessionLimitsMiddleware",
     "wayfinder.accounts.middleware.StaffMfaRequiredMiddleware",
     "wayfinder.partners.middleware.PartnerOnboardingMiddleware",
@@ -212,10 +213,13 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wayfinder] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if (DEBUG or TESTING) else "https"
-# Failed sign-ins: per account and per IP (security.md). After the limit allauth
-# refuses further attempts with a clear "too many failed attempts" message.
+# Failed sign-ins: per account first (5 in 15 minutes locks that account only),
+# and a gentler per-IP limit (100 in 15 minutes): a clinic, library or shelter puts
+# many people behind one address, and 20 per IP locked all of them out after a few
+# mistyped passwords (issue #13). After a limit allauth refuses further attempts
+# with a clear "too many failed attempts" message.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_RATE", "20/15m/ip,5/15m/key"),
+    "login_failed": env_str("LOGIN_FAILED_RATE", "100/15m/ip,5/15m/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
@@ -223,6 +227,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Wayfinder")
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# TOTP set-up keeps one secret while it is open (a reload or second tab shows the
+# same QR code): wayfinder.accounts.forms.ActivateTOTPForm.
+MFA_FORMS = {"activate_totp": "wayfinder.accounts.forms.ActivateTOTPForm"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone
@@ -263,6 +270,29 @@ _weak_sms_secret = len(SMS_INBOUND_SECRET) < 32 or SMS_INBOUND_SECRET.startswith
 if not DEBUG and not TESTING and SMS_INBOUND_SECRET and _weak_sms_secret:
     raise ImproperEnvironment("SMS_INBOUND_SECRET must be at least 32 characters (or unset to turn replies off)")
 
+# --- Audit trail (docs/operations.md "Audit log") -------------------------------
+# The chain's HMAC key and the checkpoint file live outside the database, so
+# whoever can write the audit table can neither re-hash it nor hide a truncation.
+_INSECURE_AUDIT_KEY = "insecure-development-audit-key-do-not-use-in-production"
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", _INSECURE_AUDIT_KEY if (DEBUG or TESTING) else "")
+AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])  # verify only, after a rotation
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl") if (DEBUG or TESTING) else "")
+)
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1, maximum=24 * 60)
+if not DEBUG and not TESTING:
+    if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY.startswith("insecure") or len(set(AUDIT_HMAC_KEY)) < 5:
+        raise ImproperEnvironment("AUDIT_HMAC_KEY must be set to a secret of at least 32 characters when DEBUG=0")
+    if AUDIT_HMAC_KEY in (SECRET_KEY, SMS_INBOUND_SECRET):
+        raise ImproperEnvironment("AUDIT_HMAC_KEY must be its own secret, not SECRET_KEY or SMS_INBOUND_SECRET")
+    if not env_str("AUDIT_CHECKPOINT_FILE", ""):
+        raise ImproperEnvironment("AUDIT_CHECKPOINT_FILE must name the append-only checkpoint file when DEBUG=0")
+
+# --- Eligibility feed (docs/formats/eligibility-feed.md) -------------------------
+# An import that would close more than this share of the active eligibility
+# residents is refused unless --allow-mass-close names the count.
+ELIGIBILITY_MAX_CLOSE_PERCENT = env_int("ELIGIBILITY_MAX_CLOSE_PERCENT", 5, minimum=0, maximum=100)
+
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
     "default": {
@@ -283,7 +313,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # collectstatic writes here
 STATICFILES_DIRS = [BASE_DIR / "wayfinder" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -29,7 +29,7 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
     assert page.get_by_text("5900000001").count() == 0
 
     page.get_by_role("link", name="Request consent").click()
-    page.get_by_label("Email", exact=True).check()
+    page.get_by_label(re.compile(r"Email a•••@\S+ \(from the state's record\)")).check()
     page.get_by_role("button", name="Send request").click()
     page.get_by_text("Consent request sent").wait_for()
 
@@ -45,10 +45,11 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
         assert resident_page.get_by_role(
             "heading", name="Lexington Family Resource Center asks to see your record"
         ).is_visible()
+        assert resident_page.get_by_text("Requested by Rosa Delgado").is_visible()
         resident_page.get_by_role("button", name="Yes, I agree").click()
         resident_page.get_by_role("heading", name="Consent given").wait_for()
         resident_page.goto(link)
-        resident_page.get_by_role("heading", name="This link is no longer valid").wait_for()
+        resident_page.get_by_role("heading", name="Consent already given").wait_for()
     finally:
         resident_context.close()
 

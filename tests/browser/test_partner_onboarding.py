@@ -49,7 +49,7 @@ def finish_onboarding(page, base: str, link: str, full_name: str, axe_check=None
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/**")
 
-    page.goto(f"{base}/partners/workspace/")
+    page.get_by_role("link", name="I have saved my codes: continue").click()
     page.wait_for_url("**/partners/onboarding/agreement/")
     assert page.get_by_text("KRS Chapter 61.931", exact=False).is_visible()
     if axe_check:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+# The keys of allauth's email contexts that hold a one-time link, key or code.
+_ONE_TIME_CONTEXT_KEYS = ("password_reset_url", "activate_url", "key", "code")
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -17,8 +20,16 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []) or []:
             if mimetype == "text/html":
                 html = content
+        # Password-reset and email-confirmation links (and login codes) work once:
+        # the outbox cuts them out once the message is delivered.
+        one_time = [str(context[key]) for key in _ONE_TIME_CONTEXT_KEYS if context.get(key)]
         queue_email(
-            to=email, subject=message.subject, body=message.body, html=html, kind=template_prefix.rsplit("/", 1)[-1]
+            to=email,
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            kind=template_prefix.rsplit("/", 1)[-1],
+            one_time=one_time,
         )
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
@@ -37,3 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
         log_action(user, "account.signed_in", user)
         return super().post_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password before MFA changes; not within minutes of
+        the person typing it to sign in (a new staff member was asked again on the
+        way from sign-in to MFA set-up, issue #14)."""
+        from .sessions import signed_in_recently
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(self.request)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Raised when the account's MFA changes (TOTP added, removed or replaced,
+    # recovery codes regenerated): every session signed with the old value ends at
+    # its next request (``accounts.sessions.end_other_sessions`` keeps the current one).
+    credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -66,6 +71,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # Django ends a session whose stored hash no longer matches the user's (that is
+    # how a password change signs out other devices). The hash also covers
+    # ``credentials_epoch``, so an MFA change does the same. At epoch 0 the hash is
+    # exactly Django's, so sessions made before this field existed stay valid.
+    def _get_session_auth_hash(self, secret=None) -> str:
+        material = self.password if not self.credentials_epoch else f"{self.password}\x00{self.credentials_epoch}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            material,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Membership(models.Model):

@@ -17,6 +17,7 @@ from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
 
 from .middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+from .sessions import end_other_sessions, record_enrolment_in_session
 
 
 @receiver(user_logged_in)
@@ -47,16 +48,30 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     )
 
 
+# An MFA change ends the account's other sessions (security.md: "all sessions
+# ended when ... its password or MFA changes"): a session that signed in with a
+# password alone before TOTP existed must not become an MFA session, and whoever
+# holds an old session must not outlive a reset of the codes. The session making
+# the change stays signed in; only it proved the new factor.
+
+
 @receiver(authenticator_added)
 def record_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, "account.mfa_added", user, data={"type": authenticator.type})
+    if authenticator.type == "recovery_codes":
+        return  # made together with the TOTP authenticator, which ends the sessions
+    if authenticator.type == "totp" and request is not None:
+        record_enrolment_in_session(request, authenticator)
+    end_other_sessions(request, user, reason=f"mfa_added:{authenticator.type}")
 
 
 @receiver(authenticator_removed)
 def record_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, "account.mfa_removed", user, data={"type": authenticator.type})
+    end_other_sessions(request, user, reason=f"mfa_removed:{authenticator.type}")
 
 
 @receiver(authenticator_reset)
 def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, "account.mfa_recovery_codes_reset", user, data={"type": authenticator.type})
+    end_other_sessions(request, user, reason="recovery_codes_regenerated")

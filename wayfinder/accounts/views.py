@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
-from . import roles
+from . import next_steps, roles
 from .models import GlobalRole
 
 
@@ -29,3 +30,14 @@ def start(request: HttpRequest) -> HttpResponse:
     """The person's own starting page (``roles.landing_url_name``): a link that is
     right for every role, e.g. the brand link's target once signed in."""
     return redirect(roles.landing_url_name(request.user))
+
+
+@require_GET
+@login_required
+def mfa_continue(request: HttpRequest) -> HttpResponse:
+    """ "Continue" at the end of MFA set-up: on to the next onboarding step, or the
+    page the person wanted when they were sent to set-up."""
+    target = next_steps.after_mfa_setup_url(request)
+    request.session.pop(next_steps.WANTED_PAGE_KEY, None)
+    request.session.pop(next_steps.JUST_ENROLLED_KEY, None)
+    return redirect(target)

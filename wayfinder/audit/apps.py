@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import extension_points  # noqa: F401 - declares what other apps plug in here
+        from . import (
+            checks,  # noqa: F401 - registers the deploy check
+            extension_points,  # noqa: F401 - declares what other apps plug in here
+        )

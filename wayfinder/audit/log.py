@@ -3,7 +3,7 @@
 Called by every action that writes, and by every read of resident data. It takes
 who/where from the current request (``wayfinder.lib.request_context``) when there
 is one, masks sensitive keys in ``data``, and links the new row to the previous
-one by hash.
+one by an HMAC keyed with ``AUDIT_HMAC_KEY`` (``audit/keys.py``).
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from django.utils import timezone
 from wayfinder.lib import request_context
 from wayfinder.lib.masking import mask_sensitive
 
+from . import keys
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises the chain.
 _CHAIN_LOCK_KEY = 7_231_001
 
+# The fields of the first, unkeyed scheme (rows with key_id ""), in its exact form.
 HASHED_FIELDS = (
     "seq",
     "event_id",
@@ -49,12 +51,15 @@ HASHED_FIELDS = (
     "data",
     "prev_hash",
 )
+# Keyed rows also cover the key id (so a row cannot claim another key) and the
+# client's request id.
+KEYED_FIELDS = (*HASHED_FIELDS, "client_request_id", "key_id")
 
 
-def compute_row_hash(values: dict[str, Any]) -> str:
-    """SHA-256 over a canonical JSON of the row's fields, including the previous hash."""
+def canonical_row(values: dict[str, Any], fields: tuple[str, ...]) -> bytes:
+    """The bytes a row's hash covers: a canonical JSON of ``fields``, previous hash included."""
     canonical = {}
-    for name in HASHED_FIELDS:
+    for name in fields:
         value = values[name]
         if name == "occurred_at":
             value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
@@ -62,7 +67,18 @@ def compute_row_hash(values: dict[str, Any]) -> str:
             value = str(value)
         canonical[name] = value
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return encoded.encode()
+
+
+def compute_row_hash(values: dict[str, Any], key: keys.AuditKey | None = None) -> str:
+    """The row's hash under its own scheme: an HMAC-SHA256 with the key its
+    ``key_id`` names, or, for rows written before keys (``key_id`` ""), the
+    original unkeyed SHA-256. ``key`` skips the look-up when the caller has it."""
+    key_id = values.get("key_id") or ""
+    if not key_id:
+        return hashlib.sha256(canonical_row(values, HASHED_FIELDS)).hexdigest()
+    key = key if key is not None and key.key_id == key_id else keys.key_for(key_id)
+    return key.sign(keys.ROW_PURPOSE, canonical_row(values, KEYED_FIELDS))
 
 
 def log_action(
@@ -99,6 +115,7 @@ def log_action(
         "session_hash": request_context.session_hash(request) if request is not None else "",
         "ip_address": ctx.ip_address if ctx else None,
         "request_id": ctx.request_id if ctx else "",
+        "client_request_id": ctx.client_request_id if ctx else "",
         "object_type": target._meta.label_lower if target is not None else "",
         "object_id": str(target.pk) if target is not None else "",
         "resident_id": str(getattr(resident, "pk", resident) or ""),
@@ -107,12 +124,14 @@ def log_action(
         # Round-trip through JSON so the hash sees exactly what the database stores.
         "data": json.loads(json.dumps(mask_sensitive(data or {}), default=str)),
     }
+    key = keys.current_key()
+    values["key_id"] = key.key_id
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
         values["seq"] = (last[0] + 1) if last else 1
         values["prev_hash"] = last[1] if last else GENESIS_HASH
-        event = AuditEvent(**values, row_hash=compute_row_hash(values))
+        event = AuditEvent(**values, row_hash=compute_row_hash(values, key))
         event.save(force_insert=True)
     return event
 

@@ -2,8 +2,13 @@
 
 Each row stores the hash of the row before it, so changing or removing any row
 breaks every later link and ``manage.py verify_audit_log`` names the first break.
-The application cannot update or delete rows (the model and queryset refuse), and
-database triggers refuse UPDATE and DELETE as well.
+The hash is an HMAC keyed with ``AUDIT_HMAC_KEY``, which lives outside the
+database: someone who can write to the table cannot re-hash an edited chain.
+Signed checkpoints kept outside the table (``audit/checkpoints.py``) reveal the
+removal of the newest rows. The application cannot update or delete rows (the
+model and queryset refuse), database triggers refuse UPDATE, DELETE and TRUNCATE,
+and on PostgreSQL the application's role has neither the privileges nor the
+ownership to change that (``audit/roles.py``).
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ class AuditEvent(models.Model):
     auth_level = models.CharField(max_length=16, blank=True)  # "mfa", "password", "none"
     session_hash = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)  # ours, generated per request
+    client_request_id = models.CharField(max_length=64, blank=True)  # the client's X-Request-ID, if well formed
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     resident_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -55,6 +61,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     row_hash = models.CharField(max_length=64, editable=False)
+    # Which HMAC key hashed the row ("" = the unkeyed SHA-256 of rows written before keys).
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,129 +1,55 @@
 """The verbs of consent. Each one is atomic, writes its audit entry, and queues any
-message through the outbox (sent after commit)."""
+message through the outbox (sent after commit). Sending requests lives in
+``requests`` (imported here, so ``actions`` names every verb)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wayfinder.accounts import roles
 from wayfinder.audit.log import log_action
-from wayfinder.notifications.services import queue_email, queue_sms
-from wayfinder.residents.models import ContactPoint, Resident, Source
+from wayfinder.residents.models import Resident
 
-from . import reply_codes
+from . import contacts, notices
+from .base import DEFAULT_PURPOSE, LINK_VALID, ConsentChanged, ConsentError, consent_valid_for, hash_token
 from .models import Consent, ConsentRequest, Method, Scope
+from .requests import LinkState, find_request, offer_pre_consent, request_consent
+from .signatures import signature_matches
 from .statements import STATEMENTS_VERSION, VERBAL_STATEMENTS
 
-DEFAULT_PURPOSE = "care_coordination"
-LINK_VALID = timedelta(days=7)
+__all__ = [
+    "LINK_VALID",
+    "ConsentChanged",
+    "ConsentError",
+    "LinkState",
+    "find_request",
+    "offer_pre_consent",
+    "request_consent",
+]
 
 
-class ConsentError(Exception):
-    """A consent action that cannot go ahead; the message is safe to show."""
-
-
-class ConsentChanged(ConsentError):
-    """The consent changed since the form was shown (optimistic concurrency)."""
-
-
-def consent_valid_for() -> timedelta:
-    return timedelta(days=getattr(settings, "CONSENT_VALID_DAYS", 365))
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def request_consent(
-    *, resident: Resident, organization, actor, channel: str, destination: str, base_url: str, scope=Scope.GENERAL
-) -> ConsentRequest:
-    """Send the resident a one-time link by email or text. A new destination typed by
-    staff is kept as a contact point *of that organization* (it may see what it entered)."""
-    destination = destination.strip()
-    if not destination:
-        raise ConsentError(_("There is no contact on file for this channel; enter one."))
-    kind = ContactPoint.Kind.EMAIL if channel == ConsentRequest.Channel.EMAIL else ContactPoint.Kind.PHONE
-    if not resident.contacts.filter(kind=kind, value__iexact=destination, retired_at__isnull=True).exists():
-        ContactPoint.objects.create(
-            resident=resident,
-            kind=kind,
-            value=destination,
-            source=Source.ORGANIZATION,
-            organization=organization,
-            entered_by=actor,
+def refuse_staff_answer(user) -> None:
+    """A consent or contact link is the resident's: a signed-in staff session may
+    not answer it (a staff member who sent a request to themselves could otherwise
+    click through it at their desk)."""
+    if user is not None and roles.requires_mfa(user):
+        raise ConsentError(
+            _("This link is for the resident. You are signed in as staff: sign out, or let the resident open it.")
         )
-    token = secrets.token_urlsafe(32)
-    consent_request = ConsentRequest(
-        resident=resident,
-        organization=organization,
-        scope=scope,
-        purpose=DEFAULT_PURPOSE,
-        channel=channel,
-        sent_to=destination,
-        token_hash=hash_token(token),
-        requested_by=actor,
-        expires_at=timezone.now() + LINK_VALID,
-    )
-    # A general request by text also gets a reply code ("YES 4821"); Part 2 keeps
-    # the link only (it needs the typed signature of the form).
-    code = reply_codes.save_with_reply_code(consent_request)
-    link = base_url.rstrip("/") + reverse("consent:respond", args=[token])
-    context = {"organization": organization, "link": link, "code": code, "resident": resident, "days": LINK_VALID.days}
-    # Written in the resident's preferred language, whatever language the staff member works in.
-    with translation.override(resident.preferred_language or translation.get_language()):
-        if channel == ConsentRequest.Channel.EMAIL:
-            queue_email(
-                to=destination,
-                subject=_("%(org)s asks to see your Wayfinder record") % {"org": organization.name},
-                body=render_to_string("consent/email/request.txt", context),
-                kind="consent_request",
-            )
-        else:
-            queue_sms(
-                to=destination,
-                body=render_to_string("consent/sms/request.txt", context).strip(),
-                kind="consent_request",
-            )
-    log_action(
-        actor,
-        "consent.requested",
-        consent_request,
-        resident=resident,
-        purpose=DEFAULT_PURPOSE,
-        data={"channel": channel, "scope": scope},
-        organization=organization,
-    )
-    return consent_request
-
-
-def find_request(token: str) -> ConsentRequest | None:
-    """The pending, unexpired request for this link, or None (used, expired or unknown)."""
-    consent_request = (
-        ConsentRequest.objects.select_related("organization", "resident").filter(token_hash=hash_token(token)).first()
-    )
-    if consent_request is None:
-        return None
-    if consent_request.status != ConsentRequest.Status.PENDING or consent_request.expires_at <= timezone.now():
-        return None
-    return consent_request
 
 
 @transaction.atomic
-def respond_to_request(token: str, *, grant: bool, signature_name: str = "") -> Consent | None:
+def respond_to_request(token: str, *, grant: bool, signature_name: str = "", user=None) -> Consent | None:
     """The resident's one action on the link."""
-    consent_request = find_request(token)
-    if consent_request is None:
+    refuse_staff_answer(user)
+    consent_request, state = find_request(token)
+    if state != LinkState.OPEN:
         raise ConsentError(_("This link has expired or has already been used."))
     method = Method.EMAIL_LINK if consent_request.channel == ConsentRequest.Channel.EMAIL else Method.TEXT_LINK
+    if consent_request.kind == ConsentRequest.Kind.PRE_CONSENT:
+        method = Method.PRE_CONSENT
     return _answer(
         consent_request,
         grant=grant,
@@ -157,6 +83,10 @@ def _answer(
     """Record the resident's answer. The conditional UPDATE makes a request single-use
     even when two answers race (two clicks, or a click and a text): the loser matches
     no row."""
+    resident = consent_request.resident
+    extra = {}
+    if grant and consent_request.scope == Scope.PART2:
+        extra = _part2_fields(consent_request.organization, resident, signature_name, timezone.now())
     now = timezone.now()
     status = ConsentRequest.Status.GRANTED if grant else ConsentRequest.Status.DECLINED
     claimed = ConsentRequest.objects.filter(
@@ -167,7 +97,6 @@ def _answer(
     ).update(status=status, responded_at=now, version=consent_request.version + 1)
     if not claimed:
         raise ConsentError(used_message)
-    resident = consent_request.resident
     if not grant:
         log_action(
             None,
@@ -179,11 +108,6 @@ def _answer(
             data={"method": method},
         )
         return None
-    extra = {}
-    if consent_request.scope == Scope.PART2:
-        if not signature_name.strip():
-            raise ConsentError(_("Type your full name to sign."))
-        extra = _part2_fields(consent_request.organization, signature_name, now)
     return _grant(
         resident=resident,
         organization=consent_request.organization,
@@ -198,10 +122,20 @@ def _answer(
 
 @transaction.atomic
 def record_verbal_consent(*, resident: Resident, organization, actor, acknowledged: list[str]) -> Consent:
-    """Staff attest they read every statement and the resident agreed to each."""
+    """Staff attest they read every statement and the resident agreed to each. Only
+    general consent (Part 2 is never verbal), and only when the resident can be told
+    through a contact they control: the confirmation carries the one-click
+    revocation (product 4.4)."""
     required = [code for code, _text in VERBAL_STATEMENTS]
     if sorted(set(acknowledged)) != sorted(required):
         raise ConsentError(_("Read each statement to the resident and tick it before submitting."))
+    if contacts.notice_destination(resident) is None:
+        raise ConsentError(
+            _(
+                "Verbal consent is confirmed to the resident by email or text, and this record has no contact the "
+                "resident confirmed. Add one and let the resident confirm it, or send a consent request."
+            )
+        )
     return _grant(
         resident=resident,
         organization=organization,
@@ -216,11 +150,11 @@ def record_verbal_consent(*, resident: Resident, organization, actor, acknowledg
 @transaction.atomic
 def grant_consent(*, resident: Resident, organization, actor, scope=Scope.GENERAL, signature_name: str = "") -> Consent:
     """A signed-in resident grants consent from My Plan."""
+    if not _is_resident(actor, resident):
+        raise ConsentError(_("Only the resident can give consent."))
     extra = {}
     if scope == Scope.PART2:
-        if not signature_name.strip():
-            raise ConsentError(_("Type your full name to sign."))
-        extra = _part2_fields(organization, signature_name, timezone.now())
+        extra = _part2_fields(organization, resident, signature_name, timezone.now())
     return _grant(
         resident=resident, organization=organization, scope=scope, method=Method.RESIDENT_ACCOUNT, actor=actor, **extra
     )
@@ -228,43 +162,125 @@ def grant_consent(*, resident: Resident, organization, actor, scope=Scope.GENERA
 
 @transaction.atomic
 def grant_pre_consent(resident: Resident, organization, actor) -> Consent:
-    """For the referral feature: the resident agreed, while a referral was created,
-    that the receiving organization may see their record."""
+    """The resident, referring themselves, also lets the receiving organization see
+    their record. Only the resident's own account may do this: staff making a
+    referral offer it instead (``offer_pre_consent``)."""
+    if not _is_resident(actor, resident):
+        raise ConsentError(_("Only the resident can pre-consent. Offer it to them with the referral instead."))
     return _grant(
         resident=resident, organization=organization, scope=Scope.GENERAL, method=Method.PRE_CONSENT, actor=actor
     )
 
 
 @transaction.atomic
-def revoke_consent(consent: Consent, *, actor, expected_version: int | None = None, reason=None) -> Consent:
+def revoke_consent(
+    consent: Consent, *, actor, expected_version: int | None = None, reason=None, actor_label=""
+) -> Consent:
     """Revoke now; the next request of the organization's staff sees the limited
-    record (access is computed from the database on every request)."""
+    record (access is computed from the database on every request).
+
+    Revoking the general consent also ends the organization's Part 2 consent: a Part
+    2 consent only adds to a general one (``access.record_access``), and a resident
+    who says the organization "can no longer see my record" means all of it.
+    Revoking the Part 2 consent alone leaves the general consent in place."""
     version = consent.version if expected_version is None else expected_version
     now = timezone.now()
-    reason = reason or (Consent.RevokedReason.RESIDENT if _is_resident(actor, consent) else Consent.RevokedReason.STAFF)
+    if reason is None:
+        reason = (
+            Consent.RevokedReason.RESIDENT if _is_resident(actor, consent.resident) else Consent.RevokedReason.STAFF
+        )
+    revoked_by = actor if getattr(actor, "pk", None) else None
     updated = Consent.objects.filter(pk=consent.pk, version=version, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=actor, revoked_reason=reason, version=version + 1, updated_at=now
+        revoked_at=now, revoked_by=revoked_by, revoked_reason=reason, version=version + 1, updated_at=now
     )
     if not updated:
         raise ConsentChanged(_("This consent changed since you opened the page. Please look again."))
     consent.refresh_from_db()
+    _log_revoked(consent, revoked_by, reason, actor_label)
+    if consent.scope == Scope.GENERAL:
+        for part2 in Consent.objects.filter(
+            resident_id=consent.resident_id, organization_id=consent.organization_id, scope=Scope.PART2, revoked_at=None
+        ):
+            Consent.objects.filter(pk=part2.pk, version=part2.version).update(
+                revoked_at=now, revoked_by=revoked_by, revoked_reason=reason, version=part2.version + 1, updated_at=now
+            )
+            part2.refresh_from_db()
+            _log_revoked(part2, revoked_by, reason, actor_label, cascade_of=consent)
+    return consent
+
+
+def revoked_message(consent: Consent) -> str:
+    """What the resident is told after revoking: true for the scope revoked (a
+    general revocation ends the Part 2 consent too, see ``revoke_consent``)."""
+    names = {"org": consent.organization.name}
+    if consent.scope == Scope.PART2:
+        return (
+            _(
+                "%(org)s can no longer see your substance use treatment records. Your general consent stays: it can "
+                "still see the rest of your record until you take that back too."
+            )
+            % names
+        )
+    return (
+        _(
+            "%(org)s can no longer see your record, including substance use treatment records. It keeps only what "
+            "it needs for your referrals: your name and the contact details it entered."
+        )
+        % names
+    )
+
+
+def _log_revoked(consent: Consent, actor, reason, actor_label: str, cascade_of: Consent | None = None) -> None:
+    data = {"scope": consent.scope, "reason": reason}
+    if cascade_of is not None:
+        data["with_general_consent"] = str(cascade_of.pk)
     log_action(
         actor,
         "consent.revoked",
         consent,
         resident=consent.resident_id,
         legal_basis=f"consent:{consent.pk}",
-        data={"scope": consent.scope, "reason": reason},
+        data=data,
         purpose="resident_request",
+        actor_label=actor_label,
     )
-    return consent
 
 
-def _is_resident(actor, consent: Consent) -> bool:
-    return actor is not None and Resident.objects.filter(pk=consent.resident_id, user_id=actor.pk).exists()
+def find_consent_by_revoke_token(token: str) -> Consent | None:
+    if not token:
+        return None
+    return (
+        Consent.objects.select_related("organization", "recorded_by")
+        .filter(revoke_token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
 
 
-def _part2_fields(organization, signature_name: str, now) -> dict:
+@transaction.atomic
+def revoke_by_link(token: str, *, user=None) -> Consent:
+    """The one-click revocation link of a consent confirmation."""
+    refuse_staff_answer(user)
+    consent = find_consent_by_revoke_token(token)
+    if consent is None:
+        raise ConsentError(_("This consent was already taken back or has ended."))
+    return revoke_consent(
+        consent, actor=None, reason=Consent.RevokedReason.RESIDENT, actor_label="resident (via revocation link)"
+    )
+
+
+def _is_resident(actor, resident: Resident) -> bool:
+    return bool(getattr(actor, "pk", None)) and resident.user_id is not None and resident.user_id == actor.pk
+
+
+def _part2_fields(organization, resident: Resident, signature_name: str, now) -> dict:
+    """The 42 CFR 2.31 elements. The typed signature must be the resident's name as
+    on file (issue #14): any other name is refused."""
+    if not signature_name.strip():
+        raise ConsentError(_("Type your full name to sign."))
+    if not signature_matches(signature_name, resident):
+        raise ConsentError(
+            _("The name you typed does not match the name on your record. Type your first and last name to sign.")
+        )
     return {
         "part2_discloser": "Any Wayfinder partner holding the records (Part 2 programs included)",
         "part2_description": "Substance use disorder treatment information recorded in Wayfinder",
@@ -313,4 +329,13 @@ def _grant(*, resident, organization, scope, method, actor, request=None, actor_
         data={"scope": scope, "method": method, "organization": str(organization.pk)},
         actor_label=actor_label,
     )
+    # Older links of this organization for the same scope stop asking: they say
+    # the consent is already given (issue #14).
+    ConsentRequest.objects.filter(
+        resident=resident, organization=organization, scope=scope, status=ConsentRequest.Status.PENDING
+    ).update(status=ConsentRequest.Status.SUPERSEDED, responded_at=now)
+    if not _is_resident(actor, resident):
+        # Not given in the resident's own account: the resident is told, with a
+        # one-click revocation (product 4.4).
+        notices.confirm_to_resident(consent, request)
     return consent

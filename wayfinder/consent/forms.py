@@ -4,40 +4,65 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wayfinder.directory.models import Organization
+from wayfinder.lib.phones import us_e164
+from wayfinder.residents.models import ContactPoint
 
-from .models import ConsentRequest, Scope
+from .models import Scope
 from .statements import VERBAL_STATEMENTS
 
 
 class RequestConsentForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("Send the request by"), choices=ConsentRequest.Channel.choices, widget=forms.RadioSelect
-    )
+    """Where the request goes is chosen among the resident's contact details on file
+    (``contacts.consent_destinations``); nothing can be typed here."""
+
     scope = forms.ChoiceField(
         label=_("What the resident is asked to share"),
         choices=Scope.choices,
         initial=Scope.GENERAL,
         widget=forms.RadioSelect,
-        required=False,
         help_text=_("Part 2 consent is separate: ask for it only if your organization needs substance use records."),
     )
-    destination = forms.CharField(
-        label=_("Email address or mobile number"),
-        max_length=254,
-        required=False,
-        help_text=_("Leave empty to use the contact on file."),
+    contact = forms.ChoiceField(label=_("Send the request to"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, destinations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].choices = [(str(d.contact.pk), destination_label(d)) for d in destinations]
+        if len(destinations) == 1:
+            self.fields["contact"].initial = str(destinations[0].contact.pk)
+
+
+def destination_label(destination) -> str:
+    """ "Email j•••@example.com (state record)" and the like."""
+    how = _("Email") if destination.channel == "email" else _("Text message")
+    if destination.contact.source == "eligibility":
+        origin = _("from the state's record")
+    elif destination.contact.source == "resident":
+        origin = _("entered by the resident")
+    else:
+        origin = _("confirmed by the resident; not for Part 2")
+    return f"{how} {destination.masked} ({origin})"
+
+
+class AddContactForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(ContactPoint.Kind.EMAIL, _("Email")), (ContactPoint.Kind.PHONE, _("Mobile phone (text message)"))],
+        widget=forms.RadioSelect,
     )
+    value = forms.CharField(label=_("Email address or mobile number"), max_length=254)
 
     def clean(self):
         data = super().clean()
-        destination = (data.get("destination") or "").strip()
-        if destination and data.get("channel") == ConsentRequest.Channel.EMAIL:
-            forms.EmailField().clean(destination)
-        if destination and data.get("channel") == ConsentRequest.Channel.TEXT:
-            digits = "".join(ch for ch in destination if ch.isdigit())
-            if len(digits) not in (10, 11):
-                raise forms.ValidationError(_("Enter a 10-digit mobile number."))
+        value = (data.get("value") or "").strip()
+        if value and data.get("kind") == ContactPoint.Kind.EMAIL:
+            forms.EmailField().clean(value)
+        if value and data.get("kind") == ContactPoint.Kind.PHONE and not us_e164(value):
+            raise forms.ValidationError(_("Enter a 10-digit US mobile number."))
         return data
+
+
+class VerifyContactForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("mine", _("Yes, this is mine")), ("not_mine", _("No, this is not mine"))])
 
 
 class VerbalConsentForm(forms.Form):
@@ -73,4 +98,12 @@ class ResidentGrantForm(forms.Form):
         self.fields["organization"].queryset = _onboarded_organizations()
 
 
-__all__ = ["VERBAL_STATEMENTS", "RequestConsentForm", "ResidentGrantForm", "RespondForm", "VerbalConsentForm"]
+__all__ = [
+    "VERBAL_STATEMENTS",
+    "AddContactForm",
+    "RequestConsentForm",
+    "ResidentGrantForm",
+    "RespondForm",
+    "VerbalConsentForm",
+    "VerifyContactForm",
+]

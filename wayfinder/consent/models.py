@@ -69,6 +69,9 @@ class Consent(models.Model):
     part2_expiry_event = models.CharField(max_length=200, blank=True)
     signature_name = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The one-click revocation link sent to the resident with the confirmation of a
+    # consent not given in their own account (only its SHA-256 is kept).
+    revoke_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -105,14 +108,24 @@ class ConsentRequest(models.Model):
         GRANTED = "granted", _("Granted")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
+        SUPERSEDED = "superseded", _("Consent was given through another request")
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Consent request from staff")
+        PRE_CONSENT = "pre_consent", _("Offer with a referral confirmation")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, related_name="consent_requests")
     organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.GENERAL)
     purpose = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REQUEST)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     sent_to = models.CharField(max_length=254)
+    # The contact point on file it went to (never an address typed at request time).
+    contact = models.ForeignKey(
+        "residents.ContactPoint", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -145,6 +158,34 @@ class ConsentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Consent request {self.id} ({self.status})"
+
+
+class ContactVerification(models.Model):
+    """A contact detail an organization entered, waiting for the resident to confirm
+    it is theirs (a link sent to it). Until confirmed it never receives a consent
+    request; even confirmed it never carries a Part 2 request (product 4.4)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the resident")
+        CONFIRMED = "confirmed", _("Confirmed by the resident")
+        REJECTED = "rejected", _("The resident said it is not theirs")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey("residents.ContactPoint", on_delete=models.PROTECT, related_name="verifications")
+    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["contact", "status"])]
+
+    def __str__(self) -> str:
+        return f"Contact verification {self.id} ({self.status})"
 
 
 class TextReplyFailure(models.Model):

@@ -94,16 +94,14 @@ def _handle(phone: str, reply: Reply | None) -> Outcome:
     if match.scope != Scope.GENERAL:  # never issued; refused all the same
         return _refuse(phone, "needs_signed_form", open_requests, match, language)
     actions.respond_by_text_reply(match, grant=reply.grant)
-    org = match.organization.name
-    with translation.override(language):
-        if reply.grant:
-            text = _(
-                "Wayfinder: thank you. %(org)s can now see your record. You can take back your consent at any "
-                "time in My Plan or by asking any partner."
-            ) % {"org": org}
-        else:
-            text = _("Wayfinder: you said no. %(org)s will not see your record. Nothing else changes.") % {"org": org}
-    queue_sms(to=phone, body=text, kind="consent_reply_granted" if reply.grant else "consent_reply_declined")
+    if not reply.grant:
+        # A grant is answered by the consent confirmation (with its revocation
+        # link, ``notices.confirm_to_resident``); a "no" gets this.
+        with translation.override(language):
+            text = _("Wayfinder: you said no. %(org)s will not see your record. Nothing else changes.") % {
+                "org": match.organization.name
+            }
+        queue_sms(to=phone, body=text, kind="consent_reply_declined")
     return Outcome("granted" if reply.grant else "declined")
 
 

@@ -1,5 +1,6 @@
-"""Staff ask for consent (link by email or text, or verbally); the resident answers
-the link in one action."""
+"""Staff ask for consent (a link to a contact on file, or verbally) and add a
+contact for the resident to confirm; the resident answers links in one action.
+The rules are in ``actions``, ``requests``, ``contacts`` and ``verification``."""
 
 from __future__ import annotations
 
@@ -9,63 +10,74 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from wayfinder.residents.models import ContactPoint, Resident
-from wayfinder.residents.selectors import get_resident_for, mask_email, mask_phone
+from wayfinder.residents.selectors import get_resident_for
 from wayfinder.residents.views import partner_staff_required
 
-from . import actions
-from .forms import RequestConsentForm, RespondForm, VerbalConsentForm
-from .models import ConsentRequest, Scope
+from . import actions, contacts, verification
+from .forms import AddContactForm, RequestConsentForm, RespondForm, VerbalConsentForm, VerifyContactForm
+from .models import Scope
 from .statements import GENERAL_SEES, PART2_SEES, statement_texts
-
-
-def _contact_on_file(resident: Resident, kind: str, organization) -> str:
-    """The organization's own entry first, then the state's record, then any."""
-    contacts = list(resident.contacts.filter(kind=kind, retired_at__isnull=True))
-    for preferred in (
-        lambda c: c.organization_id == organization.pk,
-        lambda c: c.source == "eligibility",
-        lambda c: True,
-    ):
-        match = next((c for c in contacts if preferred(c)), None)
-        if match:
-            return match.value
-    return ""
 
 
 @partner_staff_required
 def request_consent(request: HttpRequest, resident_id) -> HttpResponse:
     resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
     organization = request.organization
-    on_file = {
-        "email": _contact_on_file(resident, ContactPoint.Kind.EMAIL, organization),
-        "text": _contact_on_file(resident, ContactPoint.Kind.PHONE, organization),
-    }
-    initial = {"channel": ConsentRequest.Channel.EMAIL, "scope": Scope.GENERAL}
-    form = RequestConsentForm(request.POST or None, initial=initial)
+    destinations = contacts.consent_destinations(resident)
+    form = RequestConsentForm(request.POST or None, destinations=destinations)
     if request.method == "POST" and form.is_valid():
-        channel = form.cleaned_data["channel"]
-        destination = form.cleaned_data["destination"].strip() or on_file[channel]
         try:
             actions.request_consent(
                 resident=resident,
                 organization=organization,
                 actor=request.user,
-                channel=channel,
-                destination=destination,
+                contact_id=form.cleaned_data["contact"],
                 base_url=request.build_absolute_uri("/"),
                 scope=form.cleaned_data["scope"] or Scope.GENERAL,
             )
         except actions.ConsentError as error:
-            form.add_error("destination", str(error))
+            form.add_error("contact", str(error))
         else:
             messages.success(request, _("Consent request sent. You will see the full record once the resident agrees."))
             return redirect("residents:detail", resident.pk)
-    masked = {"email": mask_email(on_file["email"]), "text": mask_phone(on_file["text"])}
+    context = {
+        "resident": resident,
+        "access": access,
+        "form": form,
+        "destinations": destinations,
+        "pending": contacts.pending_verifications(resident, organization),
+        "organization": organization,
+    }
+    return render(request, "consent/request.html", context, status=400 if form.errors else 200)
+
+
+@partner_staff_required
+def add_contact(request: HttpRequest, resident_id) -> HttpResponse:
+    """A new email or number, confirmed by the resident before any request uses it."""
+    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+    form = AddContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification.add_contact_for_confirmation(
+                resident=resident,
+                organization=request.organization,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+            )
+        except actions.ConsentError as error:
+            form.add_error("value", str(error))
+        else:
+            messages.success(
+                request,
+                _("A confirmation link was sent to it. Once the resident confirms, you can send the request there."),
+            )
+            return redirect("consent:request", resident.pk)
     return render(
         request,
-        "consent/request.html",
-        {"resident": resident, "access": access, "form": form, "masked": masked, "organization": organization},
+        "consent/add_contact.html",
+        {"resident": resident, "access": access, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -85,39 +97,88 @@ def verbal_consent(request: HttpRequest, resident_id) -> HttpResponse:
         except actions.ConsentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Verbal consent recorded."))
+            messages.success(
+                request, _("Verbal consent recorded. The resident gets a confirmation with a way to revoke it.")
+            )
             return redirect("residents:detail", resident.pk)
-    return render(request, "consent/verbal.html", {"resident": resident, "access": access, "form": form})
+    notice = contacts.notice_destination(resident)
+    context = {"resident": resident, "access": access, "form": form, "notice": notice}
+    return render(request, "consent/verbal.html", context, status=400 if form.errors else 200)
 
 
 @never_cache
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link (the resident need not have an account).
-    Shows only the organization and what it will see, never the record itself."""
-    consent_request = actions.find_request(token)
-    if consent_request is None:
-        return render(request, "consent/link_invalid.html", status=404)
+    Shows which organization asks and who asked, and what it will see, never the
+    record itself."""
+    consent_request, state = actions.find_request(token)
+    if state == actions.LinkState.ALREADY_GIVEN:
+        return _no_referrer(render(request, "consent/already_given.html", {"request_": consent_request}))
+    if state != actions.LinkState.OPEN:
+        return _no_referrer(render(request, "consent/link_invalid.html", status=404))
     form = RespondForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         grant = form.cleaned_data["decision"] == "grant"
         try:
-            actions.respond_to_request(token, grant=grant, signature_name=form.cleaned_data["signature_name"])
+            actions.respond_to_request(
+                token, grant=grant, signature_name=form.cleaned_data["signature_name"], user=request.user
+            )
         except actions.ConsentError as error:
-            if actions.find_request(token) is None:
-                return render(request, "consent/link_invalid.html", status=404)
+            if actions.find_request(token)[1] != actions.LinkState.OPEN:
+                return _no_referrer(render(request, "consent/link_invalid.html", status=404))
             form.add_error(None, str(error))
+            status = 400
         else:
             return _no_referrer(
                 render(request, "consent/responded.html", {"granted": grant, "request_": consent_request})
             )
-    sees = list(GENERAL_SEES) + (list(PART2_SEES) if consent_request.scope == Scope.PART2 else [])
-    return _no_referrer(
-        render(
-            request,
-            "consent/respond.html",
-            {"request_": consent_request, "form": form, "sees": sees, "part2": consent_request.scope == Scope.PART2},
-        )
-    )
+    part2 = consent_request.scope == Scope.PART2
+    sees = list(GENERAL_SEES) + (list(PART2_SEES) if part2 else [])
+    context = {"request_": consent_request, "form": form, "sees": sees, "part2": part2}
+    return _no_referrer(render(request, "consent/respond.html", context, status=status))
+
+
+@never_cache
+def verify_contact(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a contact an organization entered."""
+    pending = verification.find_verification(token)
+    if pending is None:
+        return _no_referrer(render(request, "consent/link_invalid.html", status=404))
+    form = VerifyContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            answered = verification.answer_verification(
+                token, mine=form.cleaned_data["decision"] == "mine", user=request.user
+            )
+        except actions.ConsentError as error:
+            form.add_error(None, str(error))
+            status = 403 if verification.find_verification(token) else 404
+        else:
+            return _no_referrer(render(request, "consent/contact_answered.html", {"verification": answered}))
+    context = {"verification": pending, "form": form, "masked": verification.masked(pending.contact)}
+    return _no_referrer(render(request, "consent/verify_contact.html", context, status=status))
+
+
+@never_cache
+def revoke_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click revocation in a consent confirmation: the page names the
+    consent; one button takes it back (a GET never changes anything, so mail
+    scanners that open links cannot revoke)."""
+    consent = actions.find_consent_by_revoke_token(token)
+    if consent is None:
+        return _no_referrer(render(request, "consent/revoke_done.html", {"consent": None}, status=404))
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.revoke_by_link(token, user=request.user)
+        except actions.ConsentError as exc:
+            error = str(exc)
+        else:
+            return _no_referrer(render(request, "consent/revoke_done.html", {"consent": consent}))
+    context = {"consent": consent, "error": error, "part2": consent.scope == Scope.PART2}
+    return _no_referrer(render(request, "consent/revoke_link.html", context, status=403 if error else 200))
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:

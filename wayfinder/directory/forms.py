@@ -124,6 +124,13 @@ class ShareForm(forms.Form):
         label=_("Add a note (optional)"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, allow_note: bool = False, **kwargs) -> None:
+        """Free text only for signed-in staff (``sharing.may_add_note``): an
+        anonymous share is not a way to send anyone any words."""
+        super().__init__(*args, **kwargs)
+        if not allow_note:
+            del self.fields["note"]
+
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
         if not any(ch.isdigit() for ch in value):

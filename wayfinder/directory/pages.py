@@ -14,6 +14,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from wayfinder.lib import links
+
 from .categories import CATEGORIES, CATEGORY_BY_SLUG, LABELS, SITUATIONS, SUBCATEGORY_PARENT
 from .search import Hit
 from .search.query import normalize
@@ -164,7 +166,11 @@ def render_result_rows(
         badge = f' <span class="badge badge-partner">{partner}</span>' if row.partner else ""
         short = f"<p>{e(row.short)}</p>" if row.short else ""
         address = f'<p class="muted">{e(row.address)}</p>' if row.address else ""
-        phone = f'<p><a href="tel:{e(row.phone)}">{e(row.phone)}</a></p>' if row.phone else ""
+        phone_href = links.tel_href(row.phone) if row.phone else ""
+        if phone_href:
+            phone = f'<p><a href="{e(phone_href)}">{e(row.phone)}</a></p>'
+        else:
+            phone = f"<p>{e(row.phone)}</p>" if row.phone else ""
         favorite = ""
         if favorite_url:  # partner staff add a result to their organization's favorites (partners app)
             favorite = (

@@ -1,7 +1,12 @@
 """Sharing services: "My list" kept in the session, messages through the outbox, print and PDF.
 
-Anyone may share without signing in, so sending is throttled per session and per
-recipient, and the message carries only public directory information.
+Anyone may share without signing in, which made the form a relay: 30 posts from
+fresh sessions queued 30 emails and 30 texts with a free-text phishing link
+(issue #13). So: an anonymous share carries no free text (only public directory
+information and our own links), and sending is limited per IP address and per
+destination in the shared cache (every server process sees the same counts; a new
+session changes nothing). A number gets at most a few texts a day, whoever sends
+them (SMS pumping bills per text).
 """
 
 from __future__ import annotations
@@ -17,11 +22,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wayfinder.lib.request_context import client_ip, hash_identifier
+
 from .models import Service, ServiceStatus
 
 SESSION_KEY = "directory_my_list"
 MAX_LIST = 50
-MAX_SENDS_PER_HOUR = 10
+HOUR, DAY = 3600, 86400
+# (scope, limit, window seconds). An IP address can be a library or a shelter
+# where many people share, so its limit is looser than a destination's.
+IP_LIMITS = ((20, HOUR), (60, DAY))
+EMAIL_LIMITS = ((5, DAY),)
+SMS_LIMITS = ((3, DAY),)
 
 
 def _valid_ids(values) -> list[str]:
@@ -92,16 +104,44 @@ def share_link(ids: list[str]) -> str:
     return settings.SITE_URL + reverse("directory:shared_list") + "?s=" + ",".join(ids)
 
 
-def may_send(request: HttpRequest, recipient: str) -> bool:
-    """At most MAX_SENDS_PER_HOUR messages per session and per recipient."""
-    if not request.session.session_key:
-        request.session.save()
-    keys = [f"share:s:{request.session.session_key}", f"share:r:{recipient.lower()}"]
-    for key in keys:
-        cache.add(key, 0, 3600)
-        if cache.incr(key) > MAX_SENDS_PER_HOUR:
-            return False
+def _counter_keys(request: HttpRequest, email: str, phone: str) -> list[tuple[str, int, int]]:
+    """(cache key, limit, window) for every limit this share counts against.
+    Destinations are hashed: no address is written to the cache."""
+    keys = []
+    ip = client_ip(request) or "unknown"
+    for limit, window in IP_LIMITS:
+        keys.append((f"share:ip:{window}:{hash_identifier(ip)}", limit, window))
+    if email:
+        for limit, window in EMAIL_LIMITS:
+            keys.append((f"share:email:{window}:{hash_identifier(email.strip().lower())}", limit, window))
+    if phone:
+        for limit, window in SMS_LIMITS:
+            keys.append((f"share:sms:{window}:{hash_identifier(phone)}", limit, window))
+    return keys
+
+
+def may_send(request: HttpRequest, *, email: str = "", phone: str = "") -> bool:
+    """Whether this share stays within every limit; counts it when it does. A
+    refused share counts against nothing, so a flood does not lock a destination
+    out for longer than its window."""
+    keys = _counter_keys(request, email, phone)
+    if any((cache.get(key) or 0) >= limit for key, limit, _window in keys):
+        return False
+    for key, _limit, window in keys:
+        if cache.add(key, 1, window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, window)
     return True
+
+
+def may_add_note(user) -> bool:
+    """Only signed-in staff (MFA, accountable) may add free text to a share."""
+    from wayfinder.accounts.roles import requires_mfa
+
+    return requires_mfa(user)
 
 
 def send(*, services: list[Service], ids: list[str], email: str, phone: str, note: str) -> None:

@@ -59,7 +59,7 @@ def _share_page(
             "ids": ",".join(ids),
             "mine": mine,
             "link": sharing.share_link(ids) if ids else "",
-            "form": form or ShareForm(),
+            "form": form or ShareForm(allow_note=sharing.may_add_note(request.user)),
         },
         status=status,
     )
@@ -69,7 +69,7 @@ def _share_page(
 def share(request: HttpRequest) -> HttpResponse:
     ids = sharing.ids_from_query(request.POST.get("s", ""))
     services = sharing.load_services(ids)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, allow_note=sharing.may_add_note(request.user))
     mine = request.POST.get("mine") == "1"
     if not services:
         messages.error(request, _("There is nothing to share yet."))
@@ -77,16 +77,15 @@ def share(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _share_page(request, ids, mine=mine, form=form, status=400)
     data = form.cleaned_data
-    for recipient in filter(None, [data["email"], data["phone"]]):
-        if not sharing.may_send(request, recipient):
-            messages.error(request, _("Too many messages were sent. Please try again later."))
-            return _share_page(request, ids, mine=mine, form=form, status=429)
+    if not sharing.may_send(request, email=data["email"], phone=data["phone"]):
+        messages.error(request, _("Too many messages were sent. Please try again later."))
+        return _share_page(request, ids, mine=mine, form=form, status=429)
     sharing.send(
         services=services,
         ids=[str(s.pk) for s in services],
         email=data["email"],
         phone=data["phone"],
-        note=data["note"],
+        note=data.get("note", ""),
     )
     messages.success(request, _("Sent. It may take a minute to arrive."))
     if mine:

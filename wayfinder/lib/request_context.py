@@ -6,15 +6,22 @@ every function passing the request along.
 
 Request logs record the URL *pattern* (``residents/<uuid:pk>/``), never the
 concrete path or query string: paths carry resident identifiers and query strings
-carry names typed into client search. Identifiers that do appear are hashed.
+carry names typed into client search. Identifiers that do appear are replaced by
+a keyed pseudonym (HMAC with the server's secret): a plain hash of a small integer
+id is reversed by hashing 1, 2, 3... until it matches.
+
+Every request gets an id we generate. A client's or proxy's ``X-Request-ID`` is
+never used as ours (anyone could then choose, repeat or forge the id the audit
+trail is searched by); when it is well formed it is kept beside ours as
+``client_request_id``, so a request can still be followed across a proxy's logs.
 """
 
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger("wayfinder.request")
 
@@ -29,6 +37,7 @@ logger = logging.getLogger("wayfinder.request")
 @dataclass
 class RequestContext:
     request_id: str
+    client_request_id: str = ""
     ip_address: str | None = None
     session_hash: str = ""
     started: float = field(default_factory=time.monotonic)
@@ -43,11 +52,24 @@ def current() -> RequestContext | None:
     return _current.get()
 
 
+_PSEUDONYM_SALT = "wayfinder.request_context.identifier"
+# What a client's request id may look like: UUIDs, hex, W3C/B3 trace ids, "a.b:c-d_e".
+CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
 def hash_identifier(value: object) -> str:
-    """A short, stable, non-reversible token for an identifier written to logs."""
+    """A short, stable pseudonym for an identifier written to logs: an HMAC keyed
+    with ``SECRET_KEY``, so it cannot be recomputed (or reversed by trying ids)
+    by whoever reads the logs."""
     if value in (None, ""):
         return ""
-    return hashlib.sha256(f"wayfinder:{value}".encode()).hexdigest()[:16]
+    return salted_hmac(_PSEUDONYM_SALT, str(value), algorithm="sha256").hexdigest()[:16]
+
+
+def client_request_id(request: HttpRequest) -> str:
+    """The client's ``X-Request-ID`` when it is well formed (charset and length), else ""."""
+    value = request.headers.get("X-Request-ID", "")
+    return value if CLIENT_REQUEST_ID.fullmatch(value) else ""
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -63,15 +85,19 @@ def session_hash(request: HttpRequest) -> str:
 
 
 class RequestContextMiddleware:
-    """Assigns a request id, exposes the context to the audit log, logs one line."""
+    """Assigns our own request id, exposes the context to the audit log, logs one line."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _looks_like_request_id(incoming) else uuid.uuid4().hex
-        ctx = RequestContext(request_id=request_id, ip_address=client_ip(request), request=request)
+        request_id = uuid.uuid4().hex
+        ctx = RequestContext(
+            request_id=request_id,
+            client_request_id=client_request_id(request),
+            ip_address=client_ip(request),
+            request=request,
+        )
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _current.set(ctx)
         try:
@@ -83,10 +109,6 @@ class RequestContextMiddleware:
         return response
 
 
-def _looks_like_request_id(value: str) -> bool:
-    return 8 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
-
-
 def _log_request(request: HttpRequest, response: HttpResponse, ctx: RequestContext) -> None:
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
@@ -95,6 +117,7 @@ def _log_request(request: HttpRequest, response: HttpResponse, ctx: RequestConte
         extra={
             "event": "request",
             "request_id": ctx.request_id,
+            "client_request_id": ctx.client_request_id,
             "method": request.method,
             "route": getattr(match, "route", None) or "<unresolved>",
             "view": getattr(match, "view_name", None),

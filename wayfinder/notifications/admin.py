@@ -7,7 +7,10 @@ from .models import OutboundMessage
 class OutboundMessageAdmin(admin.ModelAdmin):
     list_display = ("created_at", "channel", "kind", "status", "attempts", "next_attempt_at")
     list_filter = ("channel", "status", "kind")
-    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+    # The copy without one-time links is internal: never shown (it holds nothing
+    # secret, but the admin shows what was sent).
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields if f.name not in ("redacted_body", "redacted_html")]
+    exclude = ("redacted_body", "redacted_html")
 
     def has_add_permission(self, request):
         return False

@@ -38,6 +38,14 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # A message carrying one-time links or codes (welcome links, consent links and
+    # codes, revocation links, password resets) also keeps a copy with them cut
+    # out; once delivered (or given up) that copy replaces the message, so the
+    # outbox never holds usable links (issue #13).
+    redacted_body = models.TextField(blank=True)
+    redacted_html = models.TextField(blank=True)
+    redact_on_delivery = models.BooleanField(default=False)
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

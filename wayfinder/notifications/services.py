@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
 
 from .models import OutboundMessage
 from .sms import SmsMessage, get_sms_backend
@@ -20,19 +22,66 @@ logger = logging.getLogger("wayfinder.notifications")
 _STALE_CLAIM = timedelta(minutes=10)
 
 
-def queue_email(*, to: str, subject: str, body: str, html: str | None = None, kind: str = "") -> OutboundMessage:
-    """Write an email to the outbox; it is sent once the surrounding transaction commits."""
+REDACTED = "[removed after delivery]"
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str | None = None,
+    kind: str = "",
+    one_time: Sequence[str] = (),
+) -> OutboundMessage:
+    """Write an email to the outbox; it is sent once the surrounding transaction
+    commits. ``one_time``: links or codes that work once (they are cut out of the
+    stored message once it is delivered)."""
     message = OutboundMessage.objects.create(
-        channel=OutboundMessage.Channel.EMAIL, to=to, subject=subject[:300], body=body, html=html or "", kind=kind
+        channel=OutboundMessage.Channel.EMAIL,
+        to=to,
+        subject=subject[:300],
+        body=body,
+        html=html or "",
+        kind=kind,
+        **_redaction(one_time, body, html or ""),
     )
     _schedule(message)
     return message
 
 
-def queue_sms(*, to: str, body: str, kind: str = "") -> OutboundMessage:
-    message = OutboundMessage.objects.create(channel=OutboundMessage.Channel.SMS, to=to, body=body, kind=kind)
+def queue_sms(*, to: str, body: str, kind: str = "", one_time: Sequence[str] = ()) -> OutboundMessage:
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.SMS, to=to, body=body, kind=kind, **_redaction(one_time, body, "")
+    )
     _schedule(message)
     return message
+
+
+def _redaction(one_time: Sequence[str], body: str, html: str) -> dict:
+    """The copy of the message without its one-time secrets (longest first, so a
+    link is cut whole even when its token also appears alone)."""
+    secrets = sorted({value for value in one_time if value}, key=len, reverse=True)
+    if not secrets:
+        return {}
+    redacted_body, redacted_html = body, html
+    for value in secrets:
+        redacted_body = redacted_body.replace(value, REDACTED)
+        redacted_html = redacted_html.replace(value, REDACTED).replace(escape(value), REDACTED)
+    return {"redacted_body": redacted_body, "redacted_html": redacted_html, "redact_on_delivery": True}
+
+
+def _finished(message: OutboundMessage) -> dict:
+    """Fields to write when a message will not be sent again."""
+    if not message.redact_on_delivery or message.redacted_at is not None:
+        return {}
+    return {
+        "body": message.redacted_body,
+        "html": message.redacted_html,
+        "redacted_body": "",
+        "redacted_html": "",
+        "redacted_at": timezone.now(),
+    }
 
 
 def _schedule(message: OutboundMessage) -> None:
@@ -75,11 +124,16 @@ def deliver(message_id: str) -> str:
             status=OutboundMessage.Status.FAILED if gave_up else OutboundMessage.Status.QUEUED,
             next_attempt_at=timezone.now() + retry_delay(attempts),
             last_error=f"{type(error).__name__}: {error}"[:2000],
+            **(_finished(message) if gave_up else {}),
         )
         logger.warning("delivery failed", extra={"message_id": str(message.pk), "attempts": attempts})
         return "failed"
     OutboundMessage.objects.filter(pk=message.pk).update(
-        attempts=message.attempts + 1, status=OutboundMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+        attempts=message.attempts + 1,
+        status=OutboundMessage.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        **_finished(message),
     )
     return "sent"
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from wayfinder.accounts.middleware import ALWAYS_SERVED_PREFIXES
+
 from .models import OnboardingProgress
 
 _DONE_KEY = "wf_partner_onboarded"
@@ -25,8 +27,7 @@ _ALLOWED_PREFIXES = (
     "/partners/join/",
     "/accounts/",
     "/i18n/",
-    "/static/",
-    "/healthz",
+    *ALWAYS_SERVED_PREFIXES,
 )
 
 

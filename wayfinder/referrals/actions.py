@@ -97,8 +97,10 @@ def create_referral(
     now: datetime | None = None,
 ) -> Referral:
     """Refer ``resident`` to ``service``. Consent is never needed to refer
-    (product 4.3); ``pre_consent`` records the resident's consent for the
-    receiving organization at the same time."""
+    (product 4.3). ``pre_consent``: a resident referring themselves also lets the
+    receiving organization see their record; staff referring someone only *offer*
+    it, through the resident's own contact on file (product 4.4: pre-consent is the
+    resident's step)."""
     from wayfinder.partners.selectors import is_onboarded
 
     now = now or timezone.now()
@@ -146,7 +148,7 @@ def create_referral(
             closable_from=now + NON_ONBOARDED_CLOSABLE_AFTER,
         )
     if pre_consent:
-        _grant_pre_consent(resident, receiving, actor)
+        _pre_consent(resident, receiving, actor, origin, referral)
     log_action(
         actor,
         "referral.created",
@@ -208,10 +210,19 @@ def create_referrals_once(*, form_token: str, **kwargs) -> tuple[list[Referral],
         return list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id")), False
 
 
-def _grant_pre_consent(resident, organization, actor: User) -> None:
+def _pre_consent(resident, organization, actor: User, origin: str, referral: Referral) -> None:
     from wayfinder.consent import actions as consent_actions
 
-    consent_actions.grant_pre_consent(resident=resident, organization=organization, actor=actor)
+    try:
+        if origin == Origin.SELF:
+            consent_actions.grant_pre_consent(resident=resident, organization=organization, actor=actor)
+        else:
+            consent_actions.offer_pre_consent(
+                resident=resident, organization=organization, actor=actor, referral=referral
+            )
+    except consent_actions.ConsentError as error:
+        # The whole referral is refused (atomic), with the reason on the form.
+        raise ValidationError(str(error)) from error
 
 
 def _apply(referral_id, expected_version: int, **changes) -> Referral:

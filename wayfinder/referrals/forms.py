@@ -115,7 +115,12 @@ class CreateForm(OnceForm):
         max_length=4000,
     )
     pre_consent = forms.BooleanField(
-        label=_("The resident agrees that the receiving organization may see their full record"), required=False
+        label=_("Offer the resident to also share their record with the receiving organization"),
+        help_text=_(
+            "The resident gets the offer by email or text at a contact they confirmed, and decides there. "
+            "Nothing is shared unless they agree."
+        ),
+        required=False,
     )
 
 
@@ -128,6 +133,13 @@ class SelfReferralForm(OnceForm):
         max_length=2000,
     )
     confirm_duplicate = forms.BooleanField(label=_("Yes, send another referral anyway"), required=False)
+    share_record = forms.BooleanField(required=False)
+
+    def __init__(self, *args, organization_name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The resident's own step, so it is a grant (not an offer): she decides here.
+        self.fields["share_record"].label = _("Also let %(org)s see my Wayfinder record") % {"org": organization_name}
+        self.fields["share_record"].help_text = _("Optional. You can take this back at any time in My Plan.")
 
 
 class NotificationSettingsForm(forms.Form):

@@ -40,11 +40,11 @@ def _open_duplicates(request: HttpRequest, resident, access, service_ids) -> dic
     return selectors.open_referrals_to(resident, service_ids, organization=organization)
 
 
-def _with_fresh_token(form_class, request: HttpRequest, resident, kind: str):
+def _with_fresh_token(form_class, request: HttpRequest, resident, kind: str, **form_kwargs):
     """The posted form again with a new token (the old one was expired or forged)."""
     data = request.POST.copy()
     data["form_token"] = form_tokens.issue(request.user, resident, kind)
-    form = form_class(data)
+    form = form_class(data, **form_kwargs)
     form.is_valid()
     form.add_error(
         None, _("This form was open for too long or came from another page. Check the details and send it again.")
@@ -264,14 +264,21 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
     sending = request.method == "POST" and request.POST.get("step") == "send"
     form = SelfReferralForm(
         request.POST if sending else None,
-        initial={"form_token": form_tokens.issue(request.user, resident, form_tokens.SELF_FORM)},
+        organization_name=service.organization.name,
+        initial={
+            "form_token": form_tokens.issue(request.user, resident, form_tokens.SELF_FORM),
+            # Ticked on the service page: carried to this step, still hers to untick.
+            "share_record": request.POST.get("share_record") == "on",
+        },
     )
     duplicates = selectors.open_referrals_to(resident, [service.pk]).get(str(service.pk), [])
     if sending and form.is_valid():
         key = form_tokens.redeem(form.cleaned_data["form_token"], request.user, resident, form_tokens.SELF_FORM)
         made = selectors.referral_made_by_form(key, service) if key else None
         if key is None:
-            form = _with_fresh_token(SelfReferralForm, request, resident, form_tokens.SELF_FORM)
+            form = _with_fresh_token(
+                SelfReferralForm, request, resident, form_tokens.SELF_FORM, organization_name=service.organization.name
+            )
         elif made is not None:
             _already_sent(request, made)
             return redirect("referrals:detail", made.pk)
@@ -287,6 +294,7 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
                     location=_single_location(service),
                     origin=Origin.SELF,
                     note=form.cleaned_data["note"],
+                    pre_consent=form.cleaned_data["share_record"],
                 )
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, getattr(error, "messages", [str(error)]))

@@ -56,7 +56,9 @@ def _open_consents(resident: Resident):
     now = timezone.now()
     return [
         c
-        for c in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related("organization")
+        for c in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related(
+            "organization", "recorded_by"
+        )
         if c.expires_at is None or c.expires_at > now
     ]
 
@@ -136,7 +138,7 @@ def revoke(request: HttpRequest, consent_id) -> HttpResponse:
     try:
         version = int(request.POST.get("version", consent.version))
         consent_actions.revoke_consent(consent, actor=request.user, expected_version=version)
-        messages.success(request, _("%(org)s can no longer see your record.") % {"org": consent.organization.name})
+        messages.success(request, consent_actions.revoked_message(consent))
     except (ValueError, consent_actions.ConsentError) as error:
         messages.error(request, str(error) or _("Please try again."))
     return redirect("my_plan:consents")

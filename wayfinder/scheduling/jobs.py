@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from wayfinder.audit.checkpoints import scheduled_checkpoint
 from wayfinder.notifications.services import deliver_due
 from wayfinder.referrals.followups import run_followups
 
@@ -52,6 +53,8 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", deliver_due, every=timedelta(minutes=1)),
     Job("referral_followups", run_followups, daily_at=time(6, 0)),
+    # Signed checkpoint of the audit chain outside the database (audit/checkpoints.py).
+    Job("audit_checkpoint", scheduled_checkpoint, every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES)),
 ]
 
 

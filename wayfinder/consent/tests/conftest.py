@@ -41,3 +41,12 @@ def staff_client(client, personas):
         return client
 
     return sign_in
+
+
+def consent_request_data(resident, channel: str = "text", scope: str = "general") -> dict:
+    """The request form's answers: the resident's contact on file for ``channel``
+    (the state's record first), as staff pick it on the page."""
+    kind = "email" if channel == "email" else "phone"
+    contacts = list(resident.contacts.filter(kind=kind, retired_at__isnull=True))
+    contacts.sort(key=lambda c: c.source != Source.ELIGIBILITY)
+    return {"contact": str(contacts[0].pk), "scope": scope}

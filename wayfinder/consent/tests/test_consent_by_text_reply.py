@@ -20,6 +20,7 @@ from django.utils import timezone
 from wayfinder.audit.models import AuditEvent
 from wayfinder.consent import reply_codes
 from wayfinder.consent.models import Consent, ConsentRequest, TextReplyFailure
+from wayfinder.consent.tests.conftest import consent_request_data
 from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.notifications.inbound import SIGNATURE_HEADER, sign
 from wayfinder.notifications.models import OutboundMessage
@@ -54,14 +55,12 @@ def post_signed(sender: str, body: str, *, as_json=False, secret=SECRET, signatu
 def ask_by_text(staff_client, sms_outbox, django_capture_on_commit_callbacks):
     """Staff send a consent request by text; returns (request, text body, reply code)."""
 
-    def ask(resident, *, persona="family_center_staff", destination="", scope="general"):
+    def ask(resident, *, persona="family_center_staff", scope="general"):
         staff = staff_client(persona)
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff.post(
-                f"/consent/request/{resident.pk}/", {"channel": "text", "destination": destination, "scope": scope}
-            )
+            response = staff.post(f"/consent/request/{resident.pk}/", consent_request_data(resident, "text", scope))
         assert response.status_code == 302
-        body = sms_outbox[-1].body
+        body = [m for m in sms_outbox if "/consent/r/" in m.body][-1].body
         match = re.search(r"YES (\d{4})\b", body)
         return ConsentRequest.objects.order_by("-created_at").first(), body, match.group(1) if match else None
 
@@ -95,8 +94,9 @@ def test_it_grants_consent_by_replying_yes_with_the_code(ask_by_text, staff_clie
     granted = AuditEvent.objects.get(action="consent.granted", legal_basis=f"consent:{consent.pk}")
     assert granted.actor_label == "resident (via text reply)" and granted.data["method"] == "text_reply"
     assert granted.resident_id == str(jolene.pk)
-    [thanks] = replies_to(JOLENE_PHONE, "consent_reply_granted")  # the number as +1XXXXXXXXXX
-    assert "Lexington Family Resource Center can now see your record" in thanks.body
+    # The confirmation, with its one-click revocation, goes to the number that replied.
+    [thanks] = replies_to(JOLENE_PHONE, "consent_confirmation")  # the number as +1XXXXXXXXXX
+    assert "Lexington Family Resource Center can now see your record" in thanks.body and "/consent/x/" in thanks.body
 
     # Effective at once: the very next page view is the full record, logged under the new consent.
     page = staff.get(f"/clients/{jolene.pk}/").content.decode()
@@ -397,7 +397,7 @@ def test_revocation_still_works_after_a_text_reply(ask_by_text, staff_client, pe
 
 def test_an_email_request_carries_no_code(staff_client, jolene, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client().post(f"/consent/request/{jolene.pk}/", {"channel": "email", "destination": ""})
+        staff_client().post(f"/consent/request/{jolene.pk}/", consent_request_data(jolene, "email"))
     assert ConsentRequest.objects.get().reply_code_hash == ""
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from wayfinder.consent import actions
 from wayfinder.consent.models import Consent
+from wayfinder.consent.statements import VERBAL_STATEMENTS
 from wayfinder.demo.residents import AMY_RESIDENT_ID, FOOD_BANK_ID
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,13 @@ def test_a_stale_version_is_refused(personas):
 def test_a_resident_cannot_revoke_someone_elses_consent(client, personas, jolene):
     from wayfinder.directory.models import Organization
 
-    other = actions.grant_pre_consent(jolene, Organization.objects.get(pk=FOOD_BANK_ID), personas["food_bank_staff"])
+    other = actions.record_verbal_consent(
+        resident=jolene,
+        organization=Organization.objects.get(pk=FOOD_BANK_ID),
+        actor=personas["food_bank_staff"],
+        acknowledged=[code for code, _text in VERBAL_STATEMENTS],
+    )
     client.force_login(personas["resident"])
     assert client.post(f"/my-plan/consents/{other.pk}/revoke/", {"version": other.version}).status_code == 404
     other.refresh_from_db()
-    assert other.revoked_at is None and other.method == "pre_consent"
+    assert other.revoked_at is None and other.method == "verbal"

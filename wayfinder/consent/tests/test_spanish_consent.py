@@ -10,6 +10,7 @@ import pytest
 
 from tests.spanish import assert_spanish, in_spanish
 from wayfinder.consent.models import Consent
+from wayfinder.consent.tests.conftest import consent_request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_a_resident_who_reads_spanish_gets_the_request_and_the_page_in_spanish(
     jolene.save(update_fields=["preferred_language"])
     staff = staff_client("family_center_staff")  # works in English
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(f"/consent/request/{jolene.pk}/", {"channel": "text", "destination": ""})
+        staff.post(f"/consent/request/{jolene.pk}/", consent_request_data(jolene, "text"))
     [text] = sms_outbox
     assert "Lexington Family Resource Center pide ver su expediente de Wayfinder" in text.body
     assert "asks to see" not in text.body
@@ -53,9 +54,8 @@ def test_a_resident_who_reads_spanish_gets_the_request_and_the_page_in_spanish(
     assert Consent.objects.filter(resident=jolene).exists()
     assert_spanish(
         client.get(link),
-        status=404,
-        present=["Este enlace ya no es válido", "Venció o ya se usó."],
-        absent=["This link is no longer valid"],
+        present=["Consentimiento ya dado", "No hay nada más que hacer."],
+        absent=["Consent already given", "There is nothing more to do."],
     )
 
 
@@ -64,13 +64,14 @@ def test_a_part2_request_shows_the_federal_law_notice_in_spanish(
 ):
     staff = staff_client()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(f"/consent/request/{jolene.pk}/", {"channel": "text", "destination": "", "scope": "part2"})
+        staff.post(f"/consent/request/{jolene.pk}/", consent_request_data(jolene, "text", "part2"))
     client.logout()
     in_spanish(client)
     assert_spanish(
         client.get(_link(sms_outbox[0].body)),
         present=[
-            "protegida por la ley federal (42 CFR Parte 2). Firme escribiendo su nombre completo.",
+            "protegida por la ley federal (42 CFR Parte 2). Firme escribiendo su nombre completo tal como figura en su "
+            "expediente.",
             "Información de programas de tratamiento de trastornos por consumo de sustancias",
             "Escriba su nombre completo para firmar",
         ],
@@ -82,8 +83,8 @@ def test_staff_ask_for_consent_in_spanish(staff_client, jolene):
     staff = in_spanish(staff_client("family_center_staff"))
     assert_spanish(
         staff.get(f"/consent/request/{jolene.pk}/"),
-        present=["Pedir consentimiento a Jolene", "Enviar la solicitud por", "Mensaje de texto", "Enviar solicitud"],
-        absent=["Request consent from", "Send the request by", "Send request"],
+        present=["Pedir consentimiento a Jolene", "Enviar la solicitud a", "Mensaje de texto", "Enviar solicitud"],
+        absent=["Request consent from", "Send the request to", "Send request"],
     )
     assert_spanish(
         staff.get(f"/consent/verbal/{jolene.pk}/"),

@@ -14,7 +14,7 @@ def test_every_statement_must_be_ticked(staff_client, jolene):
     staff = staff_client()
     partial = dict(list(ALL.items())[:-1])
     response = staff.post(f"/consent/verbal/{jolene.pk}/", partial)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Consent.objects.filter(resident=jolene).exists()
 
 

@@ -206,10 +206,13 @@ def feed_records(residents: int, seed: int) -> Iterator[dict]:
 
 
 def write_feed(path: Path, residents: int, seed: int) -> int:
+    """The feed as a complete snapshot: every record, then the trailer line that
+    says how many (docs/formats/eligibility-feed.md)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", encoding="utf-8") as handle:
         for record in feed_records(residents, seed):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
+        handle.write(json.dumps({"trailer": {"record_count": count}}) + "\n")
     return count

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db import transaction
@@ -21,55 +20,129 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from wayfinder.audit.log import log_action
-from wayfinder.lib import csv_safe
 from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
 
-from .validate import FeedError, FeedRecord, flag_duplicates, read_records
+from .reader import FeedRefused, numbered_lines, open_feed, text_lines
+from .report import ImportResult, write_error_csv
+from .snapshot import Closure, file_refusal, mass_close_refusal, plan_closures
+from .validate import FeedError, FeedRecord, ReadSummary, printable, read_records, valid_id
 
 BATCH = 500
 PURPOSE = "eligibility_feed"
+__all__ = ["ImportResult", "import_file", "import_lines", "import_numbered", "write_error_csv"]
 
 
-@dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    errors: list[FeedError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def import_lines(lines: Iterable[str], **options) -> ImportResult:
+    """Import lines already in memory (see ``import_numbered``)."""
+    return import_numbered(text_lines(lines), **options)
 
 
-def write_error_csv(errors: list[FeedError], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv_safe.writer(handle)
-        writer.writerow(["line", "individual_id", "field", "reason"])
-        for error in errors:
-            writer.writerow([error.line, error.individual_id, error.field, error.reason])
+def import_file(path: Path, **options) -> ImportResult:
+    """Import a feed file; an archive is refused before it is read."""
+    try:
+        handle = open_feed(path)
+    except FeedRefused as refusal:
+        return _refused(ImportResult(dry_run=options.get("dry_run", False)), str(refusal))
+    with handle:
+        return import_numbered(numbered_lines(handle), **options)
 
 
-def import_lines(lines: Iterable[str], *, full_snapshot: bool = False, progress: bool = False) -> ImportResult:
-    result = ImportResult()
-    records = list(tqdm(read_records(lines), desc="checking", unit=" records", disable=not progress))
-    flag_duplicates(records)
-    good = [r for r in records if not r.errors]
-    for record in records:
-        result.errors.extend(record.errors)
-    result.counts["failed"] = len(records) - len(good)
+def import_numbered(
+    lines: Iterator[tuple[int, str, str]],
+    *,
+    full_snapshot: bool = False,
+    dry_run: bool = False,
+    allow_mass_close: int | None = None,
+    progress: bool = False,
+) -> ImportResult:
+    """Check every line, refuse the file whole if it cannot be trusted (trailer,
+    empty snapshot, mass closure), then write the good records in batches.
+    ``dry_run`` stops before the first write and reports what would happen."""
+    result = ImportResult(dry_run=dry_run)
+    summary = ReadSummary()
+    good, seen = _check(lines, summary, result, progress)
+    refusal = file_refusal(summary, full_snapshot=full_snapshot)
+    if not refusal:
+        result.plan = plan_closures(good, seen, full_snapshot=full_snapshot)
+        refusal = mass_close_refusal(result.plan, allow_mass_close)
+    if dry_run:
+        result.refused = refusal
+        _count_would_write(good, result.counts)
+        result.counts["closed"] = len(result.plan.closures) if result.plan else 0
+        return result
+    if refusal:
+        return _refused(result, refusal)
     batches = range(0, len(good), BATCH)
     for start in tqdm(batches, desc="writing", unit=" batches", disable=not progress):
         _write_batch(good[start : start + BATCH], result.counts)
-    if full_snapshot:
-        seen = {r.individual_id for r in records if r.individual_id}
-        result.counts["closed"] += _close_missing(seen)
+    if result.plan is not None and result.plan.missing:
+        result.counts["closed"] += _close_missing(result.plan.missing)
     log_action(None, "eligibility.imported", purpose=PURPOSE, data=dict(result.counts))
     return result
 
 
-def import_file(path: Path, **options) -> ImportResult:
-    with path.open(encoding="utf-8") as handle:
-        return import_lines(handle, **options)
+def _check(
+    lines: Iterator[tuple[int, str, str]], summary: ReadSummary, result: ImportResult, progress: bool
+) -> tuple[list[FeedRecord], set[str]]:
+    """The records without problems, and every well-formed id the file mentions.
+    An id on more than one line is trusted on none of them (both are reported)."""
+    good: list[FeedRecord] = []
+    first_line: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for record in tqdm(read_records(lines, summary), desc="checking", unit=" records", disable=not progress):
+        if valid_id(record.individual_id):
+            if record.individual_id in first_line:
+                repeated.setdefault(record.individual_id, [first_line[record.individual_id]]).append(record.line)
+            else:
+                first_line[record.individual_id] = record.line
+        if record.errors:
+            result.counts["failed"] += 1
+            result.add_errors(record.errors)
+        else:
+            good.append(record)
+    if repeated:
+        result.counts["failed"] += sum(1 for r in good if r.individual_id in repeated)
+        good = [r for r in good if r.individual_id not in repeated]
+        result.add_errors(
+            FeedError(line, individual_id, "individual_id", f"appears on several lines ({', '.join(map(str, lines))})")
+            for individual_id, lines in repeated.items()
+            for line in lines
+        )
+        result.errors.sort(key=lambda error: error.line)
+    return good, set(first_line)
+
+
+def _refused(result: ImportResult, reason: str) -> ImportResult:
+    """Nothing written; the refusal itself is on the audit trail."""
+    result.refused = reason
+    if not result.dry_run:
+        log_action(
+            None,
+            "eligibility.import_refused",
+            outcome="failure",
+            purpose=PURPOSE,
+            data={"reason": printable(reason, 500), "failed": result.counts["failed"]},
+        )
+    return result
+
+
+def _count_would_write(good: list[FeedRecord], counts: Counter) -> None:
+    """A dry run's counts: what ``_write_batch`` would report, read-only."""
+    for start in range(0, len(good), BATCH):
+        records = good[start : start + BATCH]
+        existing = dict(
+            Resident.objects.filter(individual_id__in=[r.individual_id for r in records]).values_list(
+                "individual_id", "feed_hash"
+            )
+        )
+        for record in records:
+            if record.individual_id not in existing:
+                inactive = record.data["record_status"] == "inactive"
+                counts["skipped_inactive" if inactive else "created"] += 1
+            elif existing[record.individual_id] == record.digest:
+                counts["unchanged"] += 1
+            else:
+                counts["updated"] += 1
 
 
 @transaction.atomic
@@ -287,26 +360,25 @@ def _close(resident: Resident, reason: str, now) -> None:
     )
 
 
-def _close_missing(seen: set[str]) -> int:
-    """Full snapshot: eligibility residents absent from the file are closed."""
+def _close_missing(missing: list[Closure]) -> int:
+    """Full snapshot: the planned residents absent from the file are closed (if still open)."""
     now = timezone.now()
-    missing = Resident.objects.filter(source=Source.ELIGIBILITY, status=Resident.Status.ACTIVE).exclude(
-        individual_id__in=seen
-    )
     closed = 0
-    for resident in missing.iterator():
-        with transaction.atomic():
-            _close(resident, Resident.ClosedReason.NOT_IN_FEED, now)
-            resident.feed_hash = ""
-            resident.save()
-            log_action(
-                None,
-                "resident.closed",
-                resident,
-                resident=resident,
-                purpose=PURPOSE,
-                legal_basis=PURPOSE,
-                data={"reason": resident.closed_reason},
-            )
-        closed += 1
+    for start in range(0, len(missing), BATCH):
+        pks = [c.resident_pk for c in missing[start : start + BATCH]]
+        for resident in Resident.objects.filter(pk__in=pks, status=Resident.Status.ACTIVE):
+            with transaction.atomic():
+                _close(resident, Resident.ClosedReason.NOT_IN_FEED, now)
+                resident.feed_hash = ""
+                resident.save()
+                log_action(
+                    None,
+                    "resident.closed",
+                    resident,
+                    resident=resident,
+                    purpose=PURPOSE,
+                    legal_basis=PURPOSE,
+                    data={"reason": resident.closed_reason},
+                )
+            closed += 1
     return closed

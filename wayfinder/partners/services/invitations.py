@@ -91,6 +91,7 @@ def issue_invitation(
         subject=_("Welcome to Wayfinder: finish joining %(name)s") % {"name": organization.name},
         body=render_to_string("partners/email/welcome.txt", context),
         kind="partner_welcome",
+        one_time=[url, token],
     )
     log_action(
         invited_by,

@@ -73,13 +73,25 @@ def test_a_referral_to_a_non_onboarded_organization_goes_to_the_specialists(worl
     assert smtp_server.to("staff@hopestreet.demo.wayfinder.test") == []  # no inbox to notify
 
 
-def test_pre_consent_grants_consent_to_the_receiving_organization(world, personas):
+def test_staff_only_offer_pre_consent_and_the_resident_decides(world, personas):
+    from wayfinder.consent.models import ConsentRequest
+
     actions.create_referral(
         actor=personas["food_bank_staff"], resident=world.resident, service=world.formula,
         sending_organization=org("food_bank"), pre_consent=True,
     )  # fmt: skip
+    assert not Consent.objects.filter(resident=world.resident, organization=org("family_center")).exists()
+    offer = ConsentRequest.objects.get(resident=world.resident, organization=org("family_center"))
+    assert offer.kind == "pre_consent" and offer.contact.source == "eligibility"
+
+
+def test_a_resident_referring_themselves_may_pre_consent(world, personas):
+    actions.create_referral(
+        actor=personas["resident"], resident=world.resident, service=world.formula, origin=Origin.SELF,
+        pre_consent=True,
+    )  # fmt: skip
     consent = Consent.objects.get(resident=world.resident, organization=org("family_center"))
-    assert consent.method == "pre_consent"
+    assert consent.method == "pre_consent" and consent.recorded_by == personas["resident"]
 
 
 def test_several_referrals_from_favorites_are_all_or_nothing(world, personas):

@@ -49,7 +49,10 @@ def test_who_can_see_my_record_and_taking_consent_back_are_in_spanish(resident_e
     )
     consent = Resident.objects.get(pk=AMY_RESIDENT_ID).consents.get(revoked_at__isnull=True)
     response = resident_es.post(f"/my-plan/consents/{consent.pk}/revoke/", {"version": consent.version}, follow=True)
-    assert_spanish(response, present=["Bluegrass Community Food Bank ya no puede ver su expediente."])
+    assert_spanish(
+        response,
+        present=["Bluegrass Community Food Bank ya no puede ver su expediente, incluidos los expedientes"],
+    )
 
 
 def test_privacy_settings_and_the_access_log_are_in_spanish(resident_es):

@@ -45,6 +45,11 @@ def lines(*records):
     return [json.dumps(r) if isinstance(r, dict) else r for r in records]
 
 
+def snapshot(*records):
+    """A complete file: the records, then the trailer that counts them."""
+    return [*lines(*records), json.dumps({"trailer": {"record_count": len(records)}})]
+
+
 def write(tmp_path, *records):
     path = tmp_path / "feed.jsonl"
     path.write_text("\n".join(lines(*records)) + "\n")
@@ -90,12 +95,14 @@ def test_changes_update_and_missing_cases_and_members_are_closed_not_deleted():
 
 def test_inactive_records_and_full_snapshots_close_residents():
     import_lines(lines(record(), record("KY100000003", first_name="Ada")))
-    import_lines(lines(record(record_status="inactive")))
+    # One of two is half the population: more than the 5% closed without naming the count.
+    assert "--allow-mass-close 1" in import_lines(lines(record(record_status="inactive"))).refused
+    import_lines(lines(record(record_status="inactive")), allow_mass_close=1)
     closed = Resident.objects.get(individual_id="KY100000001")
     assert closed.status == "closed" and closed.closed_reason == "inactive_in_feed"
     assert closed.cases.get().closed_at is not None
-    result = import_lines(lines(record(record_status="inactive")), full_snapshot=True)
-    assert result.counts["closed"] == 1
+    result = import_lines(snapshot(record(record_status="inactive")), full_snapshot=True, allow_mass_close=1)
+    assert result.ok and result.counts["closed"] == 1
     assert Resident.objects.get(individual_id="KY100000003").closed_reason == "not_in_feed"
     assert Resident.objects.count() == 2  # nothing deleted
 
