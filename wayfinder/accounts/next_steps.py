@@ -8,12 +8,12 @@ accounts knows nothing of them.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .extension_points import NEXT_REQUIRED_STEP
+from .roles import landing_url_name
 
 # Set when a staff page sent the person to MFA set-up: the page they wanted.
 WANTED_PAGE_KEY = "wf_after_mfa_setup"
@@ -29,7 +29,8 @@ def remember_wanted_page(request: HttpRequest) -> None:
 
 
 def after_mfa_setup_url(request: HttpRequest) -> str:
-    """A required next step first, then the page the person wanted, then home."""
+    """A required next step first, then the page the person wanted, then the
+    person's own start page (their dashboard or queue, not a generic account page)."""
     for provider in NEXT_REQUIRED_STEP:
         url = provider(request.user)
         if url:
@@ -41,4 +42,4 @@ def after_mfa_setup_url(request: HttpRequest) -> str:
         and not wanted.startswith("/accounts/2fa/")
     ):
         return wanted
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return reverse(landing_url_name(request.user))
