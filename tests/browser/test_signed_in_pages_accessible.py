@@ -5,7 +5,7 @@ sideways, no word breaks in the middle, no two buttons run together.
 One browser, one sign-in per persona (a session cookie reused for both languages),
 one page load per page and language: the pages of onboarding, the workspace, the
 inbox, referral detail and close, client search and record, consent, the
-specialists' queue, the reviewer queue and My Plan.
+specialists' queue, the reviewer queue and My Plan, and the links residents get.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from wayfinder.accounts.models import Membership, User
-    from wayfinder.notifications.models import OutboundMessage
+    from wayfinder.consent import actions as consent_actions
+    from wayfinder.consent import verification
+    from wayfinder.consent.statements import VERBAL_STATEMENTS
+    from wayfinder.consent.tests.conftest import consent_request_data
     from wayfinder.partners.content import TRAINING_SLUGS
     from wayfinder.partners.models import Favorite, OnboardingProgress
     from wayfinder.partners.services.claims import submit_claim
@@ -79,17 +82,33 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
         TOTP.activate(newcomer, "JBSWY3DPEHPK3PXP")
         personas[key] = newcomer
     accept_agreement(personas["newcomer_trainings"])
+    # And one at the first step, setting up MFA.
+    newcomer = User.objects.create_user("pat@bluegrassfoodbank.example", "a long passphrase 1", full_name="Pat New")
+    Membership.objects.create(user=newcomer, organization=org("food_bank"), role="staff")
+    OnboardingProgress.objects.create(user=newcomer)
+    personas["newcomer_mfa"] = newcomer
 
     # A consent request by email from the family center (no consent yet): its link.
     client = Client()
     client.force_login(receiver)
-    client.post(f"/consent/request/{AMY}/", {"channel": "email", "scope": "general"})
-    message = OutboundMessage.objects.filter(body__contains="/consent/r/").latest("pk")
-    consent_link = "/consent/r/" + re.search(r"/consent/r/([^/\s]+)/", message.body).group(1) + "/"
+    client.post(f"/consent/request/{AMY}/", consent_request_data(amy, "email"))
+    consent_link = link_sent("r")
+    # An address the family center typed, and the link that asks the resident whether it is hers.
+    verification.add_contact_for_confirmation(
+        resident=amy, organization=org("family_center"), actor=receiver, kind="email", value="amy.new@example.test"
+    )
+    verify_link = link_sent("v")
+    # Verbal consent to the hospital: the resident's confirmation carries a one-click revocation.
+    consent_actions.record_verbal_consent(
+        resident=amy, organization=org("hospital"), actor=personas["hospital_user"],
+        acknowledged=[code for code, _text in VERBAL_STATEMENTS],
+    )  # fmt: skip
+    revoke_link = link_sent("x")
 
     staff_member = Membership.objects.get(user=staff, organization=org("food_bank"))
     referral_steps = f"/referrals/new/{AMY}/"
     return {
+        "newcomer_mfa": [("MFA set-up", "/accounts/2fa/totp/activate/")],
         "newcomer": [("agreement", "/partners/onboarding/agreement/")],
         "newcomer_trainings": [("trainings", "/partners/onboarding/training/")]
         + [(f"training {slug}", f"/partners/onboarding/training/{slug}/") for slug in TRAINING_SLUGS],
@@ -107,6 +126,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
             ("notifications", "/referrals/notifications/"),
             ("my account", "/accounts/home/"),
             ("two-factor", "/accounts/2fa/"),
+            ("recovery codes", "/accounts/2fa/recovery-codes/"),
         ],
         "food_bank_staff": [
             ("outbox", "/referrals/sent/"),
@@ -129,6 +149,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
             ("client record, limited", f"/clients/{AMY}/"),
             ("consent request", f"/consent/request/{AMY}/"),
             ("verbal consent", f"/consent/verbal/{AMY}/"),
+            ("add a contact", f"/consent/contact/{AMY}/"),
         ],
         "specialist": [
             ("follow-ups", "/referrals/follow-ups/"),
@@ -150,8 +171,20 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
             ("referral as resident", f"/referrals/{closed.pk}/"),
             ("self-referral", f"/referrals/self/{pantry.pk}/"),
             ("consent link", consent_link),
+            ("contact confirmation link", verify_link),
+            ("revocation link", revoke_link),
         ],
     }
+
+
+def link_sent(kind: str) -> str:
+    """The newest one-time link of ``kind`` (r: consent request, v: contact check,
+    x: revocation) emailed, as a path (the outbox row itself no longer holds it once
+    delivered)."""
+    from django.core import mail
+
+    found = [re.search(rf"/consent/{kind}/([^/\s]+)/", message.body) for message in reversed(mail.outbox)]
+    return next(f"/consent/{kind}/{match.group(1)}/" for match in found if match)
 
 
 def session_cookie(live_server, user) -> dict:
@@ -185,6 +218,9 @@ def test_signed_in_pages_are_accessible_and_fit_a_phone(live_server, personas, b
                     expected = 403 if name == "forbidden" else 404 if name == "not found" else 200
                     if response.status != expected:
                         problems.append(f"{label}: HTTP {response.status}")
+                        continue
+                    if page.url != live_server.url + path:
+                        problems.append(f"{label}: sent on to {page.url}, so the page itself was not checked")
                         continue
                     if page.get_attribute("html", "lang") != language:
                         problems.append(f"{label}: lang={page.get_attribute('html', 'lang')}")
