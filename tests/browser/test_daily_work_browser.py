@@ -1,6 +1,7 @@
 """Daily work as a newcomer met it in the browser (issue #14): Submit, Back, Submit
 makes one referral; the inbox shows its list first with the filters folded behind a
-toggle that says it opens; a resident confirms her self-referral with a note."""
+toggle that says it opens; a resident confirms her self-referral with a note; My Plan's
+sub-menu is one row and its referrals are cards without stray bullets."""
 
 from __future__ import annotations
 
@@ -71,3 +72,51 @@ def test_a_resident_confirms_her_self_referral_with_a_note(live_server, personas
     page.get_by_role("button", name="Send my referral").click()
     page.get_by_text("You referred yourself to Bluegrass Community Food Bank.").wait_for()
     assert Referral.objects.get().note == "I can come after 3 pm."
+
+
+MY_PLAN_LAYOUT = r"""
+() => {
+  const links = [...document.querySelectorAll('nav.subnav a')].map(a => a.getBoundingClientRect());
+  const nav = document.querySelector('nav.subnav').getBoundingClientRect();
+  // A list marker on a sub-menu link or a referral card (the bullets that sat outside the
+  // cards); ordinary bulleted lists of text (needs, consents) keep theirs.
+  const bullets = [...document.querySelectorAll('main nav.subnav li, main .card-list > li')]
+    .filter(li => getComputedStyle(li).display === 'list-item' && getComputedStyle(li).listStyleType !== 'none'
+                  && li.getBoundingClientRect().height > 0)
+    .map(li => li.innerText.trim().slice(0, 40));
+  // Horizontal rules and bordered boxes narrower than the nav that sit between it and the content.
+  const cards = [...document.querySelectorAll('main .card-list > li')];
+  const outside = cards.filter(card => [...card.children].some(child => {
+    const c = child.getBoundingClientRect(), box = card.getBoundingClientRect();
+    return c.left < box.left || c.right > box.right + 0.5;
+  })).length;
+  return {
+    rows: new Set(links.map(r => Math.round(r.top))).size,
+    linkCount: links.length,
+    navWidth: nav.width,
+    bullets,
+    cards: cards.length,
+    cardsWithContentOutside: outside,
+    rules: [...document.querySelectorAll('main hr')].filter(hr => hr.getBoundingClientRect().height > 0).length,
+  };
+}
+"""
+
+
+def test_my_plan_menu_is_a_row_and_referrals_are_cards_without_bullets(live_server, personas, page, sign_in_as):
+    """Issue #14 item 10: My Plan's sub-menu stacked full width with a stray line and
+    its referrals' bullets sat outside their cards."""
+    from wayfinder.referrals import actions
+
+    formula = make_service(org("family_center"), "Free infant formula")
+    actions.create_referral(
+        actor=personas["food_bank_staff"], resident=personas["resident"].resident, service=formula,
+        sending_organization=org("food_bank"),
+    )  # fmt: skip
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_as(page, personas["resident"])
+    page.goto(f"{live_server.url}/my-plan/")
+    layout = page.evaluate(MY_PLAN_LAYOUT)
+    assert layout["linkCount"] == 5 and layout["rows"] == 1, layout  # one row of links on a desktop
+    assert layout["cards"] >= 1 and layout["cardsWithContentOutside"] == 0, layout
+    assert layout["bullets"] == [] and layout["rules"] == 0, layout
