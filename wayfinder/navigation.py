@@ -18,52 +18,48 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from wayfinder.accounts import roles
-from wayfinder.accounts.models import GlobalRole
+from wayfinder.accounts import access, roles
+from wayfinder.accounts.models import GlobalRole, Membership
 
 
 def _workspace(request: HttpRequest) -> bool:
-    from wayfinder.partners.access import can_use_workspace
-
-    return can_use_workspace(request.user)
+    """Partner pages (``access.partner_member_required``): an acting membership."""
+    return access.acting_membership(request.user) is not None
 
 
 def _workspace_admin(request: HttpRequest) -> bool:
-    from wayfinder.partners.access import is_workspace_admin
-
-    return is_workspace_admin(request.user)
+    """Partner admin pages (``access.partner_admin_required``)."""
+    membership = access.acting_membership(request.user)
+    return membership is not None and membership.role == Membership.Role.ADMIN
 
 
 def _client_tools(request: HttpRequest) -> bool:
-    """Referrals and clients: staff of an onboarded organization (the rule of
-    ``referrals.views.staff_of_organization`` and ``residents.views.partner_staff_required``)."""
-    from wayfinder.consent.access import staff_organization
-
-    return staff_organization(request.user) is not None
+    """Referrals and clients (``access.staff_required``): staff of an onboarded organization."""
+    return access.onboarded_organization(request.user) is not None
 
 
 def _statewide_metrics(request: HttpRequest) -> bool:
-    from wayfinder.metrics.access import may_see_statewide
+    from wayfinder.metrics.rules import may_see_statewide
 
     return may_see_statewide(request.user)
 
 
 def _incentive_reports(request: HttpRequest) -> bool:
-    from wayfinder.metrics.access import may_see_incentives
+    from wayfinder.metrics.rules import may_see_incentives
 
     return may_see_incentives(request.user)
 
 
 def _reviewer(request: HttpRequest) -> bool:
-    return roles.holds_global_role(request.user, GlobalRole.Role.REVIEWER)
+    return access.holds_global_role(request.user, GlobalRole.Role.REVIEWER)
 
 
 def _specialist(request: HttpRequest) -> bool:
-    return roles.holds_global_role(request.user, GlobalRole.Role.SPECIALIST)
+    return access.holds_global_role(request.user, GlobalRole.Role.SPECIALIST)
 
 
 def _system_admin(request: HttpRequest) -> bool:
-    return roles.holds_global_role(request.user, GlobalRole.Role.SYSTEM_ADMIN)
+    return access.holds_global_role(request.user, GlobalRole.Role.SYSTEM_ADMIN)
 
 
 def _django_admin(request: HttpRequest) -> bool:
@@ -100,7 +96,7 @@ WORKSPACE_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("partners:organization", _("Organization"), _workspace),
     MenuEntry("partners:staff", _("Staff"), _workspace_admin),
     MenuEntry("referrals:notification_settings", _("Referral notifications"), _workspace_admin),
-    # metrics.access.member_required: any active membership, the workspace's rule.
+    # metrics: partner_member_required, the workspace's rule.
     MenuEntry("metrics:organization", _("Referral dashboard"), _workspace),
     MenuEntry("metrics:statewide", _("Statewide metrics"), _statewide_metrics),
     MenuEntry("metrics:incentive_reports", _("Incentive reports"), _incentive_reports),

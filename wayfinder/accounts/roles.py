@@ -6,11 +6,7 @@ person sees are computed the same way everywhere.
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
-
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 
 from .models import GlobalRole, Membership, User
 
@@ -74,51 +70,3 @@ def forget_cached_roles(user: Any) -> None:
     for attribute in ("_wf_memberships", "_wf_global_roles"):
         if hasattr(user, attribute):
             delattr(user, attribute)
-
-
-def holds_global_role(user: User, *role_names: str) -> bool:
-    """One of ``role_names`` (system administrators hold every global role's pages).
-    The view decorator below and the navigation menu both ask this."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        is_system_admin(user) or bool(global_roles(user) & set(role_names))
-    )
-
-
-def landing_url_name(user: User) -> str:
-    """Where a person starts after signing in (seeds: "Upon log in, users begin on
-    their Organization's Dashboard"): organization staff on their dashboard (its
-    inbox), reviewers on the claims queue, referral specialists on their
-    follow-up queue, system administrators on the administration home, residents
-    on My Plan. Someone with several roles starts at the first of these."""
-    if active_memberships(user):
-        return "partners:dashboard"
-    held = global_roles(user)
-    if GlobalRole.Role.REVIEWER in held:
-        return "partners:review_queue"
-    if GlobalRole.Role.SPECIALIST in held:
-        return "referrals:specialist_queue"
-    if is_system_admin(user):
-        return "admin:index" if getattr(user, "is_staff", False) else "accounts:home"
-    if requires_mfa(user):
-        return "accounts:home"
-    return "my_plan:home"
-
-
-def global_role_required(*roles: str):
-    """View decorator: the signed-in user holds one of ``roles`` (system admins pass)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
-            if not holds_global_role(user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator

@@ -1,13 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import next_steps, roles
+from .access import signed_in
 from .models import GlobalRole
 
 
-@login_required
+@signed_in
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """My account: the person's roles, where their work is, and their security settings."""
     user = request.user
@@ -25,15 +26,16 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
-    """The person's own starting page (``roles.landing_url_name``): a link that is
+    """The person's own starting page (``next_steps.landing_url_name``): a link that is
     right for every role, e.g. the brand link's target once signed in."""
-    return redirect(roles.landing_url_name(request.user))
+    return redirect(next_steps.landing_url_name(request.user))
 
 
-@require_GET
-@login_required
+@signed_in
+@require_safe
 def mfa_continue(request: HttpRequest) -> HttpResponse:
     """ "Continue" at the end of MFA set-up: on to the next onboarding step, or the
     page the person wanted when they were sent to set-up."""

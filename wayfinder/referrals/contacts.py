@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import RESIDENT_CONTACT_VIEWED
 
 from .models import FollowUp, Referral
 
-# The audit action of a specialist reading a resident's contact details.
-CONTACT_VIEWED = "resident.contact_viewed"
 # The legal basis written with it (shown to the resident as a referral follow-up).
 FOLLOW_UP_BASIS = "referral_followup"
 
@@ -88,7 +87,7 @@ def resident_contacts_for_follow_up(specialist, follow_up: FollowUp) -> list:
     )
     log_action(
         specialist,
-        CONTACT_VIEWED,
+        RESIDENT_CONTACT_VIEWED,
         referral.resident,
         resident=referral.resident,
         legal_basis=FOLLOW_UP_BASIS,

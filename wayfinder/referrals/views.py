@@ -2,68 +2,22 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from wayfinder.accounts.access import StaffRequest, signed_in, staff_required
 
 from . import actions, contacts, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
 
-def signed_in(view):
-    """Anonymous people are sent to sign in (before anything is looked up)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_of_organization(view):
-    """Signed-in staff of an onboarded organization; ``request.organization`` is it."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        from wayfinder.consent.access import staff_organization
-
-        organization = staff_organization(request.user)
-        if organization is None:
-            raise PermissionDenied(_("Referral tools are for staff of onboarded organizations."))
-        step = _unfinished_onboarding_step(request.user)
-        if step:
-            return redirect(step)
-        request.organization = organization
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _unfinished_onboarding_step(user) -> str | None:
-    """Staff who have not finished onboarding (agreement, trainings) go there first."""
-    from wayfinder.partners.services.onboarding import next_step_url
-
-    return next_step_url(user)
-
-
-def organization_staff(organization) -> list:
-    """Who referrals can be assigned to and filtered by (``selectors.assignable_staff``)."""
-    return selectors.assignable_staff(organization)
-
-
 def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
-    staff = organization_staff(request.organization)
+    staff = selectors.assignable_staff(request.organization)
     form = ListFilterForm(request.GET or None, staff=staff)
     filters = selectors.ListFilters()
     active_filters = 0
@@ -78,6 +32,7 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
         page_number = 1
     lister = selectors.inbox if box == "inbox" else selectors.outbox
     page = lister(request.user, request.organization, filters, page_number)
+    selectors.log_list_read(request.user, box, page.items, client_filter=bool(filters.client))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,13 +49,15 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
     )
 
 
-@staff_of_organization
-def inbox(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_safe
+def inbox(request: StaffRequest) -> HttpResponse:
     return _referral_list(request, box="inbox")
 
 
-@staff_of_organization
-def outbox(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_safe
+def outbox(request: StaffRequest) -> HttpResponse:
     return _referral_list(request, box="outbox")
 
 
@@ -117,14 +74,15 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
         "partner": contacts.partner_contacts(referral),
     }
     if side == "specialist":
-        context["follow_ups"] = list(referral.follow_ups.order_by("created_at"))
+        context["follow_ups"] = selectors.follow_ups_of(referral)
     if side == "receiver" and referral.status != Status.CLOSED:
-        staff = organization_staff(referral.receiving_organization)
+        staff = selectors.assignable_staff(referral.receiving_organization)
         context["status_form"] = forms.get("status_form") or StatusForm(initial={"version": referral.version})
         context["assign_form"] = forms.get("assign_form") or AssignForm(
             initial={"version": referral.version, "assignee": referral.assigned_to_id or ""}, staff=staff
         )
     context["resident_access"] = _resident_access(request.user, referral)
+    selectors.log_detail_read(request.user, referral, side, context["resident_access"])
     return context
 
 
@@ -138,6 +96,7 @@ def _resident_access(user, referral):
 
 
 @signed_in
+@require_safe
 def detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
@@ -182,7 +141,7 @@ def change_status(request: HttpRequest, referral_id) -> HttpResponse:
 def assign(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     actions.require_receiver(request.user, referral)
-    form = AssignForm(request.POST, staff=organization_staff(referral.receiving_organization))
+    form = AssignForm(request.POST, staff=selectors.assignable_staff(referral.receiving_organization))
     if not form.is_valid():
         return render(
             request, "referrals/detail.html", _detail_context(request, referral, assign_form=form), status=400
@@ -220,6 +179,7 @@ def add_note(request: HttpRequest, referral_id) -> HttpResponse:
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     actions.require_receiver(request.user, referral)

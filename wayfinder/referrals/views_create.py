@@ -4,33 +4,29 @@ several at once from favorites, and a resident referring themselves."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wayfinder.accounts.roles import is_resident_user
-from wayfinder.directory.models import Location, Organization, Service
+from wayfinder.accounts.access import ResidentRequest, StaffRequest, resident_required, staff_required
 from wayfinder.lib.responses import gone
 
 from . import actions, form_tokens, selectors
 from .forms import CreateForm, SelfReferralForm
 from .models import Origin
-from .views import staff_of_organization
 
 
 def _resident_for_referral(request: HttpRequest, resident_id):
     """The resident and the access, if the staff member may refer them (any visible
     record: a referral never needs consent, product 4.3)."""
-    from wayfinder.residents.selectors import get_resident_for
+    from wayfinder.residents.selectors import resident_for
 
-    return get_resident_for(request.user, resident_id, purpose="create_referral")
+    return resident_for(request.user, resident_id, purpose="create_referral")
 
 
 def _open_duplicates(request: HttpRequest, resident, access, service_ids) -> dict:
@@ -60,54 +56,33 @@ def _already_sent(request: HttpRequest, referral) -> None:
     )
 
 
-def _active_services(organization, location=None):
-    services = Service.objects.filter(organization=organization, status="active").order_by("name")
-    if location is not None:
-        services = services.filter(service_at_locations__location=location).distinct()
-    return services
-
-
-def _locations(organization):
-    return (
-        Location.objects.filter(
-            service_at_locations__service__organization=organization, service_at_locations__service__status="active"
-        )
-        .prefetch_related("addresses")
-        .distinct()
-        .order_by("name")
-    )
-
-
-@staff_of_organization
-def create(request: HttpRequest, resident_id) -> HttpResponse:
+@staff_required
+@require_http_methods(["GET", "POST"])
+def create(request: StaffRequest, resident_id) -> HttpResponse:
     """One page per step, driven by the query string so it works without JavaScript
     and the back button does what people expect."""
     resident, access = _resident_for_referral(request, resident_id)
     context: dict = {"resident": resident, "organization": request.organization}
     org_id, location_id, service_id = (request.GET.get(k) or "" for k in ("org", "location", "service"))
-    target = Organization.objects.filter(pk=org_id).first() if _is_uuid(org_id) else None
+    target = selectors.organization_to_refer_to(org_id)
     if target is None:
         query = request.GET.get("q", "").strip()
         context.update(
             query=query,
-            favorites=_favorites(request.organization),
+            favorites=selectors.favorites_of(request.organization),
             favorites_token=form_tokens.issue(request.user, resident, form_tokens.FAVORITES_FORM),
         )
         if query:
-            context["results"] = list(
-                Organization.objects.filter(name__icontains=query, services__status="active")
-                .distinct()
-                .order_by("name")[:25]
-            )
+            context["results"] = selectors.organizations_to_refer_to(query)
         return render(request, "referrals/create_organization.html", context)
     context["target"] = target
-    locations = list(_locations(target))
+    locations = selectors.referral_locations(target)
     location = next((loc for loc in locations if str(loc.pk) == location_id), None)
     if location is None and len(locations) > 1 and not service_id:
         context["locations"] = locations
         return render(request, "referrals/create_location.html", context)
     location = location or (locations[0] if len(locations) == 1 else None)
-    services = list(_active_services(target, location))
+    services = selectors.referral_services(target, location)
     service = next((svc for svc in services if str(svc.pk) == service_id), None)
     if service is None:
         context.update(location=location, services=services)
@@ -152,13 +127,13 @@ def create(request: HttpRequest, resident_id) -> HttpResponse:
 
 
 @require_POST
-@staff_of_organization
-def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
+@staff_required
+def create_from_favorites(request: StaffRequest, resident_id) -> HttpResponse:
     """Several referrals in one step: every ticked favorite becomes a referral.
     The form is safe to send twice (its token), and services the resident already
     has an open referral to are listed for confirmation first."""
     resident, access = _resident_for_referral(request, resident_id)
-    favorite_service_ids = {str(fav.service_id) for fav in _favorites(request.organization)}
+    favorite_service_ids = {str(fav.service_id) for fav in selectors.favorites_of(request.organization)}
     chosen = [sid for sid in dict.fromkeys(request.POST.getlist("service")) if sid in favorite_service_ids]
     if not chosen:
         messages.error(request, _("Tick at least one service from your favorites."))
@@ -181,8 +156,8 @@ def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
     if not chosen:
         messages.info(request, _("Nothing was sent: every service you ticked already has an open referral."))
         return redirect("referrals:create", resident.pk)
-    services = Service.objects.filter(pk__in=chosen).select_related("organization")
-    choices = [actions.ServiceChoice(service, _single_location(service)) for service in services]
+    services = selectors.services_by_ids(chosen)
+    choices = [actions.ServiceChoice(service, selectors.single_location(service)) for service in services]
     try:
         referrals, created = actions.create_referrals_once(
             form_token=key,
@@ -209,7 +184,7 @@ def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
 def _confirm_favorites(request: HttpRequest, resident, chosen: list[str], duplicates: dict) -> HttpResponse:
     """The confirmation step before referrals the resident already has open: the
     form comes back with every field the person sent (hidden) and two choices."""
-    services = {str(s.pk): s for s in Service.objects.filter(pk__in=chosen).select_related("organization")}
+    services = {str(s.pk): s for s in selectors.services_by_ids(chosen)}
     carried = [
         (name, value)
         for name in request.POST
@@ -225,40 +200,16 @@ def _confirm_favorites(request: HttpRequest, resident, chosen: list[str], duplic
     return render(request, "referrals/create_favorites_confirm.html", context)
 
 
-def _single_location(service):
-    """A favorite refers to the service; when it is offered at exactly one place,
-    that place is the referral's location."""
-    locations = list(Location.objects.filter(service_at_locations__service=service)[:2])
-    return locations[0] if len(locations) == 1 else None
-
-
-def _favorites(organization) -> list:
-    from wayfinder.partners.models import Favorite
-
-    return list(
-        Favorite.objects.filter(organization=organization, service__status="active").select_related(
-            "service", "service__organization"
-        )
-    )
-
-
+@resident_required(linked=True)
 @require_http_methods(["GET", "POST"])
-def self_refer(request: HttpRequest, service_id) -> HttpResponse:
+def self_refer(request: ResidentRequest, service_id) -> HttpResponse:
     """A signed-in resident refers themselves from a service page, in two steps:
     a confirmation page (what happens next, an optional note), then the referral.
     The service page's button lands on the confirmation; only its own form
-    (``step=send``) creates the referral, once (form_tokens)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("referrals:self_refer", args=[service_id]))
-    if not is_resident_user(request.user):
-        raise PermissionDenied(_("Staff refer residents from the resident's record."))
-    resident = getattr(request.user, "resident", None)
-    if resident is None:
-        messages.info(request, _("Link your account to your record first, then you can refer yourself."))
-        return redirect("my_plan:link")
-    service = Service.objects.filter(pk=service_id).select_related("organization").first()
-    if service is None:
-        raise Http404
+    (``step=send``) creates the referral, once (form_tokens). Staff refer residents
+    from the resident's record (``resident_required``: 403)."""
+    resident = request.resident
+    service = selectors.service_for_self_referral(service_id)
     if service.status != "active":
         return gone(request, _("This service is no longer offered, so you cannot refer yourself to it."))
     sending = request.method == "POST" and request.POST.get("step") == "send"
@@ -291,7 +242,7 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
                     actor=request.user,
                     resident=resident,
                     service=service,
-                    location=_single_location(service),
+                    location=selectors.single_location(service),
                     origin=Origin.SELF,
                     note=form.cleaned_data["note"],
                     pre_consent=form.cleaned_data["share_record"],
@@ -313,21 +264,6 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
         "resident": resident,
         "form": form,
         "duplicates": duplicates,
-        "contacts": _resident_contact_summary(resident),
+        "contacts": selectors.resident_contacts_on_file(resident),
     }
     return render(request, "referrals/self_refer.html", context, status=400 if form.errors else 200)
-
-
-def _resident_contact_summary(resident) -> list:
-    """The resident's current contact details, so she sees how she will be reached."""
-    return list(resident.contacts.filter(retired_at__isnull=True).order_by("kind", "-created_at"))
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -4,55 +4,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import GlobalRole
-from wayfinder.accounts.roles import global_role_required
+from wayfinder.accounts.access import specialist_required
 
-from . import actions, contacts, followups
+from . import actions, contacts, followups, selectors
 from .forms import CloseForm, OutreachForm
-from .models import FollowUp, Outreach
+from .models import FollowUp
 from .views import add_errors
-
-specialist_required = global_role_required(GlobalRole.Role.SPECIALIST)
-# Items shown per section of the queue, oldest first.
-QUEUE_SECTION_SIZE = 100
-
-
-def _follow_ups():
-    """Follow-ups with what the queue shows of each: the referral, the partner's
-    public phones, and the outreach so far (no query per item)."""
-    return FollowUp.objects.select_related(
-        "referral",
-        "referral__service",
-        "referral__location",
-        "referral__receiving_organization",
-        "referral__sending_organization",
-        "referral__resident",
-    ).prefetch_related(
-        "referral__service__phones",
-        "referral__location__phones",
-        "referral__receiving_organization__phones",
-        Prefetch("outreach", queryset=Outreach.objects.select_related("specialist").order_by("-at")),
-    )
 
 
 @specialist_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    open_items = _follow_ups().filter(state=FollowUp.State.OPEN).order_by("created_at")
     sections = []
     for kind, label in FollowUp.Kind.choices:
-        items = list(open_items.filter(kind=kind)[:QUEUE_SECTION_SIZE])
+        items = selectors.open_follow_ups(request.user, kind)
         for item in items:
             item.partner = contacts.partner_contacts(item.referral)
             item.outreach_form = _outreach_form(item)
         sections.append({"kind": kind, "label": label, "items": items})
+    selectors.log_list_read(request.user, "specialist_queue", [i.referral for s in sections for i in s["items"]])
     return render(request, "referrals/specialist_queue.html", {"sections": sections, "now": now})
 
 
@@ -61,18 +38,12 @@ def _outreach_form(item: FollowUp) -> OutreachForm:
     return OutreachForm(auto_id=f"id_%s_{item.pk}")
 
 
-def _follow_up_for(follow_up_id: int) -> FollowUp:
-    follow_up = _follow_ups().filter(pk=follow_up_id).first()
-    if follow_up is None:
-        raise Http404
-    return follow_up
-
-
 @specialist_required
+@require_safe
 def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """One item worked in full: the partner's contacts, the resident's contacts when
     the rule allows them (audited: referrals.contacts), the outreach history."""
-    item = _follow_up_for(follow_up_id)
+    item = selectors.follow_up_for(request.user, follow_up_id)
     item.outreach_form = _outreach_form(item)
     context = {
         "item": item,
@@ -82,15 +53,15 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         "shows_resident_contacts": contacts.may_see_resident_contact(item),
         "now": timezone.now(),
     }
+    # The page names the resident: one read on her "who viewed my record".
+    selectors.log_detail_read(request.user, item.referral, "specialist")
     return render(request, "referrals/follow_up.html", context)
 
 
 @require_POST
 @specialist_required
 def record_outreach(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    follow_up = FollowUp.objects.filter(pk=follow_up_id).select_related("referral").first()
-    if follow_up is None:
-        raise Http404
+    follow_up = selectors.follow_up_for(request.user, follow_up_id)
     back = "referrals:follow_up" if request.POST.get("from") == "item" else "referrals:specialist_queue"
     back_args = [follow_up.pk] if back == "referrals:follow_up" else []
     form = OutreachForm(request.POST)
@@ -103,15 +74,10 @@ def record_outreach(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 
 @specialist_required
+@require_http_methods(["GET", "POST"])
 def specialist_close(request: HttpRequest, referral_id) -> HttpResponse:
     """Close a referral to a non-onboarded organization once it is 14 days old."""
-    follow_up = (
-        FollowUp.objects.filter(referral_id=referral_id, kind=FollowUp.Kind.NON_ONBOARDED)
-        .select_related("referral", "referral__service", "referral__receiving_organization")
-        .first()
-    )
-    if follow_up is None:
-        raise Http404
+    follow_up = selectors.non_onboarded_follow_up_for(request.user, referral_id)
     referral = follow_up.referral
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import RESIDENT_CONTACT_VIEWED as CONTACT_VIEWED
 from wayfinder.referrals import actions, followups
-from wayfinder.referrals.contacts import CONTACT_VIEWED
 from wayfinder.referrals.models import FollowUp
 from wayfinder.referrals.tests.conftest import org
 
