@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from wayfinder.accounts.roles import landing_url_name
+from wayfinder.accounts.next_steps import landing_url_name
 from wayfinder.demo.personas import PERSONAS
 
 NAV = re.compile(r'<nav[^>]*class="(?:workspace-nav|account-nav)"[^>]*>(.*?)</nav>', re.S)
