@@ -86,7 +86,19 @@ def test_a_confirm_follow_up_shows_the_residents_contact_and_audits_the_read(spe
     specialist.force_login(personas["resident"])
     page = specialist.get("/my-plan/who-viewed/").content.decode()
     assert "Luis Ortega" in page and "A follow-up call about your referral" in page
-    assert "United Way referral specialists" in page
+    assert "United Way referral specialists" in page and "Your contact details" in page
+
+
+def test_an_item_page_names_the_resident_so_its_view_is_a_read_of_her_referral(specialist, personas, stale):
+    specialist.get(f"/referrals/follow-ups/{stale.pk}/")
+    read = AuditEvent.objects.get(action="referral.viewed")
+    assert read.actor_id == personas["specialist"].pk and read.resident_id == str(stale.referral.resident_id)
+    assert read.legal_basis == "referral_specialist"
+    assert AuditEvent.objects.filter(action="referral.listed").count() == 0  # the queue was not opened
+
+    specialist.get("/referrals/follow-ups/")
+    listed = AuditEvent.objects.get(action="referral.listed")
+    assert listed.data["box"] == "specialist_queue" and str(stale.referral_id) in listed.data["referrals"]
 
 
 def test_contacts_entered_by_unrelated_organizations_stay_hidden(specialist, world, confirm):
