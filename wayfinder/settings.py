@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "wayfinder.accounts.context_processors.roles",
+                "wayfinder.navigation.menu",
             ],
         },
     },

@@ -118,6 +118,7 @@ REFERRAL_VIEWED = "referral.viewed"
 RESIDENT_ACCESS_LOG_EXPORTED = "resident.access_log_exported"
 RESIDENT_ACCOUNT_LINKED = "resident.account_linked"
 RESIDENT_CLOSED = "resident.closed"
+RESIDENT_CONTACT_VIEWED = "resident.contact_viewed"
 RESIDENT_CREATED = "resident.created"
 RESIDENT_HISTORY_PRINTED = "resident.history_printed"
 RESIDENT_IMPORTED = "resident.imported"
@@ -130,7 +131,7 @@ RESIDENT_UPDATED = "resident.updated"
 RESIDENT_VIEWED = "resident.viewed"
 
 #: Reads of a resident's data by someone else: what "who viewed my record" lists.
-RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED})
+RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED})
 
 KNOWN: frozenset[str] = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
