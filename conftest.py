@@ -37,15 +37,10 @@ def _force_login_signs_in_fully(self, user, backend=None) -> None:
     checked per session (security.md), so without this every staff test would have
     to type a code; the per-session rule itself is tested through real sign-ins in
     wayfinder/accounts/tests/test_mfa_per_session.py."""
+    from wayfinder.lib.http_testing import record_full_sign_in
+
     _original_force_login(self, user, backend)
-    now = time.time()
-    session = self.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
+    record_full_sign_in(self, user)
 
 
 from django.test.client import ClientMixin  # noqa: E402
