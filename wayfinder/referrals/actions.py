@@ -59,9 +59,7 @@ class ServiceChoice:
 
 def resident_search_key(resident) -> str:
     """What the inbox's client search matches against (see Referral.resident_search)."""
-    from wayfinder.residents.names import name_key
-
-    return name_key(f"{resident.first_name} {resident.last_name}")[:200]
+    return resident.search_name
 
 
 def _membership_at(user: User, organization_id) -> Membership | None:

@@ -18,6 +18,15 @@ def organization_has_referral(organization, resident) -> bool:
     )
 
 
+def refresh_resident_search(resident) -> None:
+    """A renamed resident (the eligibility feed, say) is found by the new name in the
+    inbox and outbox client search: the key copied onto each referral follows, in the
+    transaction that saves the name (along the referral_by_resident index)."""
+    Referral.objects.filter(resident=resident).exclude(resident_search=resident.search_name).update(
+        resident_search=resident.search_name
+    )
+
+
 def resident_referral_section(resident, access) -> dict:
     """Referral activity on the resident record: all of it with full access, the
     organization's own referrals otherwise."""
