@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .actions import resident_keys, resident_search_key
 from .models import Referral
 from .selectors import referrals_of_resident
 
@@ -20,10 +21,11 @@ def organization_has_referral(organization, resident) -> bool:
 
 def refresh_resident_search(resident) -> None:
     """A renamed resident (the eligibility feed, say) is found by the new name in the
-    inbox and outbox client search: the key copied onto each referral follows, in the
+    inbox and outbox client search: the keys copied onto each referral follow, in the
     transaction that saves the name (along the referral_by_resident index)."""
-    Referral.objects.filter(resident=resident).exclude(resident_search=resident.search_name).update(
-        resident_search=resident.search_name
+    search, keys = resident_search_key(resident), resident_keys(resident)
+    Referral.objects.filter(resident=resident).exclude(resident_search=search, resident_keys=keys).update(
+        resident_search=search, resident_keys=keys
     )
 
 
