@@ -83,7 +83,9 @@ def test_the_scan_catches_a_live_import(source):
 
 
 def test_the_scan_allows_a_manager_reference_and_other_migrations():
-    manager = "import wayfinder.accounts.models\nm = dict(managers=[('objects', wayfinder.accounts.models.UserManager())])\n"
+    manager = (
+        "import wayfinder.accounts.models\nm = dict(managers=[('objects', wayfinder.accounts.models.UserManager())])\n"
+    )
     assert live_imports(manager) == []
     assert live_imports("from django.db import migrations\nimport uuid\n") == []
 
@@ -94,4 +96,4 @@ def test_the_frozen_audit_triggers_match_the_copy_the_tests_reinstall():
     from wayfinder.audit import triggers
 
     latest = importlib.import_module("wayfinder.audit.migrations.0003_keyed_chain_and_client_request_id")
-    assert latest.INSTALL == {vendor: statements[0] for vendor, statements in triggers._STATEMENTS.items()}
+    assert {vendor: statements[0] for vendor, statements in triggers._STATEMENTS.items()} == latest.INSTALL

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from wayfinder.lib import geo
 
-from .models import Attribute, Location, Service, ServiceAtLocation, TaxonomyTerm
+from .models import Attribute, Service, ServiceAtLocation, TaxonomyTerm
 
 
 def search_service_ids(query: str, *, limit: int | None = None) -> list[uuid.UUID]:
@@ -130,13 +130,3 @@ def page_of(ids: Any, page: int, per_page: int) -> tuple[list[uuid.UUID], dict[s
         "last_page": page >= pages,
         "empty": not chunk,
     }
-
-
-def locations_near(lat: float, lon: float, radius_m: float) -> list[tuple[float, uuid.UUID]]:
-    """(distance in metres, location id) within ``radius_m``, nearest first."""
-    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(lat, lon, radius_m)
-    rows = Location.objects.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)).values_list(
-        "id", "latitude", "longitude"
-    )
-    near = sorted((geo.haversine_m(lat, lon, la, lo), i) for i, la, lo in rows)
-    return [(d, i) for d, i in near if d <= radius_m]

@@ -89,14 +89,6 @@ class Resident(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        resident = super().from_db(db, field_names, values)
-        # The name as stored, to notice a rename when the record is saved again.
-        deferred = resident.get_deferred_fields()
-        resident._stored_search_name = None if {"first_name", "last_name"} & deferred else resident.search_name
-        return resident
-
     def save(self, *args, **kwargs):
         """Keys in step with the names; and when the name changed (the eligibility
         feed renames people), the copies other apps keep of it (the referral inbox's
@@ -108,15 +100,24 @@ class Resident(models.Model):
             and (update_fields is None or bool({"first_name", "last_name"} & set(update_fields)))
             and getattr(self, "_stored_search_name", None) != self.search_name
         )
-        if not renamed:
-            super().save(*args, **kwargs)
-            return
-        from .extension_points import name_changed
+        if renamed:
+            from .extension_points import name_changed
 
-        with transaction.atomic(using=kwargs.get("using") or self._state.db):
+            with transaction.atomic(using=kwargs.get("using") or self._state.db):
+                super().save(*args, **kwargs)
+                name_changed(self)
+        else:
             super().save(*args, **kwargs)
-            name_changed(self)
-        self._stored_search_name = self.search_name
+        if update_fields is None or renamed:
+            self._stored_search_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        resident = super().from_db(db, field_names, values)
+        # The name as stored, to notice a rename when the record is saved again.
+        deferred = resident.get_deferred_fields()
+        resident._stored_search_name = None if {"first_name", "last_name"} & deferred else resident.search_name
+        return resident
 
     @property
     def display_name(self) -> str:
