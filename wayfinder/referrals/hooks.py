@@ -10,7 +10,7 @@ from .selectors import referrals_of_resident
 
 def organization_has_referral(organization, resident) -> bool:
     """A referral between the organization and the resident lets it see the limited
-    record (referrals never need consent, product 4.3)."""
+    record (referrals never need consent, docs/product.md 4.3)."""
     if organization is None:
         return False
     return (
@@ -46,7 +46,7 @@ def my_plan_referral_section(resident) -> dict:
     }
 
 
-# "Frequently paired together" (product 1.4): services referred for the same
+# "Frequently paired together" (docs/product.md 1.4): services referred for the same
 # resident within this window of each other count as referred together.
 PAIRING_WINDOW_DAYS = 30
 # Enough history to rank the top few without scanning every referral of a

@@ -16,14 +16,14 @@ Section = dict[str, Any] | None
 RECORD_SECTIONS: ExtensionPoint[Callable[[Any, Any], Section]] = ExtensionPoint(
     "residents.record_sections",
     "Sections of the resident record page that other features own (referrals, assessments).",
-    required={"referrals": "product 4.4: the record page lists the resident's referrals"},
+    required={"referrals": "docs/product.md 4.1: the record page lists the resident's referrals"},
 )
 
 # (resident) -> Section: My Plan and its printed history, the resident's own view.
 MY_PLAN_SECTIONS: ExtensionPoint[Callable[[Any], Section]] = ExtensionPoint(
     "residents.my_plan_sections",
     "Sections of My Plan (and its printed history) that other features own.",
-    required={"referrals": "product 4.6: My Plan shows the resident's referrals and their outcomes"},
+    required={"referrals": "docs/product.md 4.6: My Plan shows the resident's referrals and their outcomes"},
 )
 
 

@@ -1,8 +1,8 @@
 """The resident record: identity, contact points, household, eligibility cases,
-social needs and notes (product 4.1).
+social needs and notes (docs/product.md 4.1).
 
 Every piece keeps where it came from (``source``) and when it changed, because
-what an organization may see depends on who entered it (product 4.3: without
+what an organization may see depends on who entered it (docs/product.md 4.3: without
 consent, only the contact details *it* entered), and because later features
 (assessments, FHIR inbound data, referrals) add rows from their own sources.
 Rows are closed, never deleted, so the history stays attributable.

@@ -188,7 +188,7 @@ def record_context(resident: Resident, access: Access) -> dict:
 
 def record_reads(resident: Resident):
     """Audit entries of others' reads of the resident's record and referral pages,
-    newest first: "who viewed my record" (product 4.5)."""
+    newest first: "who viewed my record" (docs/product.md 4.5)."""
     from wayfinder.audit import names
     from wayfinder.audit.models import AuditEvent
 

@@ -1,4 +1,4 @@
-"""SDoH categories, situations and the 2-1-1/AIRS mapping (product 1.2)."""
+"""SDoH categories, situations and the 2-1-1/AIRS mapping (docs/product.md 1.2)."""
 
 from __future__ import annotations
 
