@@ -89,7 +89,8 @@ def problems_in(path: str, text: str, read_doc) -> list[Problem]:
             out.append(Problem(path, number, f"{match.group(0)} without docs/ (where is it?)"))
         for match in BARE_PRODUCT_SECTION.finditer(line):
             if not line[: match.start()].rstrip().endswith(("docs/product.md", "docs/product.md`", "docs/product.md,")):
-                out.append(Problem(path, number, f"'{match.group(0)}': cite it as docs/product.md {match.group(0)[8:]}"))
+                section = match.group(0).split()[1]
+                out.append(Problem(path, number, f"'{match.group(0)}': cite it as docs/product.md {section}"))
     return out
 
 
