@@ -30,6 +30,7 @@ HEADING_REF = re.compile(r"docs/([\w./-]+?\.md)`?,? \"([^\"\n]+)\"")
 BARE_NAME = re.compile(r"(?<![\w/.-])" + SPEC_NAMES + r"\.md\b")
 BARE_PRODUCT_SECTION = re.compile(r"(?<![\w/.])[Pp]roduct \d+\.\d+\b")
 SHARED = re.compile(r"\.\./(?:shared|seeds)\b")
+SELF = "tests/test_doc_references.py"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ def test_every_reference_to_the_docs_points_at_a_file_and_section_that_exist():
     files = tracked_text_files()
     assert len(files) > 300
     for path in files:
+        if path == SELF:  # its examples below are broken on purpose
+            continue
         text = (ROOT / path).read_text(encoding="utf-8", errors="replace")
         problems.extend(problems_in(path, text, read_repository_doc))
     assert not problems, "\n".join(map(str, problems))
