@@ -41,6 +41,7 @@ def test_the_inbox_shows_its_list_before_folded_filters(live_server, personas, p
         sending_organization=org("food_bank"),
     )  # fmt: skip
     sign_in_as(page, personas["family_center_staff"])
+    page.emulate_media(reduced_motion="reduce")  # the arrow turns at once, not over .15 s
     page.goto(f"{live_server.url}/referrals/inbox/")
     row = page.get_by_role("link", name="Amy Brand")
     assert row.is_visible() and row.bounding_box()["y"] < 900  # in the first screen

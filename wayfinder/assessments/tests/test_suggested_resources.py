@@ -94,6 +94,18 @@ def test_my_plan_and_the_print_out_show_resources_suggested_for_me(client, perso
     assert "Inseguridad alimentaria" in text
 
 
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden inputs of a page's forms (one-time form token, step), as a browser sends them."""
+    import re
+
+    fields = {}
+    for tag in re.findall(r"<input[^>]*type=\"hidden\"[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) != "csrfmiddlewaretoken":
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
 def test_staff_refer_in_one_step_from_a_suggestion(client, personas, amy, directory):
     import html as html_lib
     import re
@@ -106,7 +118,7 @@ def test_staff_refer_in_one_step_from_a_suggestion(client, personas, amy, direct
     link = html_lib.unescape(re.search(r'href="(/referrals/new/[^"]+service=[^"]+)"', record).group(1))
     confirm = client.get(link)
     assert confirm.status_code == 200 and "Community Food Pantry" in confirm.content.decode()
-    sent = client.post(link, {"note": "From her needs assessment"})
+    sent = client.post(link, {**hidden_fields(confirm.content.decode()), "note": "From her needs assessment"})
     assert sent.status_code == 302
     referral = Referral.objects.get(resident=amy)
     assert sent["Location"] == f"/referrals/{referral.pk}/"
@@ -131,7 +143,9 @@ def test_a_resident_refers_themselves_saves_and_shares_from_my_plan(client, pers
     assert set(share.split("=", 1)[1].split(",")) == set(service_ids)
     page = client.get(share).content.decode()
     assert "Community Food Pantry" in page and 'action="/share/"' in page
-    referred = client.post(f"/referrals/self/{service_ids[0]}/")
+    confirmation = client.post(f"/referrals/self/{service_ids[0]}/")  # the button asks to confirm first
+    assert confirmation.status_code == 200
+    referred = client.post(f"/referrals/self/{service_ids[0]}/", hidden_fields(confirmation.content.decode()))
     assert referred.status_code == 302
     referral = Referral.objects.get(resident=amy)
     assert str(referral.service_id) == service_ids[0] and referral.origin == "self"
