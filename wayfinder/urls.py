@@ -24,5 +24,6 @@ urlpatterns = [
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("metrics/", include("wayfinder.metrics.urls")),
+    path("", include("wayfinder.integrations.launch.urls")),
     path("", include("wayfinder.directory.urls")),
 ]
