@@ -418,6 +418,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# The "Sign in with <state provider>" and "Sign out" forms continue at the state
+# identity provider (authorization, RP-initiated logout): browsers check form-action
+# on those redirects too, so the provider's origin is allowed, and only that one.
+if STATE_SSO_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(STATE_SSO_ISSUER.split("/")[:3]))
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
