@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wayfinder.accounts import sso
 from wayfinder.audit.log import log_action
 
 from .access import member_required
@@ -65,6 +66,8 @@ def accept_new(request: HttpRequest, token: str) -> HttpResponse:
         _sign_in(request, user)
         messages.success(request, _("Your account is ready. Next, set up two-factor authentication."))
         return redirect(_after_joining(user))
+    if sso.is_enabled():
+        context.update(token=token, sso_login_url=sso.login_path(), provider_name=sso.provider_name())
     return render(request, "partners/accept_new.html", {**context, "form": form})
 
 
