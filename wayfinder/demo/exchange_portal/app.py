@@ -27,7 +27,7 @@ from authlib.oauth2.rfc6749.errors import OAuth2Error
 from joserfc.jwk import RSAKey
 
 from .. import exchange_data
-from .oauth import SIMULATIONS, Client, Store, build_server
+from .oauth import SIMULATIONS, SLOW_SECONDS, Client, Store, build_server
 
 SCOPES = ["launch", "openid", "fhirUser", "patient/Patient.rs", "patient/Patient.read"]
 
@@ -159,7 +159,13 @@ def create_app(
             error.redirect_uri = flask.request.args.get("redirect_uri")
             error.state = flask.request.args.get("state")
             return server.handle_error_response(grant.request, error)
-        return server.create_authorization_response(grant_user=clinician, grant=grant)
+        response = server.create_authorization_response(grant_user=clinician, grant=grant)
+        simulate = grant.wf_launch.simulate
+        if simulate == "tampered_state" and "location" in response.headers:
+            response.headers["location"] = response.headers["location"].replace("state=", "state=tampered", 1)
+        if simulate == "slow":
+            time.sleep(SLOW_SECONDS)
+        return response
 
     @app.post("/oauth/token")
     def token():

@@ -7,7 +7,8 @@ context (``patient``) in the token response. Kept in memory: a development tool.
 
 The portal can misbehave on purpose, as the SMART launcher's "simulate error"
 does, so Wayfinder's refusals can be clicked through: an ID token for another
-audience, a token response without a patient, a launch that has expired.
+audience, a token response without a patient, a launch that has expired, an
+answer whose ``state`` was changed on the way, an answer that comes back late.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from joserfc.jwk import RSAKey
 LAUNCH_LIFETIME = 300
 CODE_LIFETIME = 60
 TOKEN_LIFETIME = 3600
-SIMULATIONS = ("none", "audience", "no_patient", "expired", "unlisted_iss")
+SIMULATIONS = ("none", "audience", "no_patient", "expired", "unlisted_iss", "tampered_state", "slow")
+SLOW_SECONDS = 2
 
 
 @dataclass

@@ -111,10 +111,17 @@ def take_pending(request: HttpRequest, state: str) -> tuple[dict[str, Any], Laun
     """The pending launch this ``state`` names, removed from the session (one use)."""
     pending = dict(request.session.get(PENDING_KEY, {}))
     item = pending.pop(state, None) if state else None
-    request.session[PENDING_KEY] = pending
     row = Launch.objects.filter(pk=item["launch"], status=Launch.Status.STARTED).first() if item else None
     if item is None or row is None:
+        # An answer this browser did not ask for, or one changed on the way: the
+        # launches it has pending are no longer trusted either (each starts again
+        # from the portal), so none is left half-open.
+        Launch.objects.filter(
+            pk__in=[entry["launch"] for entry in pending.values()], status=Launch.Status.STARTED
+        ).update(status=Launch.Status.REFUSED, refused_reason="state", finished_at=timezone.now())
+        request.session[PENDING_KEY] = {}
         raise LaunchRefused("state")
+    request.session[PENDING_KEY] = pending
     if time.time() - item["at"] > settings.SMART_LAUNCH_MAX_AGE_SECONDS:
         raise _with_launch(LaunchRefused("expired"), row)
     return item, row
