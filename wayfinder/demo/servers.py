@@ -26,7 +26,7 @@ def demo_identity_provider() -> Any:
     """The demo state identity provider (a Flask app)."""
     from .exchange_portal.app import refuse_outside_demo
 
-    refuse_outside_demo()
+    refuse_outside_demo("The demo state identity provider")
     import oidc_provider_mock
 
     users = [oidc_provider_mock.User(sub=a.sub, claims=a.claims()) for a in exchange_data.STATE_ACCOUNTS]

@@ -36,11 +36,11 @@ class NotInDemoMode(RuntimeError):
     pass
 
 
-def refuse_outside_demo() -> None:
+def refuse_outside_demo(what: str = "The development exchange portal") -> None:
     from django.conf import settings
 
     if not (settings.DEMO_MODE or settings.TESTING):
-        raise NotInDemoMode("The development exchange portal runs only in demo or test mode (WAYFINDER_DEMO=1).")
+        raise NotInDemoMode(f"{what} runs only in demo or test mode (WAYFINDER_DEMO=1).")
 
 
 def create_app(

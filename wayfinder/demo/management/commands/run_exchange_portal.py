@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from wayfinder.demo.exchange_portal.app import NotInDemoMode
+from wayfinder.demo.exchange_portal.app import NotInDemoMode, refuse_outside_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +15,10 @@ class Command(BaseCommand):
         from wayfinder.demo.exchange_portal.app import create_app
         from wayfinder.demo.servers import serve_forever
 
+        try:
+            refuse_outside_demo()
+        except NotInDemoMode as error:
+            raise CommandError(str(error)) from None
         public_url = f"http://127.0.0.1:{options['port']}"
         exchange = next((e for e in settings.SMART_LAUNCH_EXCHANGES if e["iss"] == f"{public_url}/fhir"), None)
         if exchange is None:
