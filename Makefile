@@ -27,6 +27,7 @@ migrate: install
 
 demo-data: migrate
 	$(PY) manage.py load_demo
+	@mkdir -p var && printf '# Written by make run: this checkout runs the demo (wayfinder/settings.py).\nDEBUG=1\nWAYFINDER_DEMO=1\n' >var/local.env
 
 # Beside the app, `make run` starts the demo state identity provider (:8020) and the
 # development exchange portal (:8010), and points Wayfinder at them (docs/operations.md).
@@ -52,10 +53,12 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Static checks: lint, the layers of docs/architecture.md, the links between apps
-# (system checks) and migrations that match the models.
+# Static checks: lint, types of the access layer, actions and selectors (mypy with
+# django-stubs), the layers of docs/architecture.md, the links between apps (system
+# checks) and migrations that match the models. .pre-commit-config.yaml runs the same.
 check: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

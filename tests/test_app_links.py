@@ -77,7 +77,5 @@ def test_no_app_finds_another_by_a_module_name_in_a_string():
     allowed = {
         # A deployment setting naming a backend class, the way Django's EMAIL_BACKEND works.
         "notifications/sms.py",
-        # import_hsds's search hook lookup is being replaced under issue #16.
-        "integrations/two11/management/commands/import_hsds.py",
     }
     assert set(offenders) <= allowed, offenders

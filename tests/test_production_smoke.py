@@ -286,7 +286,8 @@ def test_production_serves_every_page_and_asset(deployment, smtp):
         assets = assets_of(response.text)
         assert any(a.endswith(".css") for a in assets), path
         seen_assets |= assets
-    assert "/services/" in client.get(pages[1]).text  # results, not an empty page
+    # The worker indexes what the import queued; results appear once it has run.
+    wait_until(lambda: "/services/" in client.get(pages[1]).text, 90, "the worker to index the imported services")
     for path in ["/api/hsds/", "/api/hsds/services", f"/api/hsds/services/{service['id']}", "/api/openapi.json"]:
         response = client.get(path)
         assert response.status == 200 and response.headers["Content-Type"].startswith("application/json"), path

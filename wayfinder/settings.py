@@ -22,10 +22,17 @@ from wayfinder.lib.env import (
     env_list,
     env_str,
     env_url,
+    load_local_env,
     parse_database_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A development checkout's mode, written by `make run` (DEBUG=1, WAYFINDER_DEMO=1):
+# the commands the README prints then work as printed. Variables set in the
+# environment win; production has no such file. WAYFINDER_LOCAL_ENV="" reads none.
+_local_env = env_str("WAYFINDER_LOCAL_ENV", str(BASE_DIR / "var" / "local.env"))
+if _local_env:
+    load_local_env(Path(_local_env))
 DATA_DIR = Path(env_str("WAYFINDER_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -103,6 +110,8 @@ MIDDLEWARE = [
     "wayfinder.accounts.middleware.SessionLimitsMiddleware",
     "wayfinder.accounts.middleware.StaffMfaRequiredMiddleware",
     "wayfinder.partners.middleware.PartnerOnboardingMiddleware",
+    # Last, so it sees every refusal a view raises (one audit entry each).
+    "wayfinder.accounts.access.AccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "wayfinder.urls"

@@ -24,6 +24,8 @@ urlpatterns = [
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("metrics/", include("wayfinder.metrics.urls")),
+    # The demo mailbox (a 404 outside demo mode).
+    path("demo/", include("wayfinder.demo.urls")),
     path("", include("wayfinder.integrations.launch.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

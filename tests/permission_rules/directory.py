@@ -63,11 +63,17 @@ RULES = [
     Rule("api:list_organizations", "/api/hsds/organizations", everyone(200)),
     Rule("api:get_organization", "/api/hsds/organizations/6f1c8a52-8d0e-4a2b-9a61-2f6b1d0c0a01", everyone(200)),
     Rule("api:list_taxonomies", "/api/hsds/taxonomies", everyone(200)),
-    Rule("api:get_taxonomy", f"/api/hsds/taxonomies/{uuid.UUID(int=0)}", everyone(404)),
+    # Public records that do not exist: nothing protected is refused.
+    Rule("api:get_taxonomy", f"/api/hsds/taxonomies/{uuid.UUID(int=0)}", everyone(404), audited_404=False),
     Rule("api:list_taxonomy_terms", "/api/hsds/taxonomy_terms?top_only=true", everyone(200)),
-    Rule("api:get_taxonomy_term", f"/api/hsds/taxonomy_terms/{uuid.UUID(int=0)}", everyone(404)),
+    Rule("api:get_taxonomy_term", f"/api/hsds/taxonomy_terms/{uuid.UUID(int=0)}", everyone(404), audited_404=False),
     Rule(
         "api:list_service_at_locations", "/api/hsds/service_at_locations?postcode=40507&proximity=50000", everyone(200)
     ),
-    Rule("api:get_service_at_location", f"/api/hsds/service_at_locations/{uuid.UUID(int=0)}", everyone(404)),
+    Rule(
+        "api:get_service_at_location",
+        f"/api/hsds/service_at_locations/{uuid.UUID(int=0)}",
+        everyone(404),
+        audited_404=False,
+    ),
 ]

@@ -38,13 +38,20 @@ RULES = [
     Rule("partners:new_organization", "/partners/join/new-organization/", everyone(200), method="POST"),
     Rule("partners:request_submitted", "/partners/join/submitted/", everyone(200)),
     # --- one-time links: an unknown token is not found, whoever asks ---------------
-    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404)),
-    Rule("partners:accept_existing", "/partners/welcome/not-a-real-token/existing-account/", everyone(404)),
+    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), audited_404=False),
+    Rule(
+        "partners:accept_existing",
+        "/partners/welcome/not-a-real-token/existing-account/",
+        everyone(404),
+        audited_404=False,
+    ),
     # --- final onboarding: members of an organization only --------------------------
     Rule("partners:agreement", "/partners/onboarding/agreement/", members()),
     Rule("partners:training", "/partners/onboarding/training/", members()),
     Rule("partners:training_module", "/partners/onboarding/training/privacy-security/", members()),
-    Rule("partners:training_module", "/partners/onboarding/training/no-such-training/", members(404)),
+    Rule(
+        "partners:training_module", "/partners/onboarding/training/no-such-training/", members(404), audited_404=False
+    ),
     # Demo members were onboarded by the administrator: "Next" takes them to the workspace.
     Rule("partners:training_finish", "/partners/onboarding/training/finish/", members(302), method="POST"),
     # --- workspace: every member; admin-only pages refuse staff -------------------
@@ -90,4 +97,32 @@ RULES = [
     Rule("partners:review_approve", "/partners/review/999999/approve/", only(REVIEWERS, 404), method="POST"),
     Rule("partners:review_reject", "/partners/review/999999/reject/", only(REVIEWERS, 404), method="POST"),
     Rule("partners:change_history", "/partners/review/partner-edits/", only(REVIEWERS)),
+    # --- a row per method (issue #15) ----------------------------------------------------
+    Rule("partners:accept_new", "/partners/welcome/not-a-real-token/", everyone(404), method="POST", audited_404=False),
+    Rule(
+        "partners:accept_existing",
+        "/partners/welcome/not-a-real-token/existing-account/",
+        everyone(404),
+        method="POST",
+        audited_404=False,
+    ),
+    # Posted without ticking the box: the page again with the error.
+    Rule("partners:agreement", "/partners/onboarding/agreement/", members(), method="POST"),
+    # Demo members completing a module: back to the training list.
+    Rule("partners:training_module", "/partners/onboarding/training/privacy-security/", members(302), method="POST"),
+    Rule("partners:location_add", "/partners/workspace/organization/locations/new/", admins(), method="POST"),
+    Rule(
+        "partners:location_edit",
+        f"/partners/workspace/organization/locations/{MISSING_UUID}/",
+        admins(404),
+        method="POST",
+    ),
+    Rule("partners:service_add", "/partners/workspace/organization/services/new/", admins(), method="POST"),
+    Rule(
+        "partners:service_edit",
+        f"/partners/workspace/organization/services/{MISSING_UUID}/",
+        admins(404),
+        method="POST",
+    ),
+    Rule("partners:staff_detail", "/partners/workspace/staff/999999/", admins(404), method="POST"),
 ]

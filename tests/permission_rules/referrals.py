@@ -51,10 +51,10 @@ RECEIVER_ONLY_POST = statuses(
 )  # fmt: skip
 
 RULES = [
-    Rule("referrals:inbox", "/referrals/inbox/", only(WORKERS)),
-    Rule("referrals:outbox", "/referrals/sent/", only(WORKERS)),
+    Rule("referrals:inbox", "/referrals/inbox/", only(WORKERS), reads_resident=True),
+    Rule("referrals:outbox", "/referrals/sent/", only(WORKERS), reads_resident=True),
     Rule("referrals:notification_settings", "/referrals/notifications/", only(("org_admin",))),
-    Rule("referrals:create", f"/referrals/new/{AMY}/", only(WORKERS)),
+    Rule("referrals:create", f"/referrals/new/{AMY}/", only(WORKERS), reads_resident=True),
     Rule(
         "referrals:create_from_favorites",
         f"/referrals/new/{AMY}/favorites/",
@@ -67,14 +67,25 @@ RULES = [
         {**dict.fromkeys(ROLES, 302), "resident": 404},  # staff have no resident record: sent to connect one
         method="POST",
     ),
-    Rule("referrals:specialist_queue", "/referrals/follow-ups/", only(("specialist", "system_admin"))),
+    Rule(
+        "referrals:specialist_queue",
+        "/referrals/follow-ups/",
+        only(("specialist", "system_admin")),
+        reads_resident=True,
+    ),
     Rule(
         "referrals:record_outreach",
         "/referrals/follow-ups/999999/outreach/",
         only(("specialist", "system_admin"), 404),
         method="POST",
     ),
-    Rule("referrals:detail", f"/referrals/{REFERRAL}/", SEEN_BY_BOTH_SIDES, prepare=referral_exists),
+    Rule(
+        "referrals:detail",
+        f"/referrals/{REFERRAL}/",
+        SEEN_BY_BOTH_SIDES,
+        prepare=referral_exists,
+        reads_resident=True,
+    ),
     Rule(
         "referrals:change_status",
         f"/referrals/{REFERRAL}/status/",
@@ -127,6 +138,35 @@ RULES = [
         "referrals:specialist_close",
         f"/referrals/{REFERRAL}/specialist-close/",
         only(("specialist", "system_admin"), 404),  # not a referral to a non-onboarded organization
+        prepare=referral_exists,
+    ),
+    # --- a row per method (issue #15) ----------------------------------------------------
+    Rule("referrals:notification_settings", "/referrals/notifications/", only(("org_admin",)), method="POST"),
+    Rule("referrals:create", f"/referrals/new/{AMY}/", only(WORKERS), method="POST"),
+    # The receiver posts an empty outcome: 400 with the errors; the sender and the
+    # specialist see the referral but may not close it here (403).
+    Rule(
+        "referrals:close",
+        f"/referrals/{REFERRAL}/close/",
+        statuses(
+            anonymous=302,
+            resident=403,
+            org_staff=403,
+            org_admin=403,
+            other_org_staff=400,
+            reviewer=404,
+            specialist=403,
+            system_admin=403,
+        ),
+        method="POST",
+        prepare=referral_exists,
+    ),
+    # The referral goes to an onboarded organization: nothing for a specialist to close.
+    Rule(
+        "referrals:specialist_close",
+        f"/referrals/{REFERRAL}/specialist-close/",
+        only(("specialist", "system_admin"), 404),
+        method="POST",
         prepare=referral_exists,
     ),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from wayfinder.audit.names import ACCOUNT_SIGNED_IN
+
 # The keys of allauth's email contexts that hold a one-time link, key or code.
 _ONE_TIME_CONTEXT_KEYS = ("password_reset_url", "activate_url", "key", "code")
 
@@ -32,6 +34,40 @@ class AccountAdapter(DefaultAccountAdapter):
             one_time=one_time,
         )
 
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        """A sign-in refused by the rate limit is audited (security.md: every sign-in
+        attempt), then refused as allauth refuses it."""
+        from django.core.exceptions import ValidationError
+
+        from wayfinder.audit import names
+        from wayfinder.audit.log import log_action
+        from wayfinder.audit.models import AuditEvent
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            email = credentials.get("email") or credentials.get("username") or ""
+            log_action(
+                None,
+                names.ACCOUNT_SIGN_IN_THROTTLED,
+                outcome=AuditEvent.Outcome.DENIED,
+                actor_label="anonymous",
+                data={"email": str(email)[:254]},
+            )
+            raise
+
+    def pre_login(self, request: HttpRequest, user, **kwargs):
+        """The password was right; a person with two-factor authentication now owes
+        the second step (audited as pending, so an abandoned step is visible)."""
+        from wayfinder.audit import names
+        from wayfinder.audit.log import log_action
+
+        from .middleware import has_mfa_enrolled
+
+        if has_mfa_enrolled(user):
+            log_action(user, names.ACCOUNT_MFA_PENDING, user)
+        return super().pre_login(request, user, **kwargs)
+
     def post_login(self, request: HttpRequest, user, **kwargs):
         """Audit the completed sign-in here rather than on Django's signal: only
         now are the methods used (password, MFA) recorded in the session."""
@@ -47,7 +83,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 "provider": sociallogin.account.provider,
                 "provider_mfa": session_passed_provider_mfa(request),
             }
-        log_action(user, "account.signed_in", user, data=data)
+        log_action(user, ACCOUNT_SIGNED_IN, user, data=data)
         return super().post_login(request, user, **kwargs)
 
     def get_login_stages(self) -> list[str]:

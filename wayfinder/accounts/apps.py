@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from wayfinder.audit.extension_points import ACTOR_ROLE
 
-        from . import roles, signals  # noqa: F401  (signals connects the authentication audit receivers)
+        from . import extension_points, roles, signals  # noqa: F401  (signals connects the audit receivers)
 
         ACTOR_ROLE.register("accounts", roles.primary_role)

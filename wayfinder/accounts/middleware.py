@@ -93,9 +93,10 @@ class StaffMfaRequiredMiddleware:
 
     def _end_password_only_session(self, request: HttpRequest) -> HttpResponse:
         from wayfinder.audit.log import log_action
+        from wayfinder.audit.names import ACCOUNT_SESSION_WITHOUT_MFA_ENDED
 
         user = request.user
-        log_action(user, "account.session_without_mfa_ended", user, outcome="denied")
+        log_action(user, ACCOUNT_SESSION_WITHOUT_MFA_ENDED, user, outcome="denied")
         logout(request)
         if not is_page_navigation(request):
             return HttpResponseForbidden(_("Sign in again."), content_type="text/plain")
@@ -120,8 +121,9 @@ class SessionLimitsMiddleware:
                 or now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS
             ):
                 from wayfinder.audit.log import log_action
+                from wayfinder.audit.names import SESSION_EXPIRED
 
-                log_action(user, "session.expired", user, data={"idle_seconds": now - seen})
+                log_action(user, SESSION_EXPIRED, user, data={"idle_seconds": now - seen})
                 logout(request)
                 messages.info(request, _("Your session ended after a period of inactivity. Please sign in again."))
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")

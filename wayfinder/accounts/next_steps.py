@@ -8,6 +8,8 @@ accounts knows nothing of them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
@@ -28,12 +30,21 @@ def remember_wanted_page(request: HttpRequest) -> None:
         request.session[WANTED_PAGE_KEY] = path
 
 
-def after_mfa_setup_url(request: HttpRequest) -> str:
-    """A required next step first, then the page the person wanted, then home."""
+def next_required_step(user: Any) -> str | None:
+    """The URL of a step the person must complete first (the partners app's
+    onboarding: agreement, trainings), or None."""
     for provider in NEXT_REQUIRED_STEP:
-        url = provider(request.user)
+        url = provider(user)
         if url:
             return url
+    return None
+
+
+def after_mfa_setup_url(request: HttpRequest) -> str:
+    """A required next step first, then the page the person wanted, then home."""
+    step = next_required_step(request.user)
+    if step:
+        return step
     wanted = request.session.get(WANTED_PAGE_KEY, "")
     if (
         wanted

@@ -6,11 +6,7 @@ person sees are computed the same way everywhere.
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
-
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 
 from .models import GlobalRole, Membership, User
 
@@ -74,23 +70,3 @@ def forget_cached_roles(user: Any) -> None:
     for attribute in ("_wf_memberships", "_wf_global_roles"):
         if hasattr(user, attribute):
             delattr(user, attribute)
-
-
-def global_role_required(*roles: str):
-    """View decorator: the signed-in user holds one of ``roles`` (system admins pass)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
-            if not (is_system_admin(user) or global_roles(user) & set(roles)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator

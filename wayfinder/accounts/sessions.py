@@ -90,6 +90,7 @@ def end_other_sessions(request: HttpRequest | None, user, *, reason: str) -> Non
     the session hash covers ``credentials_epoch`` (see ``User``), so raising it
     invalidates every stored session; the current one is re-signed."""
     from wayfinder.audit.log import log_action
+    from wayfinder.audit.names import ACCOUNT_OTHER_SESSIONS_ENDED
 
     users = get_user_model().objects
     users.filter(pk=user.pk).update(credentials_epoch=F("credentials_epoch") + 1)
@@ -98,4 +99,4 @@ def end_other_sessions(request: HttpRequest | None, user, *, reason: str) -> Non
     if request is not None and hasattr(request, "session") and getattr(request.user, "pk", None) == user.pk:
         request.user.credentials_epoch = epoch
         update_session_auth_hash(request, request.user)
-    log_action(user, "account.other_sessions_ended", user, data={"reason": reason})
+    log_action(user, ACCOUNT_OTHER_SESSIONS_ENDED, user, data={"reason": reason})

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import time
 
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_reset
 from allauth.socialaccount.signals import social_account_added, social_account_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import (
+    ACCOUNT_MFA_ADDED,
+    ACCOUNT_MFA_FAILED,
+    ACCOUNT_MFA_RECOVERY_CODES_RESET,
+    ACCOUNT_MFA_REMOVED,
+    ACCOUNT_SIGN_IN_FAILED,
+    ACCOUNT_SIGNED_OUT,
+)
 
 from .middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from .sessions import end_other_sessions, record_enrolment_in_session
@@ -34,7 +43,7 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
 @receiver(user_logged_out)
 def record_sign_out(sender, request, user, **kwargs) -> None:
     if user is not None:
-        log_action(user, "account.signed_out", user)
+        log_action(user, ACCOUNT_SIGNED_OUT, user)
 
 
 @receiver(user_login_failed)
@@ -42,10 +51,22 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     email = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
     log_action(
         None,
-        "account.sign_in_failed",
+        ACCOUNT_SIGN_IN_FAILED,
         outcome=AuditEvent.Outcome.FAILURE,
         actor_label="anonymous",
         data={"email": str(email)[:254]},
+    )
+
+
+@receiver(authentication_failed)
+def record_wrong_mfa_code(sender, request, user, authenticator, reauthentication=False, **kwargs) -> None:
+    """A wrong authenticator code (sign-in or re-authentication)."""
+    log_action(
+        user,
+        ACCOUNT_MFA_FAILED,
+        user,
+        outcome=AuditEvent.Outcome.FAILURE,
+        data={"type": authenticator.type, "reauthentication": bool(reauthentication)},
     )
 
 
@@ -54,11 +75,9 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
 # password alone before TOTP existed must not become an MFA session, and whoever
 # holds an old session must not outlive a reset of the codes. The session making
 # the change stays signed in; only it proved the new factor.
-
-
 @receiver(authenticator_added)
 def record_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
-    log_action(user, "account.mfa_added", user, data={"type": authenticator.type})
+    log_action(user, ACCOUNT_MFA_ADDED, user, data={"type": authenticator.type})
     if authenticator.type == "recovery_codes":
         return  # made together with the TOTP authenticator, which ends the sessions
     if authenticator.type == "totp" and request is not None:
@@ -68,13 +87,13 @@ def record_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
 
 @receiver(authenticator_removed)
 def record_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
-    log_action(user, "account.mfa_removed", user, data={"type": authenticator.type})
+    log_action(user, ACCOUNT_MFA_REMOVED, user, data={"type": authenticator.type})
     end_other_sessions(request, user, reason=f"mfa_removed:{authenticator.type}")
 
 
 @receiver(authenticator_reset)
 def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
-    log_action(user, "account.mfa_recovery_codes_reset", user, data={"type": authenticator.type})
+    log_action(user, ACCOUNT_MFA_RECOVERY_CODES_RESET, user, data={"type": authenticator.type})
     end_other_sessions(request, user, reason="recovery_codes_regenerated")
 
 
@@ -85,10 +104,10 @@ def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(social_account_added)
 def record_sso_linked(sender, request, sociallogin, **kwargs) -> None:
     user = sociallogin.user
-    log_action(user, "account.sso_linked", user, data={"provider": sociallogin.account.provider})
+    log_action(user, names.ACCOUNT_SSO_LINKED, user, data={"provider": sociallogin.account.provider})
 
 
 @receiver(social_account_removed)
 def record_sso_unlinked(sender, request, socialaccount, **kwargs) -> None:
     user = socialaccount.user
-    log_action(user, "account.sso_unlinked", user, data={"provider": socialaccount.provider})
+    log_action(user, names.ACCOUNT_SSO_UNLINKED, user, data={"provider": socialaccount.provider})

@@ -33,6 +33,8 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from wayfinder.audit import names
+
 logger = logging.getLogger("wayfinder.accounts.sso")
 
 _DISCOVERY_CACHE_SECONDS = 3600
@@ -127,7 +129,9 @@ class StateSsoAdapter(DefaultSocialAccountAdapter):
         from wayfinder.audit.log import log_action
 
         user = super().save_user(request, sociallogin, form)
-        log_action(user, "account.created", user, data={"via": "state_sso", "provider": sociallogin.account.provider})
+        log_action(
+            user, names.ACCOUNT_CREATED, user, data={"via": "state_sso", "provider": sociallogin.account.provider}
+        )
         return user
 
     def pre_social_login(self, request: HttpRequest, sociallogin) -> None:
@@ -159,7 +163,7 @@ class StateSsoAdapter(DefaultSocialAccountAdapter):
 
         log_action(
             None,
-            "account.sso_link_refused",
+            names.ACCOUNT_SSO_LINK_REFUSED,
             outcome=AuditEvent.Outcome.DENIED,
             actor_label="anonymous",
             data={"provider": sociallogin.account.provider, "reason": "email_not_verified_by_provider"},
@@ -175,7 +179,7 @@ class StateSsoAdapter(DefaultSocialAccountAdapter):
 
         log_action(
             None,
-            "account.sign_in_failed",
+            names.ACCOUNT_SIGN_IN_FAILED,
             outcome=AuditEvent.Outcome.FAILURE,
             actor_label="anonymous",
             data={"via": "state_sso", "error": str(error or "")[:64], "exception": type(exception).__name__},

@@ -1,13 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import next_steps, roles
+from .access import signed_in
 from .models import GlobalRole
 
 
-@login_required
+@signed_in
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: their roles and where to go next."""
     user = request.user
@@ -25,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
+@signed_in
+@require_safe
 def mfa_continue(request: HttpRequest) -> HttpResponse:
     """ "Continue" at the end of MFA set-up: on to the next onboarding step, or the
     page the person wanted when they were sent to set-up."""

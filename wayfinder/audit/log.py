@@ -21,7 +21,7 @@ from django.utils import timezone
 from wayfinder.lib import request_context
 from wayfinder.lib.masking import mask_sensitive
 
-from . import keys
+from . import keys, names
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -95,10 +95,12 @@ def log_action(
     role: str = "",
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. ``actor`` is a user (or None for the system), ``action`` a
-    dotted name such as ``referral.closed``, ``target`` the object acted on,
-    ``resident`` the resident whose data was touched (any object with ``pk``, or an id).
+    """Append one event. ``actor`` is a user (or None for the system), ``action`` one
+    of the names in ``wayfinder.audit.names`` (anything else raises ``UnknownAction``),
+    ``target`` the object acted on, ``resident`` the resident whose data was touched
+    (any object with ``pk``, or an id).
     """
+    names.check(action)  # only the constants of audit/names.py: no free-text action names
     ctx = request_context.current()
     request = ctx.request if ctx else None
     actor_id, label, org_id, actor_role = _describe_actor(actor, organization, role)

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from wayfinder.accounts import roles
+from wayfinder.accounts.access import onboarded_organization
 
 from .extension_points import LIMITED_ACCESS_LINKS
 from .models import Consent, Scope
@@ -68,17 +68,6 @@ class Access:
         return self.link or "none"
 
 
-def staff_organization(user) -> Any | None:
-    """The organization a staff member acts for: their first active membership in an
-    onboarded organization (a non-onboarded organization cannot use client tools,
-    seeds: "User Not Onboarded" gets Access Denied)."""
-    for membership in roles.active_memberships(user):
-        partner = getattr(membership.organization, "partner", None)
-        if partner is not None and partner.onboarded_at is not None:
-            return membership.organization
-    return None
-
-
 def active_consents(resident, organization, at=None) -> dict[str, Consent]:
     """Active consents of ``organization`` for ``resident`` keyed by scope (one query)."""
     moment = at or timezone.now()
@@ -96,7 +85,9 @@ def record_access(user, resident) -> Access:
     """What ``user`` may see of ``resident`` right now (see module docstring)."""
     if getattr(resident, "user_id", None) and resident.user_id == getattr(user, "pk", None):
         return Access(FULL, is_self=True)
-    organization = staff_organization(user)
+    # The one rule for who a person acts for (accounts.access); only an onboarded
+    # organization sees records (seeds: "User Not Onboarded" gets Access Denied).
+    organization = onboarded_organization(user)
     if organization is None:
         return Access(NONE)
     consents = active_consents(resident, organization)

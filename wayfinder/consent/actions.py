@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wayfinder.accounts import roles
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import CONSENT_DECLINED, CONSENT_GRANTED, CONSENT_REVOKED
 from wayfinder.residents.models import Resident
 
 from . import contacts, notices
@@ -45,7 +46,7 @@ def respond_to_request(token: str, *, grant: bool, signature_name: str = "", use
     """The resident's one action on the link."""
     refuse_staff_answer(user)
     consent_request, state = find_request(token)
-    if state != LinkState.OPEN:
+    if state != LinkState.OPEN or consent_request is None:
         raise ConsentError(_("This link has expired or has already been used."))
     method = Method.EMAIL_LINK if consent_request.channel == ConsentRequest.Channel.EMAIL else Method.TEXT_LINK
     if consent_request.kind == ConsentRequest.Kind.PRE_CONSENT:
@@ -100,7 +101,7 @@ def _answer(
     if not grant:
         log_action(
             None,
-            "consent.declined",
+            CONSENT_DECLINED,
             consent_request,
             resident=resident,
             purpose=consent_request.purpose,
@@ -236,7 +237,7 @@ def _log_revoked(consent: Consent, actor, reason, actor_label: str, cascade_of: 
         data["with_general_consent"] = str(cascade_of.pk)
     log_action(
         actor,
-        "consent.revoked",
+        CONSENT_REVOKED,
         consent,
         resident=consent.resident_id,
         legal_basis=f"consent:{consent.pk}",
@@ -321,7 +322,7 @@ def _grant(*, resident, organization, scope, method, actor, request=None, actor_
         raise ConsentChanged(_("Consent was recorded by someone else at the same moment.")) from error
     log_action(
         actor,
-        "consent.granted",
+        CONSENT_GRANTED,
         consent,
         resident=resident,
         legal_basis=f"consent:{consent.pk}",

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import CONSENT_REQUESTED
 from wayfinder.notifications.services import queue_email, queue_sms
 from wayfinder.residents.models import Resident
 
@@ -131,7 +132,7 @@ def _send_request(*, resident, organization, actor, destination, scope, kind, ba
             )
     log_action(
         actor,
-        "consent.requested",
+        CONSENT_REQUESTED,
         consent_request,
         resident=resident,
         purpose=DEFAULT_PURPOSE,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from wayfinder.notifications import inbound
 
@@ -24,6 +25,7 @@ logger = logging.getLogger("wayfinder.consent")
 
 @csrf_exempt
 @never_cache
+@require_POST
 def inbound_sms(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return JsonResponse({"error": "method_not_allowed"}, status=405, headers={"Allow": "POST"})

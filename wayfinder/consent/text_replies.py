@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import CONSENT_REPLY_CODE_LOCKED, CONSENT_REPLY_REFUSED
 from wayfinder.notifications.inbound import normalize_phone
 from wayfinder.notifications.services import queue_sms
 from wayfinder.residents.selectors import mask_phone
@@ -116,7 +117,7 @@ def _refuse(phone, reason, open_requests, consent_request, language) -> Outcome:
     TextReplyFailure.objects.create(phone_hash=hash_phone(phone), reason=reason)
     log_action(
         None,
-        "consent.reply_refused",
+        CONSENT_REPLY_REFUSED,
         consent_request,
         resident=consent_request.resident_id if consent_request else None,
         outcome=AuditEvent.Outcome.DENIED,
@@ -151,7 +152,7 @@ def _lock(open_requests: list[ConsentRequest], failures: int) -> None:
     for consent_request in to_lock:
         log_action(
             None,
-            "consent.reply_code_locked",
+            CONSENT_REPLY_CODE_LOCKED,
             consent_request,
             resident=consent_request.resident_id,
             outcome=AuditEvent.Outcome.DENIED,

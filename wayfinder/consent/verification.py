@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import CONSENT_CONTACT_CONFIRMED, CONSENT_CONTACT_REJECTED, CONSENT_CONTACT_VERIFICATION_SENT
 from wayfinder.lib.phones import us_e164
 from wayfinder.notifications.services import queue_email, queue_sms
 from wayfinder.residents.models import ContactPoint, Resident, Source
@@ -100,7 +101,7 @@ def add_contact_for_confirmation(*, resident: Resident, organization, actor, kin
             )
     log_action(
         actor,
-        "consent.contact_verification_sent",
+        CONSENT_CONTACT_VERIFICATION_SENT,
         verification,
         resident=resident,
         organization=organization,
@@ -149,7 +150,7 @@ def answer_verification(token: str, *, mine: bool, user=None) -> ContactVerifica
         ContactPoint.objects.filter(pk=contact.pk, retired_at__isnull=True).update(retired_at=now)
     log_action(
         None,
-        "consent.contact_confirmed" if mine else "consent.contact_rejected",
+        CONSENT_CONTACT_CONFIRMED if mine else CONSENT_CONTACT_REJECTED,
         verification,
         resident=contact.resident_id,
         actor_label="contact holder (via link)",

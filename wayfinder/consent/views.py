@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from wayfinder.residents.selectors import get_resident_for
-from wayfinder.residents.views import partner_staff_required
+from wayfinder.accounts.access import StaffRequest, staff_required
+from wayfinder.residents.selectors import resident_for
 
 from . import actions, contacts, verification
 from .forms import AddContactForm, RequestConsentForm, RespondForm, VerbalConsentForm, VerifyContactForm
@@ -19,9 +20,10 @@ from .models import Scope
 from .statements import GENERAL_SEES, PART2_SEES, statement_texts
 
 
-@partner_staff_required
-def request_consent(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+@staff_required
+@require_http_methods(["GET", "POST"])
+def request_consent(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = resident_for(request.user, resident_id, purpose="consent_request")
     organization = request.organization
     destinations = contacts.consent_destinations(resident)
     form = RequestConsentForm(request.POST or None, destinations=destinations)
@@ -51,10 +53,11 @@ def request_consent(request: HttpRequest, resident_id) -> HttpResponse:
     return render(request, "consent/request.html", context, status=400 if form.errors else 200)
 
 
-@partner_staff_required
-def add_contact(request: HttpRequest, resident_id) -> HttpResponse:
+@staff_required
+@require_http_methods(["GET", "POST"])
+def add_contact(request: StaffRequest, resident_id) -> HttpResponse:
     """A new email or number, confirmed by the resident before any request uses it."""
-    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+    resident, access = resident_for(request.user, resident_id, purpose="consent_request")
     form = AddContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,9 +84,10 @@ def add_contact(request: HttpRequest, resident_id) -> HttpResponse:
     )
 
 
-@partner_staff_required
-def verbal_consent(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = get_resident_for(request.user, resident_id, purpose="consent_request")
+@staff_required
+@require_http_methods(["GET", "POST"])
+def verbal_consent(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = resident_for(request.user, resident_id, purpose="consent_request")
     statements = statement_texts(request.organization.name)
     form = VerbalConsentForm(request.POST or None, statements=statements)
     if request.method == "POST" and form.is_valid():
@@ -107,6 +111,7 @@ def verbal_consent(request: HttpRequest, resident_id) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link (the resident need not have an account).
     Shows which organization asks and who asked, and what it will see, never the
@@ -140,6 +145,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def verify_contact(request: HttpRequest, token: str) -> HttpResponse:
     """The link sent to a contact an organization entered."""
     pending = verification.find_verification(token)
@@ -162,6 +168,7 @@ def verify_contact(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def revoke_link(request: HttpRequest, token: str) -> HttpResponse:
     """The one-click revocation in a consent confirmation: the page names the
     consent; one button takes it back (a GET never changes anything, so mail

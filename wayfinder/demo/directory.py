@@ -57,6 +57,6 @@ def ensure_demo_directory(services: int = 12000, seed: int = 2026, *, index: boo
     if result.errors:
         raise RuntimeError(f"demo directory import had {result.errors} errors; see {report}")
     if index and result.changed_service_ids:
-        from .management.commands.import_hsds import notify_search
+        from wayfinder.directory import search_hooks
 
-        notify_search(result.changed_service_ids)
+        search_hooks.after_import(result.changed_service_ids)

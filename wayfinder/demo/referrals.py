@@ -61,6 +61,24 @@ DEMO_SERVICES = [
 ]
 
 
+# Where each demo organization's services are offered (one site each, so "Other services
+# at this location" has something to show) and the categories of each service: without a
+# point and a category the demo partners could not be found near their own ZIP code or in
+# their own category (issue 14).
+DEMO_SITES = {
+    "family_center": "300 E Third St",
+    "food_bank": "501 Winchester Rd",
+    "shelter": "1000 W Main St",
+}
+DEMO_CATEGORIES = {
+    "formula": ["baby-food-formula", "diapers"],
+    "child_care": ["child-care-subsidy", "daycare"],
+    "pantry": ["food-pantries"],
+    "snap_help": ["snap-wic", "benefits-enrollment"],
+    "shelter_beds": ["emergency-shelter"],
+}
+
+
 def _service_id(key: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"https://wayfinder.demo/services/{key}")
 
@@ -78,18 +96,36 @@ def ensure_demo_services() -> dict:
             id=_service_id(key), defaults={"organization": organization, "name": name, "description": description}
         )
         if created:
-            location = Location.objects.create(
-                id=uuid.uuid5(uuid.NAMESPACE_URL, f"https://wayfinder.demo/locations/{key}"),
-                organization=organization, name=f"{organization.name} — {city}", location_type="physical",
+            location, _ = Location.objects.get_or_create(
+                id=uuid.uuid5(uuid.NAMESPACE_URL, f"https://wayfinder.demo/locations/{org_key}-{postal_code}"),
+                defaults={"organization": organization, "name": f"{organization.name} — {city}",
+                          "location_type": "physical"},
             )  # fmt: skip
-            Address.objects.create(
-                location=location, address_1="100 Main St", city=city, state_province="KY",
-                postal_code=postal_code, country="US", address_type="physical",
-            )  # fmt: skip
+            if not location.addresses.exists():
+                Address.objects.create(
+                    location=location, address_1=DEMO_SITES[org_key], city=city, state_province="KY",
+                    postal_code=postal_code, country="US", address_type="physical",
+                )  # fmt: skip
             ServiceAtLocation.objects.create(service=service, location=location)
             Phone.objects.create(service=service, number=phone)
+        _place_and_file(service, postal_code, DEMO_CATEGORIES[key])
         services[key] = service
     return services
+
+
+def _place_and_file(service, postal_code: str, categories: list[str]) -> None:
+    """Give the service's locations a point (their ZIP code's centre) and the service its
+    categories, where a demo database from before lacks them. Idempotent."""
+    from wayfinder.lib import geo
+    from wayfinder.partners.services.service_categories import set_categories
+
+    lat, lon = geo.zip_centroid(postal_code)
+    for sal in service.service_at_locations.select_related("location"):
+        if sal.location.latitude is None:
+            sal.location.latitude, sal.location.longitude = lat, lon
+            sal.location.save(update_fields=["latitude", "longitude", "updated_at"])
+    if not service.categories:
+        set_categories(service, categories)
 
 
 def load_demo_referrals(stdout=None) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from wayfinder.audit.admin_mixins import AuditedAdmin
+
 from . import models as m
 from . import search_hooks
 
 PROVENANCE = ("source", "last_verified", "partner_owned_fields", "created_at", "updated_at")
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """Every save or delete re-indexes the services whose search documents show the row,
-    as they were before the change and after it (a phone moved from one service to another)."""
+class RecordAdmin(AuditedAdmin):
+    """Every save or delete is audited (AuditedAdmin) and re-indexes the services whose
+    search documents show the row, as they were before the change and after it (a phone
+    moved from one service to another)."""
 
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
@@ -99,7 +102,7 @@ for model in (
 
 
 @admin.register(m.ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
+class ProblemReportAdmin(AuditedAdmin):
     """Reports from the public, for reviewers to check and close."""
 
     list_display = ("created_at", "kind", "service", "status")

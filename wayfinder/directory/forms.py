@@ -100,6 +100,35 @@ class SearchForm(forms.Form):
         return data
 
 
+class PlaceForm(forms.Form):
+    """The category page's place box: a ZIP code or city, or a browser position."""
+
+    where = forms.CharField(
+        label=_("Where? (ZIP code or city)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "40601"}),
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        where = (data.get("where") or "").strip()
+        data["where"] = where
+        positioned = data.get("lat") is not None and data.get("lon") is not None
+        if where and not positioned and resolve_place(where) is None:
+            self.add_error("where", _("We could not find that place. Try a 5-digit ZIP code or a city name."))
+        return data
+
+    def place_query(self) -> dict[str, str]:
+        """The query-string keys a results link needs for this place (empty: no place)."""
+        data = self.cleaned_data
+        if data.get("lat") is not None and data.get("lon") is not None:
+            return {"lat": f"{data['lat']:.5f}", "lon": f"{data['lon']:.5f}"}
+        return {"where": data["where"]} if data.get("where") else {}
+
+
 def resolve_place(text: str) -> tuple[float, float] | None:
     """ZIP code, "City" or "City, ST" → (lat, lon). Offline (zipcodes table)."""
     text = text.strip()

@@ -66,7 +66,7 @@ def services(filters: ServiceFilters) -> QuerySet[Service]:
 
 def service_at_locations(
     filters: ServiceFilters, *, postcode: str = "", proximity_m: float | None = None
-) -> QuerySet[ServiceAtLocation] | list[uuid.UUID]:
+) -> QuerySet[ServiceAtLocation, uuid.UUID] | list[uuid.UUID]:
     """Service-at-location ids matching the service filters and, optionally, near a postcode.
 
     With ``proximity_m`` the result is ordered by distance from the postcode's centroid; without

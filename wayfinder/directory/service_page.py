@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,8 +88,7 @@ def places(service: Service) -> list[Place]:
         location = sal.location
         addresses = sorted(location.addresses.all(), key=lambda a: a.address_type)
         address = addresses[0] if addresses else None
-        rows = list(sal.schedules.all()) or service_rows or list(location.schedules.all())
-        intervals = schedules.intervals_from_schedules(rows, on=now.date())
+        intervals = _intervals(sal, service_rows, now)
         street = ", ".join(filter(None, [address.address_1, address.address_2])) if address else ""
         city_line = f"{address.city}, {address.state_province} {address.postal_code}".strip() if address else ""
         target = (
@@ -114,22 +113,90 @@ def places(service: Service) -> list[Place]:
     return out
 
 
+def _intervals(sal: ServiceAtLocation, service_rows: list[Schedule], now):
+    """A place's weekly hours: its own, else the service's, else the location's (HSDS order)."""
+    rows = list(sal.schedules.all()) or service_rows or list(sal.location.schedules.all())
+    return schedules.intervals_from_schedules(rows, on=now.date())
+
+
+@dataclass
+class PrintDetails:
+    """What a printed or PDF service sheet adds to the shared summary: who can get it and when."""
+
+    eligibility: str
+    ages: tuple[int | None, int | None] | None
+    application_process: str
+    documents: list[str]
+    hours: list[tuple[str, list[tuple[str, str]]]]  # (place name, weekly lines), one per place with hours
+
+
+def print_details(services: list[Service]) -> dict[str, PrintDetails]:
+    """Eligibility and hours of these services, keyed by id, in a fixed number of queries."""
+    prefetch_related_objects(
+        services,
+        "schedules",
+        "required_documents",
+        "service_at_locations__location__addresses",
+        "service_at_locations__schedules",
+        "service_at_locations__location__schedules",
+    )
+    now = timezone.localtime()
+    out = {}
+    for service in services:
+        service_rows = list(service.schedules.all())
+        hours = []
+        for sal in service.service_at_locations.all():
+            lines = schedules.weekly_lines(_intervals(sal, service_rows, now))
+            if lines:
+                hours.append((sal.location.name, lines))
+        if not service.service_at_locations.all() and service_rows:
+            hours.append(("", service_hours(service)))
+        ages = None
+        if service.minimum_age is not None or service.maximum_age is not None:
+            ages = (service.minimum_age, service.maximum_age)
+        out[str(service.pk)] = PrintDetails(
+            eligibility=service.eligibility_description,
+            ages=ages,
+            application_process=service.application_process,
+            documents=[d.document for d in service.required_documents.all() if d.document],
+            hours=hours,
+        )
+    return out
+
+
 def service_hours(service: Service) -> list[tuple[str, str]]:
     """Hours stated on the service itself (when it has no location-specific hours)."""
     return schedules.weekly_lines(schedules.intervals_from_schedules(service.schedules.all()))
 
 
 def other_services_here(service: Service, limit: int = 10) -> list[Service]:
+    """The other services at this service's locations, each listing once.
+
+    The 2-1-1 feed lists some services two or three times (another phone each): a name
+    offered by the same organization counts once, and not at all when it is this page's
+    own service again.
+    """
     location_ids = [sal.location_id for sal in service.service_at_locations.all()]
     if not location_ids:
         return []
-    return list(
+    candidates = (
         Service.objects.filter(service_at_locations__location_id__in=location_ids, status=ServiceStatus.ACTIVE)
         .exclude(pk=service.pk)
         .select_related("organization")
         .distinct()
-        .order_by("name")[:limit]
+        .order_by("name", "id")[: limit * 4]
     )
+    seen = {_listing(service)}
+    out = []
+    for other in candidates:
+        if _listing(other) not in seen:
+            seen.add(_listing(other))
+            out.append(other)
+    return out[:limit]
+
+
+def _listing(service: Service) -> tuple[str, object]:
+    return " ".join(service.name.casefold().split()), service.organization_id
 
 
 def main_category(service: Service) -> str | None:

@@ -10,12 +10,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from wayfinder.accounts.roles import active_memberships
 
 from . import pages
 from .categories import CATEGORY_BY_SLUG
-from .forms import DISTANCE_CHOICES, LANGUAGE_CHOICES, SearchForm
+from .forms import DISTANCE_CHOICES, LANGUAGE_CHOICES, PlaceForm, SearchForm
 from .search import SearchParams, search
 from .sharing import my_list_ids
 
@@ -23,6 +24,7 @@ from .sharing import my_list_ids
 KEPT_KEYS = ("q", "where", "lat", "lon", "category", "situation", "distance", "open_now", "lang", "free", "age")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -35,11 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    """A category's subcategories and its "View all" (seeds: search by category and subcategory)."""
+    """A category's subcategories and its "View all" (seeds: search by category and subcategory),
+    with a place box whose place every link carries along (a place it cannot find is said so)."""
     if slug not in CATEGORY_BY_SLUG:
         raise Http404
-    where = request.GET.get("where", "")[:100]
+    form = PlaceForm(request.GET or None)
+    place = form.place_query() if form.is_bound and form.is_valid() else {}
     return render(
         request,
         "directory/category.html",
@@ -47,11 +52,13 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "name": pages.label(slug),
             "subcategories": pages.subcategory_tiles(slug),
-            "where_query": urlencode({"where": where}) if where else "",
+            "place_form": form,
+            "where_query": urlencode(place),
         },
     )
 
 
+@require_safe
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict = {

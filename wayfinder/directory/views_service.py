@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from . import pages, service_page
+from . import actions, pages, service_page
 from .extension_points import PAIRED_HISTORY
 from .forms import ProblemReportForm
-from .models import ProblemReport
 from .sharing import my_list_ids
 
+# The service whose problem report this browser just sent: its page thanks the person next to
+# the form (the redirect lands there, #report), not at the top of the page out of view.
+REPORTED_KEY = "directory_reported_service"
 
+
+@require_safe
 def service(request: HttpRequest, service_id: str) -> HttpResponse:
     svc = service_page.load_service(service_id)
-    return render(request, "directory/service.html", _context(request, svc, ProblemReportForm()))
+    context = _context(request, svc, ProblemReportForm())
+    context["reported"] = request.session.pop(REPORTED_KEY, None) == str(svc.pk)
+    return render(request, "directory/service.html", context)
 
 
 def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
@@ -66,6 +71,6 @@ def report_problem(request: HttpRequest, service_id: str) -> HttpResponse:
     form = ProblemReportForm(request.POST)
     if not form.is_valid():
         return render(request, "directory/service.html", _context(request, svc, form), status=400)
-    ProblemReport.objects.create(service=svc, language=(get_language() or "")[:8], **form.cleaned_data)
-    messages.success(request, _("Thank you. A reviewer will check this service's information."))
-    return redirect("directory:service", service_id=svc.pk)
+    actions.report_problem(service=svc, actor=request.user, language=get_language() or "", **form.cleaned_data)
+    request.session[REPORTED_KEY] = str(svc.pk)
+    return redirect(reverse("directory:service", args=[svc.pk]) + "#report")

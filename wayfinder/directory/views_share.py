@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import sharing
 from .forms import ShareForm
@@ -36,11 +36,13 @@ def list_remove(request: HttpRequest) -> HttpResponse:
     return _back(request, "directory:my_list")
 
 
+@require_safe
 def my_list(request: HttpRequest) -> HttpResponse:
     ids = sharing.my_list_ids(request)
     return _share_page(request, ids, mine=True)
 
 
+@require_safe
 def shared_list(request: HttpRequest) -> HttpResponse:
     """The page a shared link opens: the services in the link, readable by anyone."""
     return _share_page(request, sharing.ids_from_query(request.GET.get("s", "")), mine=False)
@@ -93,10 +95,12 @@ def share(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("directory:shared_list") + "?s=" + ",".join(str(s.pk) for s in services))
 
 
+@require_safe
 def print_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/print.html", _print_context(request))
 
 
+@require_safe
 def pdf_list(request: HttpRequest) -> HttpResponse:
     html = render_to_string("directory/print.html", {**_print_context(request), "pdf": True}, request=request)
     response = HttpResponse(sharing.pdf_bytes(html), content_type="application/pdf")

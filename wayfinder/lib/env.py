@@ -190,3 +190,37 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseConfig:
             options=options,
         )
     raise ImproperEnvironment(f"DATABASE_URL={url!r}: only sqlite:// and postgres:// are supported")
+
+
+# What the local file may set: a development checkout's mode, nothing else (no
+# secrets, no database; production never has the file).
+LOCAL_ENV_KEYS = frozenset({"DEBUG", "WAYFINDER_DEMO"})
+
+
+def load_local_env(path: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Read ``KEY=value`` lines of the file ``make run`` writes (``var/local.env``)
+    into the environment, so the commands the README prints (``manage.py demo_totp
+    EMAIL``) run in the demo's mode without typing ``DEBUG=1`` in front. A variable
+    already set wins; a missing file changes nothing; any key other than
+    ``LOCAL_ENV_KEYS`` or a line that is not ``KEY=value`` is refused. Returns what
+    it set."""
+    target = os.environ if environ is None else environ
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    applied = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in LOCAL_ENV_KEYS:
+            raise ImproperEnvironment(
+                f"{path}:{number}: only {', '.join(sorted(LOCAL_ENV_KEYS))} may be set there (KEY=value)"
+            )
+        if key not in target:
+            target[key] = value
+            applied[key] = value
+    return applied

@@ -61,6 +61,12 @@ def zip_centroid(zip_code: str) -> tuple[float, float] | None:
     return float(z["lat"]), float(z["long"])
 
 
+def zip_state(zip_code: str) -> str | None:
+    """The two-letter state of a US ZIP code, or None when unknown. Accepts ZIP+4."""
+    z = _zip_table().get((zip_code or "").strip()[:5])
+    return z["state"] if z else None
+
+
 def city_centroid(city: str, state: str) -> tuple[float, float] | None:
     """Mean of the city's standard ZIP centroids, or None."""
     return _city_table().get(((city or "").strip().casefold(), (state or "").strip().upper()))

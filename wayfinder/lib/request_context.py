@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
@@ -84,6 +84,13 @@ def session_hash(request: HttpRequest) -> str:
     return hash_identifier(key) if key else ""
 
 
+class WayfinderRequest(HttpRequest):
+    """What our middleware attaches to every request (the access layer's typed
+    requests, ``wayfinder.accounts.access``, build on it)."""
+
+    request_id: str
+
+
 class RequestContextMiddleware:
     """Assigns our own request id, exposes the context to the audit log, logs one line."""
 
@@ -98,7 +105,7 @@ class RequestContextMiddleware:
             ip_address=client_ip(request),
             request=request,
         )
-        request.request_id = request_id  # type: ignore[attr-defined]
+        cast(WayfinderRequest, request).request_id = request_id
         token = _current.set(ctx)
         try:
             response = self.get_response(request)
@@ -134,7 +141,7 @@ _STANDARD_RECORD_KEYS = set(vars(logging.makeLogRecord({})).keys()) | {"message"
 class JsonFormatter(logging.Formatter):
     """One JSON object per line (UTC timestamps): the message plus any ``extra`` fields."""
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {

@@ -128,4 +128,11 @@ def _clean(markup: str, caption: str, title_id: str) -> str:
     title = ET.Element(f"{{{SVG_NS}}}title", {"id": title_id})
     title.text = caption
     root.insert(0, title)
+    # Plain <svg> tags with the namespace declared once, whatever prefix another library
+    # registered process-wide (qrcode registers "svg" when it draws an MFA set-up code):
+    # an HTML parser shows <svg> as a chart but <svg:svg> as nothing.
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(f"{{{SVG_NS}}}"):
+            element.tag = element.tag[len(SVG_NS) + 2 :]
+    root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="unicode")

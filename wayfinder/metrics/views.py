@@ -11,21 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wayfinder.accounts.access import StaffRequest, partner_member_required
 from wayfinder.lib import csv_safe
 
 from . import public
-from .access import may_see_statewide, member_required, statewide_required
 from .charts import Table
 from .forms import period_form
 from .pages import newest_received, organization_page, statewide_page
 from .periods import PRESETS, preset, today
 from .refresh import refresh_if_stale
+from .rules import may_see_statewide, statewide_required
 
 
 @never_cache
 @require_GET
-@member_required
-def organization(request: HttpRequest) -> HttpResponse:
+@partner_member_required
+def organization(request: StaffRequest) -> HttpResponse:
     """The organization's dashboard (product 7.1) with a date-range filter."""
     as_of = refresh_if_stale()
     form = period_form(request)
@@ -90,8 +91,8 @@ def _bad_period(form) -> HttpResponse | None:
 
 @never_cache
 @require_GET
-@member_required
-def organization_csv(request: HttpRequest, table: str) -> HttpResponse:
+@partner_member_required
+def organization_csv(request: StaffRequest, table: str) -> HttpResponse:
     form = period_form(request)
     if (bad := _bad_period(form)) is not None:
         return bad

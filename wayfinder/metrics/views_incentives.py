@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,11 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import INCENTIVE_REPORT_DOWNLOADED
 
-from .access import incentives_required
+from . import selectors
 from .incentives import render as report_files
 from .incentives import store
 from .models import HeldItem, IncentiveReport
+from .rules import incentives_required
 
 RULE_LABELS = {
     "self_closed_quickly": gettext_lazy("Closed by the organization that created it, within minutes"),
@@ -27,20 +29,12 @@ RULE_LABELS = {
 }
 
 
-def _report(report_id: int) -> IncentiveReport:
-    report = IncentiveReport.objects.filter(pk=report_id).first()
-    if report is None:
-        raise Http404
-    return report
-
-
 @never_cache
 @require_GET
 @incentives_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = IncentiveReport.objects.order_by("-month", "-version")
-    page = Paginator(reports, 24).get_page(request.GET.get("page"))
-    held = HeldItem.objects.filter(status=HeldItem.Status.HELD).count()
+    page = Paginator(selectors.reports(), 24).get_page(request.GET.get("page"))
+    held = selectors.held_count()
     return render(request, "metrics/incentives/list.html", {"page": page, "held_count": held})
 
 
@@ -48,18 +42,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @incentives_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(report_id)
+    report = selectors.report_for(request.user, report_id)
     context = report_files.statement_context(report)
-    context["newer"] = (
-        IncentiveReport.objects.filter(month=report.month, version__gt=report.version).order_by("version").first()
-    )
+    context["newer"] = selectors.newer_version(report)
     return render(request, "metrics/incentives/detail.html", context)
 
 
 def _download(request: HttpRequest, report: IncentiveReport, kind: str, body: bytes, content_type: str) -> HttpResponse:
     log_action(
         request.user,
-        "incentive_report.downloaded",
+        INCENTIVE_REPORT_DOWNLOADED,
         report,
         data={"format": kind, "month": f"{report.month:%Y-%m}", "version": report.version, "sha256": report.sha256},
     )
@@ -73,14 +65,14 @@ def _download(request: HttpRequest, report: IncentiveReport, kind: str, body: by
 @require_GET
 @incentives_required
 def report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(report_id)
+    report = selectors.report_for(request.user, report_id)
     return _download(request, report, "csv", report_files.csv_bytes(report), "text/csv; charset=utf-8")
 
 
 @require_GET
 @incentives_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(report_id)
+    report = selectors.report_for(request.user, report_id)
     return _download(request, report, "pdf", report_files.pdf_bytes(report), "application/pdf")
 
 
@@ -88,14 +80,11 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 @incentives_required
 def held_items(request: HttpRequest) -> HttpResponse:
-    from wayfinder.directory.models import Organization
-
     status = request.GET.get("status", HeldItem.Status.HELD)
     if status not in HeldItem.Status.values:
         status = HeldItem.Status.HELD
-    items = HeldItem.objects.filter(status=status).order_by("month", "organization_id", "activity_at")
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
-    names = dict(Organization.objects.filter(id__in={i.organization_id for i in page}).values_list("id", "name"))
+    page = Paginator(selectors.held_items(status), 100).get_page(request.GET.get("page"))
+    names = selectors.organization_names({i.organization_id for i in page})
     rows = [
         {
             "item": item,

@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from wayfinder.audit.admin_mixins import ReadOnlyAdmin
+
 from .models import OutboundMessage
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "kind", "status", "attempts", "next_attempt_at")
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """The outbox as sent: shown, never edited (retries are the worker's)."""
+
+    list_display = ("created_at", "channel", "to", "subject", "kind", "status", "attempts", "next_attempt_at")
     list_filter = ("channel", "status", "kind")
     # The copy without one-time links is internal: never shown (it holds nothing
     # secret, but the admin shows what was sent).
     readonly_fields = [f.name for f in OutboundMessage._meta.fields if f.name not in ("redacted_body", "redacted_html")]
     exclude = ("redacted_body", "redacted_html")
-
-    def has_add_permission(self, request):
-        return False

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.http import Http404
 
+from wayfinder.accounts.access import NotVisible
 from wayfinder.accounts.models import Membership
 
-from .models import Partner, SiteRequest
+from .models import Favorite, Invitation, OnboardingProgress, Partner, RecordChange, SiteRequest
 
 
-def onboarded_organization_ids() -> set[str]:
-    """Ids (as strings) of organizations that finished onboarding: they get the
-    "Partner" badge in search and on service pages."""
-    return {
-        str(pk)
-        for pk in Partner.objects.filter(organization__partner_since__isnull=False).values_list(
-            "organization_id", flat=True
-        )
-    }
-
-
-def is_onboarded(organization_id: object) -> bool:
-    return Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
-
-
-def is_claimed(organization_id: object) -> bool:
+def is_claimed(organization_id: Any) -> bool:
     return (
         Partner.objects.filter(organization_id=organization_id, organization__partner_since__isnull=False).exists()
         or Membership.objects.filter(organization_id=organization_id, role="admin", is_active=True).exists()
@@ -92,19 +78,11 @@ def organization_cities(organization_ids: list) -> dict[str, str]:
     return cities
 
 
-def current_membership(user) -> Membership | None:
-    """The organization a partner user works for now: their first active membership."""
-    from wayfinder.accounts.roles import active_memberships
-
-    memberships = active_memberships(user)
-    return memberships[0] if memberships else None
-
-
 def staff_membership(organization, membership_id: int) -> Membership:
     """A membership of ``organization``; anyone else's is a 404 (no existence leak)."""
     membership = Membership.objects.select_related("user").filter(organization=organization, pk=membership_id).first()
     if membership is None:
-        raise Http404
+        raise NotVisible("membership", membership_id)
     return membership
 
 
@@ -113,7 +91,7 @@ def organization_location(organization, location_id):
 
     location = Location.objects.filter(organization=organization, pk=location_id).first()
     if location is None:
-        raise Http404
+        raise NotVisible("location", location_id)
     return location
 
 
@@ -122,5 +100,131 @@ def organization_service(organization, service_id):
 
     service = Service.objects.filter(organization=organization, pk=service_id).first()
     if service is None:
-        raise Http404
+        raise NotVisible("service", service_id)
+    return service
+
+
+# --- the workspace ----------------------------------------------------------------------
+
+
+def workspace_summary(organization) -> dict:
+    """The dashboard's figures for ``organization`` (a few indexed counts)."""
+    return {
+        "partner": Partner.objects.filter(organization=organization).first(),
+        "staff_count": Membership.objects.filter(organization=organization, is_active=True).count(),
+        "pending_invitations": open_invitations(organization).count(),
+        "staff_in_onboarding": OnboardingProgress.objects.filter(
+            user__memberships__organization=organization, user__memberships__is_active=True, completed_at__isnull=True
+        ).count(),
+        "favorite_count": Favorite.objects.filter(organization=organization).count(),
+    }
+
+
+def partner_of(organization) -> Partner:
+    """The partner record of the person's own organization (created with the claim)."""
+    partner = Partner.objects.filter(organization=organization).first()
+    if partner is None:
+        raise NotVisible("partner", organization.pk)
+    return partner
+
+
+def staff_memberships(organization) -> list[Membership]:
+    """Every membership of ``organization``, active first, each marked ``in_onboarding``."""
+    memberships = list(
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name")
+    )
+    in_onboarding = set(
+        OnboardingProgress.objects.filter(
+            user_id__in=[m.user_id for m in memberships], completed_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    for membership in memberships:
+        membership.in_onboarding = membership.user_id in in_onboarding  # type: ignore[attr-defined]
+    return memberships
+
+
+def open_invitations(organization):
+    return Invitation.objects.filter(organization=organization, used_at__isnull=True, revoked_at__isnull=True)
+
+
+def invitation_for(organization, invitation_id) -> Invitation:
+    """An invitation of ``organization``; anyone else's is a 404."""
+    invitation = Invitation.objects.filter(organization=organization, pk=invitation_id).first()
+    if invitation is None:
+        raise NotVisible("invitation", invitation_id)
+    return invitation
+
+
+def favorites_of(organization) -> list[Favorite]:
+    return list(Favorite.objects.filter(organization=organization).select_related("service", "service__organization"))
+
+
+def favorite_for(organization, favorite_id) -> Favorite:
+    """A favorite of ``organization``; another organization's is a 404."""
+    favorite = Favorite.objects.filter(organization=organization, pk=favorite_id).first()
+    if favorite is None:
+        raise NotVisible("favorite", favorite_id)
+    return favorite
+
+
+# --- the United Way reviewers -----------------------------------------------------------
+
+
+def pending_requests():
+    return SiteRequest.objects.filter(status=SiteRequest.Status.PENDING).select_related("organization")
+
+
+def decided_requests():
+    return SiteRequest.objects.exclude(status=SiteRequest.Status.PENDING).select_related("organization", "decided_by")
+
+
+def site_request_for_review(request_id) -> SiteRequest:
+    """A join request (reviewers see all of them: the view's decorator checks the role)."""
+    site_request = SiteRequest.objects.select_related("organization", "decided_by").filter(pk=request_id).first()
+    if site_request is None:
+        raise NotVisible("site request", request_id)
+    return site_request
+
+
+def earlier_requests(site_request: SiteRequest):
+    """Other requests from the same person or for the same organization."""
+    related = Q(requester_email__iexact=site_request.requester_email)
+    if site_request.organization_id:
+        related |= Q(organization_id=site_request.organization_id)
+    return SiteRequest.objects.filter(related).exclude(pk=site_request.pk).select_related("organization")
+
+
+def record_changes():
+    return RecordChange.objects.select_related("organization", "changed_by")
+
+
+def submitted_request(request_id) -> SiteRequest | None:
+    """The request this browser session just submitted (the confirmation page)."""
+    return SiteRequest.objects.filter(pk=request_id).first() if request_id else None
+
+
+def organization_to_claim(organization_id):
+    """A directory organization (public) for the claim form, or 404."""
+    from wayfinder.directory.models import Organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotVisible("organization", organization_id)
+    return organization
+
+
+def service_to_favorite(service_id: str):
+    """A directory service (public) to add to favorites, or 404 (also for a malformed id)."""
+    from django.core.exceptions import ValidationError
+
+    from wayfinder.directory.models import Service
+
+    try:
+        service = Service.objects.filter(pk=service_id).first()
+    except ValidationError:
+        service = None
+    if service is None:
+        raise NotVisible("service", service_id)
     return service

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import OrganizationSearchForm, SiteRequestForm
-from .selectors import is_claimed, organization_cities, search_organizations
+from .selectors import is_claimed, organization_cities, organization_to_claim, search_organizations, submitted_request
 from .services.claims import ClaimError, submit_claim, submit_new_organization
 
 PAGE_SIZE = 20
@@ -39,10 +39,12 @@ def _over_request_limit(request: HttpRequest) -> bool:
         return False
 
 
+@require_safe
 def join(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/join.html", {"support_email": support_email()})
 
 
+@require_safe
 def claim_search(request: HttpRequest) -> HttpResponse:
     """Search by name or city. "Load more" is a plain link that asks for more rows
     (``shown``), so it works without JavaScript; the anchor keeps the reader's place."""
@@ -75,18 +77,9 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/claim_search.html", context)
 
 
-def _organization(organization_id):
-    from wayfinder.directory.models import Organization
-
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:
-        raise Http404
-    return organization
-
-
 @require_http_methods(["GET", "POST"])
 def claim_form(request: HttpRequest, organization_id) -> HttpResponse:
-    organization = _organization(organization_id)
+    organization = organization_to_claim(organization_id)
     context = {"organization": organization, "support_email": support_email()}
     if is_claimed(organization.pk):
         return render(request, "partners/claim_form.html", {**context, "claimed": True})
@@ -125,11 +118,9 @@ def new_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/new_organization.html", {"form": form, "support_email": support_email()})
 
 
+@require_safe
 def request_submitted(request: HttpRequest) -> HttpResponse:
-    from .models import SiteRequest
-
-    request_id = request.session.get(_SUBMITTED_KEY)
-    site_request = SiteRequest.objects.filter(pk=request_id).first() if request_id else None
+    site_request = submitted_request(request.session.get(_SUBMITTED_KEY))
     return render(
         request, "partners/request_submitted.html", {"site_request": site_request, "support_email": support_email()}
     )

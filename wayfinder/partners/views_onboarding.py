@@ -7,24 +7,26 @@ middleware sends anyone with a membership and no TOTP to allauth's enrolment.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wayfinder.accounts import sso
+from wayfinder.accounts.access import StaffRequest, onboarding_member_required
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import ACCOUNT_SIGNED_IN
 
-from .access import member_required
 from .content import AGREEMENT_POINTS, AGREEMENT_QUOTE, AGREEMENT_VERSION, TRAININGS, training
 from .forms import AgreementForm, NewAccountForm
-from .models import AgreementAcceptance, Invitation
+from .models import Invitation
 from .services import onboarding
 from .services.invitations import (
     InvitationError,
     accept_invitation,
+    account_exists,
     create_account_from_invitation,
     find_invitation,
 )
@@ -47,10 +49,7 @@ def accept_new(request: HttpRequest, token: str) -> HttpResponse:
         invitation = find_invitation(token)
     except InvitationError as error:
         return _link_problem(request, error)
-    if (
-        invitation.kind == Invitation.Kind.ADD_ROLE
-        or get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    ):
+    if invitation.kind == Invitation.Kind.ADD_ROLE or account_exists(invitation.email):
         return redirect("partners:accept_existing", token=token)
     context = {"invitation": invitation}
     if request.user.is_authenticated:
@@ -78,7 +77,7 @@ def _sign_in(request: HttpRequest, user) -> None:
 
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
-    log_action(user, "account.signed_in", user, data={"via": "partner_invitation"})
+    log_action(user, ACCOUNT_SIGNED_IN, user, data={"via": "partner_invitation"})
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,10 +106,10 @@ def accept_existing(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "partners/accept_existing.html", context)
 
 
-@member_required(onboarding=True)
+@onboarding_member_required
 @require_http_methods(["GET", "POST"])
-def agreement(request: HttpRequest) -> HttpResponse:
-    accepted = AgreementAcceptance.objects.filter(user=request.user, version=AGREEMENT_VERSION).first()
+def agreement(request: StaffRequest) -> HttpResponse:
+    accepted = onboarding.current_acceptance(request.user)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and accepted is None and form.is_valid():
         onboarding.accept_agreement(request.user)
@@ -125,8 +124,9 @@ def agreement(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/agreement.html", context)
 
 
-@member_required(onboarding=True)
-def training_list(request: HttpRequest) -> HttpResponse:
+@onboarding_member_required
+@require_safe
+def training_list(request: StaffRequest) -> HttpResponse:
     if not onboarding.has_accepted_agreement(request.user) and onboarding.next_step_url(request.user):
         return redirect("partners:agreement")
     done = onboarding.completed_trainings(request.user)
@@ -135,9 +135,9 @@ def training_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/training_list.html", {"modules": modules, "all_done": all_done})
 
 
-@member_required(onboarding=True)
+@onboarding_member_required
 @require_http_methods(["GET", "POST"])
-def training_module(request: HttpRequest, slug: str) -> HttpResponse:
+def training_module(request: StaffRequest, slug: str) -> HttpResponse:
     module = training(slug)
     if module is None:
         raise Http404
@@ -149,9 +149,9 @@ def training_module(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partners/training_module.html", {"module": module, "completed_at": done.get(slug)})
 
 
-@member_required(onboarding=True)
+@onboarding_member_required
 @require_POST
-def training_finish(request: HttpRequest) -> HttpResponse:
+def training_finish(request: StaffRequest) -> HttpResponse:
     """ "Next" after the last training: onboarding is complete, on to the workspace."""
     if not onboarding.finish_onboarding(request.user):
         messages.error(request, _("Finish the user agreement and all three trainings first."))

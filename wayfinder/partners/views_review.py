@@ -5,48 +5,35 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from wayfinder.accounts.models import GlobalRole
-from wayfinder.accounts.roles import global_role_required
+from wayfinder.accounts.access import reviewer_required
 
+from . import selectors
 from .forms import RejectForm
-from .models import RecordChange, SiteRequest
 from .selectors import is_claimed, search_organizations
 from .services.claims import ClaimError, approve_request, reject_request
 
-reviewer_required = global_role_required(GlobalRole.Role.REVIEWER)
-
 
 @reviewer_required
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    pending = SiteRequest.objects.filter(status=SiteRequest.Status.PENDING).select_related("organization")
-    decided = (
-        SiteRequest.objects.exclude(status=SiteRequest.Status.PENDING)
-        .select_related("organization", "decided_by")
-        .order_by("-decided_at")[:20]
-    )
+    pending = selectors.pending_requests()
+    decided = selectors.decided_requests().order_by("-decided_at")[:20]
     return render(request, "partners/review_queue.html", {"pending": pending, "decided": decided})
 
 
-def _site_request(request_id: int) -> SiteRequest:
-    site_request = SiteRequest.objects.select_related("organization", "decided_by").filter(pk=request_id).first()
-    if site_request is None:
-        raise Http404
-    return site_request
-
-
 @reviewer_required
-def review_detail(request: HttpRequest, request_id: int, reject_form: RejectForm | None = None) -> HttpResponse:
-    site_request = _site_request(request_id)
-    related = Q(requester_email__iexact=site_request.requester_email)
-    if site_request.organization_id:
-        related |= Q(organization_id=site_request.organization_id)
-    earlier = SiteRequest.objects.filter(related).exclude(pk=site_request.pk).select_related("organization")
+@require_safe
+def review_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _review_page(request, selectors.site_request_for_review(request_id))
+
+
+def _review_page(request: HttpRequest, site_request, reject_form: RejectForm | None = None, status: int = 200):
+    earlier = selectors.earlier_requests(site_request)
     organization = site_request.organization
     context = {
         "site_request": site_request,
@@ -57,13 +44,13 @@ def review_detail(request: HttpRequest, request_id: int, reject_form: RejectForm
         "earlier": earlier.order_by("-created_at"),
         "reject_form": reject_form or RejectForm(),
     }
-    return render(request, "partners/review_detail.html", context)
+    return render(request, "partners/review_detail.html", context, status=status)
 
 
 @reviewer_required
 @require_POST
 def review_approve(request: HttpRequest, request_id: int) -> HttpResponse:
-    site_request = _site_request(request_id)
+    site_request = selectors.site_request_for_review(request_id)
     try:
         issued = approve_request(site_request, request.user)
     except ClaimError as error:
@@ -77,10 +64,10 @@ def review_approve(request: HttpRequest, request_id: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def review_reject(request: HttpRequest, request_id: int) -> HttpResponse:
-    site_request = _site_request(request_id)
+    site_request = selectors.site_request_for_review(request_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return review_detail.__wrapped__(request, request_id, reject_form=form)
+        return _review_page(request, site_request, reject_form=form)
     try:
         reject_request(site_request, request.user, form.cleaned_data["reason"])
     except ClaimError as error:
@@ -91,9 +78,10 @@ def review_reject(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @reviewer_required
+@require_safe
 def change_history(request: HttpRequest) -> HttpResponse:
     """Partners' edits of directory records, newest first, with before and after."""
-    changes = RecordChange.objects.select_related("organization", "changed_by")
+    changes = selectors.record_changes()
     organization_id = request.GET.get("organization", "")
     if organization_id:
         try:

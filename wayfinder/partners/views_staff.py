@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import Membership
+from wayfinder.accounts.access import StaffRequest, partner_admin_required
 
-from .access import member_required
+from . import selectors
 from .forms import StaffAddForm, StaffRoleForm
-from .models import Invitation, OnboardingProgress
 from .selectors import staff_membership
 from .services import staff as staff_actions
 
 
-@member_required(admin=True)
-def staff_list(request: HttpRequest) -> HttpResponse:
-    org = request.organization
-    memberships = list(
-        Membership.objects.filter(organization=org).select_related("user").order_by("-is_active", "user__full_name")
-    )
-    in_onboarding = set(
-        OnboardingProgress.objects.filter(
-            user_id__in=[m.user_id for m in memberships], completed_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
-    for membership in memberships:
-        membership.in_onboarding = membership.user_id in in_onboarding
-    invitations = Invitation.objects.filter(organization=org, used_at__isnull=True, revoked_at__isnull=True)
+@partner_admin_required
+@require_safe
+def staff_list(request: StaffRequest) -> HttpResponse:
+    memberships = selectors.staff_memberships(request.organization)
+    invitations = selectors.open_invitations(request.organization)
     return render(
         request, "partners/staff_list.html", {"memberships": memberships, "invitations": invitations.order_by("email")}
     )
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_http_methods(["GET", "POST"])
-def staff_add(request: HttpRequest) -> HttpResponse:
+def staff_add(request: StaffRequest) -> HttpResponse:
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,9 +51,9 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/staff_add.html", {"form": form})
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_http_methods(["GET", "POST"])
-def staff_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
+def staff_detail(request: StaffRequest, membership_id: int) -> HttpResponse:
     membership = staff_membership(request.organization, membership_id)
     form = StaffRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
@@ -77,9 +67,9 @@ def staff_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
     return render(request, "partners/staff_detail.html", {"member": membership, "form": form})
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_POST
-def staff_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def staff_deactivate(request: StaffRequest, membership_id: int) -> HttpResponse:
     membership = staff_membership(request.organization, membership_id)
     try:
         staff_actions.deactivate_staff(membership, request.user)
@@ -92,21 +82,19 @@ def staff_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("partners:staff")
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_POST
-def staff_reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def staff_reactivate(request: StaffRequest, membership_id: int) -> HttpResponse:
     membership = staff_membership(request.organization, membership_id)
     staff_actions.reactivate_staff(membership, request.user)
     messages.success(request, _("%(name)s has access again.") % {"name": membership.user})
     return redirect("partners:staff_detail", membership_id=membership.pk)
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_POST
-def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = Invitation.objects.filter(organization=request.organization, pk=invitation_id).first()
-    if invitation is None:
-        raise Http404
+def invitation_resend(request: StaffRequest, invitation_id: int) -> HttpResponse:
+    invitation = selectors.invitation_for(request.organization, invitation_id)
     try:
         staff_actions.resend_invitation(invitation, request.user)
     except staff_actions.StaffError as error:

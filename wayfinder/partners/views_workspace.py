@@ -2,45 +2,37 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import Membership
+from wayfinder.accounts.access import StaffRequest, partner_admin_required, partner_member_required
 
-from .access import member_required
+from . import selectors
 from .forms_directory import LocationForm, OrganizationForm, ServiceForm
-from .models import Favorite, Invitation, OnboardingProgress, Partner
 from .selectors import organization_location, organization_service
 from .services import favorites, self_service
 
 
-@member_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+@partner_member_required
+@require_safe
+def dashboard(request: StaffRequest) -> HttpResponse:
     organization = request.organization
-    partner = Partner.objects.filter(organization=organization).first()
-    memberships = Membership.objects.filter(organization=organization)
     context = {
         "organization": organization,
-        "partner": partner,
         "membership": request.membership,
-        "staff_count": memberships.filter(is_active=True).count(),
-        "pending_invitations": Invitation.objects.filter(
-            organization=organization, used_at__isnull=True, revoked_at__isnull=True
-        ).count(),
-        "staff_in_onboarding": OnboardingProgress.objects.filter(
-            user__memberships__organization=organization, user__memberships__is_active=True, completed_at__isnull=True
-        ).count(),
-        "favorite_count": Favorite.objects.filter(organization=organization).count(),
+        **selectors.workspace_summary(organization),
     }
     return render(request, "partners/dashboard.html", context)
 
 
-@member_required
-def organization(request: HttpRequest) -> HttpResponse:
+@partner_member_required
+@require_safe
+def organization(request: StaffRequest) -> HttpResponse:
     org = request.organization
     locations = org.locations.prefetch_related("addresses", "phones").order_by("name")
     services = org.services.order_by("name")
@@ -53,9 +45,9 @@ def organization(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/organization.html", context)
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest) -> HttpResponse:
+def organization_edit(request: StaffRequest) -> HttpResponse:
     org = request.organization
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST":
@@ -69,9 +61,9 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/record_form.html", {"form": form, "title": _("Edit organization details")})
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_http_methods(["GET", "POST"])
-def location_edit(request: HttpRequest, location_id=None) -> HttpResponse:
+def location_edit(request: StaffRequest, location_id=None) -> HttpResponse:
     from wayfinder.directory.models import Location
 
     org = request.organization
@@ -86,12 +78,13 @@ def location_edit(request: HttpRequest, location_id=None) -> HttpResponse:
         messages.success(request, _("Location saved."))
         return redirect("partners:organization")
     title = _("Edit location") if location_id else _("Add a location")
-    return render(request, "partners/record_form.html", {"form": form, "title": title})
+    context = {"form": form, "title": title, "map_tile_url": settings.MAP_TILE_URL}
+    return render(request, "partners/record_form.html", context)
 
 
-@member_required(admin=True)
+@partner_admin_required
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_id=None) -> HttpResponse:
+def service_edit(request: StaffRequest, service_id=None) -> HttpResponse:
     from wayfinder.directory.models import Service
 
     org = request.organization
@@ -100,18 +93,24 @@ def service_edit(request: HttpRequest, service_id=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if service_id:
             service.refresh_from_db()
-        self_service.save_service(org, service, form.service_values(), form.cleaned_data["locations"], request.user)
+        self_service.save_service(
+            org,
+            service,
+            form.service_values(),
+            form.cleaned_data["locations"],
+            request.user,
+            categories=form.cleaned_data["categories"],
+        )
         messages.success(request, _("Service saved."))
         return redirect("partners:organization")
     title = _("Edit service") if service_id else _("Add a service")
     return render(request, "partners/record_form.html", {"form": form, "title": title})
 
 
-@member_required
-def favorite_list(request: HttpRequest) -> HttpResponse:
-    items = list(
-        Favorite.objects.filter(organization=request.organization).select_related("service", "service__organization")
-    )
+@partner_member_required
+@require_safe
+def favorite_list(request: StaffRequest) -> HttpResponse:
+    items = selectors.favorites_of(request.organization)
     return render(request, "partners/favorites.html", {"favorites": items})
 
 
@@ -122,19 +121,10 @@ def _safe_next(request: HttpRequest, fallback: str = "partners:favorites"):
     return redirect(fallback)
 
 
-@member_required
+@partner_member_required
 @require_POST
-def favorite_add(request: HttpRequest) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from wayfinder.directory.models import Service
-
-    try:
-        service = Service.objects.filter(pk=request.POST.get("service_id", "")).first()
-    except ValidationError:
-        service = None
-    if service is None:
-        raise Http404
+def favorite_add(request: StaffRequest) -> HttpResponse:
+    service = selectors.service_to_favorite(request.POST.get("service_id", ""))
     _favorite, created = favorites.add_favorite(request.organization, service, request.user)
     if created:
         messages.success(request, _("“%(name)s” was added to your favorites.") % {"name": service.name})
@@ -143,23 +133,18 @@ def favorite_add(request: HttpRequest) -> HttpResponse:
     return _safe_next(request)
 
 
-def _favorite(request: HttpRequest, favorite_id: int) -> Favorite:
-    favorite = Favorite.objects.filter(organization=request.organization, pk=favorite_id).first()
-    if favorite is None:
-        raise Http404
-    return favorite
-
-
-@member_required
+@partner_member_required
 @require_POST
-def favorite_remove(request: HttpRequest, favorite_id: int) -> HttpResponse:
-    favorites.remove_favorite(_favorite(request, favorite_id), request.user)
+def favorite_remove(request: StaffRequest, favorite_id: int) -> HttpResponse:
+    favorites.remove_favorite(selectors.favorite_for(request.organization, favorite_id), request.user)
     messages.success(request, _("Removed from favorites."))
     return redirect("partners:favorites")
 
 
-@member_required
+@partner_member_required
 @require_POST
-def favorite_move(request: HttpRequest, favorite_id: int) -> HttpResponse:
-    favorites.move_favorite(_favorite(request, favorite_id), request.POST.get("direction", ""), request.user)
+def favorite_move(request: StaffRequest, favorite_id: int) -> HttpResponse:
+    favorites.move_favorite(
+        selectors.favorite_for(request.organization, favorite_id), request.POST.get("direction", ""), request.user
+    )
     return redirect("partners:favorites")

@@ -19,8 +19,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wayfinder.accounts.access import NotOnboarded, is_onboarded
 from wayfinder.accounts.models import Membership, User
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import (
+    REFERRAL_ASSIGNED,
+    REFERRAL_CLOSED,
+    REFERRAL_CREATED,
+    REFERRAL_NOTE_ADDED,
+    REFERRAL_STATUS_CHANGED,
+)
 
 from . import notify
 from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralNote, Status
@@ -29,7 +37,7 @@ from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent
 # specialist once they are this old (product 5.5).
 NON_ONBOARDED_CLOSABLE_AFTER = timedelta(days=14)
 
-_ALLOWED_MOVES = {
+_ALLOWED_MOVES: dict[str, set[str]] = {
     Status.NEW: {Status.IN_PROGRESS},
     Status.IN_PROGRESS: {Status.NEW},
 }
@@ -65,6 +73,8 @@ def require_receiver(user: User, referral: Referral) -> Membership:
     membership = _membership_at(user, referral.receiving_organization_id)
     if membership is None:
         raise PermissionDenied(_("Only the organization that received this referral can change it."))
+    if not is_onboarded(referral.receiving_organization):
+        raise NotOnboarded  # referral specialists work referrals to organizations not onboarded
     return membership
 
 
@@ -86,8 +96,6 @@ def create_referral(
     receiving organization see their record; staff referring someone only *offer*
     it, through the resident's own contact on file (product 4.4: pre-consent is the
     resident's step)."""
-    from wayfinder.partners.selectors import is_onboarded
-
     now = now or timezone.now()
     if service.status != "active":
         raise ValidationError(_("This service is not currently active; choose another one."))
@@ -109,7 +117,7 @@ def create_referral(
         origin=origin,
         resident_search=resident_search_key(resident),
         note=note.strip(),
-        to_non_onboarded=not is_onboarded(receiving.pk),
+        to_non_onboarded=not is_onboarded(receiving),
         created_at=now,
         status_changed_at=now,
     )
@@ -134,7 +142,7 @@ def create_referral(
         _pre_consent(resident, receiving, actor, origin, referral)
     log_action(
         actor,
-        "referral.created",
+        REFERRAL_CREATED,
         referral,
         resident=resident,
         legal_basis="referral",
@@ -219,7 +227,7 @@ def change_status(*, actor: User, referral: Referral, to_status: str, expected_v
         version=updated.version,
         at=now,
     )
-    log_action(actor, "referral.status_changed", updated, resident=updated.resident_id, data={"to": to_status})
+    log_action(actor, REFERRAL_STATUS_CHANGED, updated, resident=updated.resident_id, data={"to": to_status})
     return updated
 
 
@@ -240,7 +248,7 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
         version=updated.version,
         data={"assignee": assignee.get_full_name() if assignee else ""},
     )
-    log_action(actor, "referral.assigned", updated, data={"assignee": assignee.pk if assignee else None})
+    log_action(actor, REFERRAL_ASSIGNED, updated, data={"assignee": assignee.pk if assignee else None})
     return updated
 
 
@@ -261,7 +269,7 @@ def add_note(*, actor: User, referral: Referral, body: str, organization=None) -
         version=referral.version,
         data={"note_id": note.pk},
     )
-    log_action(actor, "referral.note_added", referral, resident=referral.resident_id, organization=organization)
+    log_action(actor, REFERRAL_NOTE_ADDED, referral, resident=referral.resident_id, organization=organization)
     return note
 
 
@@ -340,7 +348,7 @@ def close_referral(
         )
     log_action(
         actor,
-        "referral.closed",
+        REFERRAL_CLOSED,
         updated,
         resident=updated.resident_id,
         data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist},

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import REFERRAL_FOLLOWUPS_LISTED, REFERRAL_OUTREACH_RECORDED
 
 from .actions import NON_ONBOARDED_CLOSABLE_AFTER
 from .models import FollowUp, Outreach, Referral, ReferralEvent, Status
@@ -52,7 +53,7 @@ def run_followups(now: datetime | None = None) -> dict[str, int]:
         FollowUp.objects.filter(
             kind=FollowUp.Kind.STALE_OPEN, state=FollowUp.State.OPEN, referral__status=Status.CLOSED
         ).update(state=FollowUp.State.DONE, resolved_at=now)
-        log_action(None, "referral.followups_listed", data={k: v for k, v in created.items() if v})
+        log_action(None, REFERRAL_FOLLOWUPS_LISTED, data={k: v for k, v in created.items() if v})
     return created
 
 
@@ -92,7 +93,7 @@ def record_outreach(
         )
     log_action(
         specialist,
-        "referral.outreach_recorded",
+        REFERRAL_OUTREACH_RECORDED,
         referral,
         resident=referral.resident_id,
         purpose="referral follow-up",

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from wayfinder.accounts import roles
+from wayfinder.accounts.access import NotOnboarded, NotVisible, is_onboarded
 from wayfinder.accounts.models import GlobalRole
 
 from .models import Referral, Status
@@ -106,16 +106,24 @@ def referral_for(user, referral_id) -> Referral:
         .first()
     )
     if referral is None:
-        raise Http404
-    orgs = organization_ids(user)
-    if referral.receiving_organization_id in orgs or referral.sending_organization_id in orgs:
+        raise NotVisible("referral", referral_id)
+    linked = [
+        m.organization
+        for m in roles.active_memberships(user)
+        if m.organization_id in (referral.receiving_organization_id, referral.sending_organization_id)
+    ]
+    if any(is_onboarded(organization) for organization in linked):
         return referral
     if is_specialist(user):
         return referral
     resident_user_id = getattr(referral.resident, "user_id", None)
     if resident_user_id is not None and resident_user_id == user.pk:
         return referral
-    raise Http404
+    if linked:
+        # Staff of an organization that has not finished onboarding: the Access
+        # Denied page with the way to finish it; specialists work these referrals.
+        raise NotOnboarded
+    raise NotVisible("referral", referral_id, resident=referral.resident_id)
 
 
 def viewer_side(user, referral: Referral) -> str:
@@ -140,4 +148,188 @@ def referrals_of_resident(resident, *, organization=None, limit: int = 50) -> li
         queryset.select_related("service", "receiving_organization", "sending_organization").order_by("-created_at")[
             :limit
         ]
+    )
+
+
+# --- reads of resident data, audited (security.md: every read of resident data) -------
+
+
+def log_detail_read(user, referral: Referral, side: str, access=None) -> None:
+    """The referral page shows the resident's name and the notes: one audit entry per
+    view, on the resident's "who viewed my record" page too."""
+    from wayfinder.audit import names
+    from wayfinder.audit.log import log_action
+
+    basis = {"resident": "self", "specialist": "referral_specialist"}.get(side) or (
+        access.legal_basis if access is not None else "referral"
+    )
+    log_action(
+        user,
+        names.REFERRAL_VIEWED,
+        referral,
+        resident=referral.resident_id,
+        legal_basis=basis,
+        purpose="care_coordination" if side != "resident" else "",
+        data={"side": side},
+    )
+
+
+def log_list_read(user, box: str, referrals: list, *, client_filter: bool = False) -> None:
+    """Inbox, outbox and the specialists' queue list residents' names: which records
+    a page listed is logged (not what was typed into client search)."""
+    from wayfinder.audit import names
+    from wayfinder.audit.log import log_action
+
+    log_action(
+        user,
+        names.REFERRAL_LISTED,
+        purpose="care_coordination",
+        data={
+            "box": box,
+            "client_search": client_filter,
+            "referrals": [str(r.pk) for r in referrals],
+            "residents": sorted({str(r.resident_id) for r in referrals}),
+        },
+    )
+
+
+# --- the referral specialists' queue ----------------------------------------------------
+
+
+def open_follow_ups(user, kind: str, limit: int = 100) -> list:
+    """Open follow-ups of one kind, oldest first (specialists only: the view's decorator)."""
+    from .models import FollowUp
+
+    return list(
+        FollowUp.objects.filter(state=FollowUp.State.OPEN, kind=kind)
+        .select_related("referral", "referral__service", "referral__receiving_organization", "referral__resident")
+        .order_by("created_at")[:limit]
+    )
+
+
+def follow_up_for(user, follow_up_id):
+    """A follow-up a specialist may act on, or 404."""
+    from .models import FollowUp
+
+    follow_up = (
+        FollowUp.objects.filter(pk=follow_up_id).select_related("referral").first() if is_specialist(user) else None
+    )
+    if follow_up is None:
+        raise NotVisible("follow-up", follow_up_id)
+    return follow_up
+
+
+def non_onboarded_follow_up_for(user, referral_id):
+    """The follow-up of a referral to a non-onboarded organization (what a specialist
+    may close), or 404."""
+    from .models import FollowUp
+
+    follow_up = (
+        FollowUp.objects.filter(referral_id=referral_id, kind=FollowUp.Kind.NON_ONBOARDED)
+        .select_related("referral", "referral__service", "referral__receiving_organization")
+        .first()
+        if is_specialist(user)
+        else None
+    )
+    if follow_up is None:
+        raise NotVisible("referral", referral_id)
+    return follow_up
+
+
+def organization_staff(organization) -> list:
+    """Active staff of ``organization`` (assignee choices, inbox filter)."""
+    from wayfinder.accounts.models import User
+
+    return list(
+        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
+        .order_by("full_name", "email")
+        .distinct()
+    )
+
+
+# --- choosing where to refer (organization -> location -> service) -------------------
+
+
+def _uuid(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def organization_to_refer_to(org_id: str):
+    """A directory organization (public) picked in the referral steps, or None."""
+    from wayfinder.directory.models import Organization
+
+    pk = _uuid(org_id) if org_id else None
+    return Organization.objects.filter(pk=pk).first() if pk else None
+
+
+def organizations_to_refer_to(query: str, limit: int = 25) -> list:
+    from wayfinder.directory.models import Organization
+
+    return list(
+        Organization.objects.filter(name__icontains=query, services__status="active")
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def referral_locations(organization) -> list:
+    """Places where ``organization`` offers an active service."""
+    from wayfinder.directory.models import Location
+
+    return list(
+        Location.objects.filter(
+            service_at_locations__service__organization=organization, service_at_locations__service__status="active"
+        )
+        .prefetch_related("addresses")
+        .distinct()
+        .order_by("name")
+    )
+
+
+def referral_services(organization, location=None) -> list:
+    from wayfinder.directory.models import Service
+
+    services = Service.objects.filter(organization=organization, status="active").order_by("name")
+    if location is not None:
+        services = services.filter(service_at_locations__location=location).distinct()
+    return list(services)
+
+
+def services_by_ids(ids: list):
+    from wayfinder.directory.models import Service
+
+    return Service.objects.filter(pk__in=ids).select_related("organization")
+
+
+def single_location(service):
+    """A favorite refers to the service; when it is offered at exactly one place,
+    that place is the referral's location."""
+    from wayfinder.directory.models import Location
+
+    locations = list(Location.objects.filter(service_at_locations__service=service)[:2])
+    return locations[0] if len(locations) == 1 else None
+
+
+def active_service_for_self_referral(service_id):
+    from wayfinder.directory.models import Service
+
+    service = Service.objects.filter(pk=service_id, status="active").select_related("organization").first()
+    if service is None:
+        raise NotVisible("service", service_id)
+    return service
+
+
+def favorites_of(organization) -> list:
+    """The organization's favorite active services (referring from favorites)."""
+    from wayfinder.partners.models import Favorite
+
+    return list(
+        Favorite.objects.filter(organization=organization, service__status="active").select_related(
+            "service", "service__organization"
+        )
     )

@@ -2,73 +2,22 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import User
+from wayfinder.accounts.access import StaffRequest, signed_in, staff_required
 
 from . import actions, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
 
-def signed_in(view):
-    """Anonymous people are sent to sign in (before anything is looked up)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_of_organization(view):
-    """Signed-in staff of an onboarded organization; ``request.organization`` is it."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        from wayfinder.consent.access import staff_organization
-
-        organization = staff_organization(request.user)
-        if organization is None:
-            raise PermissionDenied(_("Referral tools are for staff of onboarded organizations."))
-        step = _unfinished_onboarding_step(request.user)
-        if step:
-            return redirect(step)
-        request.organization = organization
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _unfinished_onboarding_step(user) -> str | None:
-    """Staff who have not finished onboarding (agreement, trainings) go there first."""
-    from wayfinder.partners.services.onboarding import next_step_url
-
-    return next_step_url(user)
-
-
-def organization_staff(organization) -> list[User]:
-    return list(
-        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
-        .order_by("full_name", "email")
-        .distinct()
-    )
-
-
 def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
-    staff = organization_staff(request.organization)
+    staff = selectors.organization_staff(request.organization)
     form = ListFilterForm(request.GET or None, staff=staff)
     filters = selectors.ListFilters()
     if form.is_bound and form.is_valid():
@@ -81,6 +30,7 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
         page_number = 1
     lister = selectors.inbox if box == "inbox" else selectors.outbox
     page = lister(request.user, request.organization, filters, page_number)
+    selectors.log_list_read(request.user, box, page.items, client_filter=bool(filters.client))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -90,13 +40,15 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
     )
 
 
-@staff_of_organization
-def inbox(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_safe
+def inbox(request: StaffRequest) -> HttpResponse:
     return _referral_list(request, box="inbox")
 
 
-@staff_of_organization
-def outbox(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_safe
+def outbox(request: StaffRequest) -> HttpResponse:
     return _referral_list(request, box="outbox")
 
 
@@ -110,12 +62,13 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
     }
     if side == "receiver" and referral.status != Status.CLOSED:
-        staff = organization_staff(referral.receiving_organization)
+        staff = selectors.organization_staff(referral.receiving_organization)
         context["status_form"] = forms.get("status_form") or StatusForm(initial={"version": referral.version})
         context["assign_form"] = forms.get("assign_form") or AssignForm(
             initial={"version": referral.version, "assignee": referral.assigned_to_id or ""}, staff=staff
         )
     context["resident_access"] = _resident_access(request.user, referral)
+    selectors.log_detail_read(request.user, referral, side, context["resident_access"])
     return context
 
 
@@ -129,6 +82,7 @@ def _resident_access(user, referral):
 
 
 @signed_in
+@require_safe
 def detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
@@ -173,7 +127,7 @@ def change_status(request: HttpRequest, referral_id) -> HttpResponse:
 def assign(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     actions.require_receiver(request.user, referral)
-    form = AssignForm(request.POST, staff=organization_staff(referral.receiving_organization))
+    form = AssignForm(request.POST, staff=selectors.organization_staff(referral.receiving_organization))
     if not form.is_valid():
         return render(
             request, "referrals/detail.html", _detail_context(request, referral, assign_form=form), status=400
@@ -211,6 +165,7 @@ def add_note(request: HttpRequest, referral_id) -> HttpResponse:
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     actions.require_receiver(request.user, referral)

@@ -6,73 +6,51 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from wayfinder.directory.models import Location, Organization, Service
+from wayfinder.accounts.access import StaffRequest, staff_required
 
-from . import actions
+from . import actions, selectors
 from .forms import CreateForm
 from .models import Origin
-from .views import staff_of_organization
 
 
 def _resident_for_referral(request: HttpRequest, resident_id):
     """The resident, if the staff member may refer them (any visible record: a
     referral never needs consent, product 4.3)."""
-    from wayfinder.residents.selectors import get_resident_for
+    from wayfinder.residents.selectors import resident_for
 
-    resident, _access = get_resident_for(request.user, resident_id, purpose="create_referral")
+    resident, _access = resident_for(request.user, resident_id, purpose="create_referral")
     return resident
 
 
-def _active_services(organization, location=None):
-    services = Service.objects.filter(organization=organization, status="active").order_by("name")
-    if location is not None:
-        services = services.filter(service_at_locations__location=location).distinct()
-    return services
-
-
-def _locations(organization):
-    return (
-        Location.objects.filter(
-            service_at_locations__service__organization=organization, service_at_locations__service__status="active"
-        )
-        .prefetch_related("addresses")
-        .distinct()
-        .order_by("name")
-    )
-
-
-@staff_of_organization
-def create(request: HttpRequest, resident_id) -> HttpResponse:
+@staff_required
+@require_http_methods(["GET", "POST"])
+def create(request: StaffRequest, resident_id) -> HttpResponse:
     """One page per step, driven by the query string so it works without JavaScript
     and the back button does what people expect."""
     resident = _resident_for_referral(request, resident_id)
     context: dict = {"resident": resident, "organization": request.organization}
     org_id, location_id, service_id = (request.GET.get(k) or "" for k in ("org", "location", "service"))
-    target = Organization.objects.filter(pk=org_id).first() if _is_uuid(org_id) else None
+    target = selectors.organization_to_refer_to(org_id)
     if target is None:
         query = request.GET.get("q", "").strip()
-        context.update(query=query, favorites=_favorites(request.organization))
+        context.update(query=query, favorites=selectors.favorites_of(request.organization))
         if query:
-            context["results"] = list(
-                Organization.objects.filter(name__icontains=query, services__status="active")
-                .distinct()
-                .order_by("name")[:25]
-            )
+            context["results"] = selectors.organizations_to_refer_to(query)
         return render(request, "referrals/create_organization.html", context)
     context["target"] = target
-    locations = list(_locations(target))
+    locations = selectors.referral_locations(target)
     location = next((loc for loc in locations if str(loc.pk) == location_id), None)
     if location is None and len(locations) > 1 and not service_id:
         context["locations"] = locations
         return render(request, "referrals/create_location.html", context)
     location = location or (locations[0] if len(locations) == 1 else None)
-    services = list(_active_services(target, location))
+    services = selectors.referral_services(target, location)
     service = next((svc for svc in services if str(svc.pk) == service_id), None)
     if service is None:
         context.update(location=location, services=services)
@@ -99,17 +77,17 @@ def create(request: HttpRequest, resident_id) -> HttpResponse:
 
 
 @require_POST
-@staff_of_organization
-def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
+@staff_required
+def create_from_favorites(request: StaffRequest, resident_id) -> HttpResponse:
     """Several referrals in one step: every ticked favorite becomes a referral."""
     resident = _resident_for_referral(request, resident_id)
-    favorite_service_ids = {str(fav.service_id) for fav in _favorites(request.organization)}
+    favorite_service_ids = {str(fav.service_id) for fav in selectors.favorites_of(request.organization)}
     chosen = [sid for sid in request.POST.getlist("service") if sid in favorite_service_ids]
     if not chosen:
         messages.error(request, _("Tick at least one service from your favorites."))
         return redirect("referrals:create", resident.pk)
-    services = Service.objects.filter(pk__in=chosen).select_related("organization")
-    choices = [actions.ServiceChoice(service, _single_location(service)) for service in services]
+    services = selectors.services_by_ids(chosen)
+    choices = [actions.ServiceChoice(service, selectors.single_location(service)) for service in services]
     try:
         referrals = actions.create_referrals(
             actor=request.user,
@@ -129,23 +107,6 @@ def create_from_favorites(request: HttpRequest, resident_id) -> HttpResponse:
     return redirect("referrals:outbox")
 
 
-def _single_location(service):
-    """A favorite refers to the service; when it is offered at exactly one place,
-    that place is the referral's location."""
-    locations = list(Location.objects.filter(service_at_locations__service=service)[:2])
-    return locations[0] if len(locations) == 1 else None
-
-
-def _favorites(organization) -> list:
-    from wayfinder.partners.models import Favorite
-
-    return list(
-        Favorite.objects.filter(organization=organization, service__status="active").select_related(
-            "service", "service__organization"
-        )
-    )
-
-
 @require_POST
 def self_refer(request: HttpRequest, service_id) -> HttpResponse:
     """A signed-in resident refers themselves from a service page."""
@@ -155,15 +116,13 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
     if resident is None:
         messages.info(request, _("Link your account to your record first, then you can refer yourself."))
         return redirect("my_plan:link")
-    service = Service.objects.filter(pk=service_id, status="active").select_related("organization").first()
-    if service is None:
-        raise Http404
+    service = selectors.active_service_for_self_referral(service_id)
     try:
         referral = actions.create_referral(
             actor=request.user,
             resident=resident,
             service=service,
-            location=_single_location(service),
+            location=selectors.single_location(service),
             origin=Origin.SELF,
             # The resident's own step: also let the organization see their record.
             pre_consent=request.POST.get("share_record") == "on",
@@ -175,13 +134,3 @@ def self_refer(request: HttpRequest, service_id) -> HttpResponse:
         request, _("You referred yourself to %(org)s. They will contact you.") % {"org": service.organization.name}
     )
     return redirect("referrals:detail", referral.pk)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -4,35 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import GlobalRole
-from wayfinder.accounts.roles import global_role_required
+from wayfinder.accounts.access import specialist_required
 
-from . import actions, followups
+from . import actions, followups, selectors
 from .forms import CloseForm, OutreachForm
 from .models import FollowUp
 from .views import add_errors
 
-specialist_required = global_role_required(GlobalRole.Role.SPECIALIST)
-
 
 @specialist_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    open_items = (
-        FollowUp.objects.filter(state=FollowUp.State.OPEN)
-        .select_related("referral", "referral__service", "referral__receiving_organization", "referral__resident")
-        .order_by("created_at")
-    )
     sections = []
     for kind, label in FollowUp.Kind.choices:
-        items = list(open_items.filter(kind=kind)[:100])
+        items = selectors.open_follow_ups(request.user, kind)
         sections.append({"kind": kind, "label": label, "items": items})
+    selectors.log_list_read(request.user, "specialist_queue", [i.referral for s in sections for i in s["items"]])
     return render(
         request, "referrals/specialist_queue.html", {"sections": sections, "now": now, "form": OutreachForm()}
     )
@@ -41,9 +35,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @specialist_required
 def record_outreach(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    follow_up = FollowUp.objects.filter(pk=follow_up_id).select_related("referral").first()
-    if follow_up is None:
-        raise Http404
+    follow_up = selectors.follow_up_for(request.user, follow_up_id)
     form = OutreachForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how you reached out and what happened."))
@@ -54,15 +46,10 @@ def record_outreach(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 
 @specialist_required
+@require_http_methods(["GET", "POST"])
 def specialist_close(request: HttpRequest, referral_id) -> HttpResponse:
     """Close a referral to a non-onboarded organization once it is 14 days old."""
-    follow_up = (
-        FollowUp.objects.filter(referral_id=referral_id, kind=FollowUp.Kind.NON_ONBOARDED)
-        .select_related("referral", "referral__service", "referral__receiving_organization")
-        .first()
-    )
-    if follow_up is None:
-        raise Http404
+    follow_up = selectors.non_onboarded_follow_up_for(request.user, referral_id)
     referral = follow_up.referral
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import (
+    RESIDENT_ACCOUNT_LINKED,
+    RESIDENT_CREATED,
+    RESIDENT_LINK_FAILED,
+    RESIDENT_LINK_THROTTLED,
+    RESIDENT_NOTE_ADDED,
+    RESIDENT_PRIVACY_UPDATED,
+)
 
 from .models import ContactPoint, EligibilityCase, Note, Resident, Source
 
@@ -55,7 +63,7 @@ def create_client(
             )
     log_action(
         actor,
-        "resident.created",
+        RESIDENT_CREATED,
         resident,
         resident=resident,
         purpose="care_coordination",
@@ -77,7 +85,7 @@ def add_note(*, resident: Resident, access, actor, body: str, part2: bool = Fals
     )
     log_action(
         actor,
-        "resident.note_added",
+        RESIDENT_NOTE_ADDED,
         note,
         resident=resident,
         legal_basis=access.legal_basis,
@@ -99,7 +107,7 @@ def link_account(*, user, individual_id: str, date_of_birth: datetime.date, case
     key = _throttle_key(user)
     attempts = cache.get(key, 0)
     if attempts >= LINK_ATTEMPTS:
-        log_action(user, "resident.link_throttled", outcome=AuditEvent.Outcome.DENIED, purpose="account_link")
+        log_action(user, RESIDENT_LINK_THROTTLED, outcome=AuditEvent.Outcome.DENIED, purpose="account_link")
         raise ResidentError(_("Too many tries. Please wait 15 minutes and try again."))
     if Resident.objects.filter(user=user).exists():
         raise ResidentError(_("Your account is already connected to a record."))
@@ -114,11 +122,11 @@ def link_account(*, user, individual_id: str, date_of_birth: datetime.date, case
         and len(case_last4.strip()) == 4
         and EligibilityCase.objects.filter(resident=resident, case_number__endswith=case_last4.strip()).exists()
     )
-    if not case_ok:
+    if resident is None or not case_ok:
         cache.set(key, attempts + 1, LINK_WINDOW_SECONDS)
         log_action(
             user,
-            "resident.link_failed",
+            RESIDENT_LINK_FAILED,
             outcome=AuditEvent.Outcome.DENIED,
             purpose="account_link",
             data={"attempt": attempts + 1},
@@ -130,7 +138,7 @@ def link_account(*, user, individual_id: str, date_of_birth: datetime.date, case
         resident.updated_at = resident.linked_at
         resident.save(update_fields=["user", "linked_at", "updated_at"])
         log_action(
-            user, "resident.account_linked", resident, resident=resident, legal_basis="self", purpose="account_link"
+            user, RESIDENT_ACCOUNT_LINKED, resident, resident=resident, legal_basis="self", purpose="account_link"
         )
     cache.delete(key)
     return resident
@@ -147,7 +155,7 @@ def update_privacy(*, resident: Resident, actor, notification_channel: str, lang
         actor.save(update_fields=["preferred_language"])
     log_action(
         actor,
-        "resident.privacy_updated",
+        RESIDENT_PRIVACY_UPDATED,
         resident,
         resident=resident,
         legal_basis="self",

@@ -2,75 +2,37 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.models import User
-from wayfinder.accounts.roles import is_resident_user
+from wayfinder.accounts.access import ResidentRequest, resident_required
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
-from wayfinder.audit.models import AuditEvent
+from wayfinder.audit.names import RESIDENT_HISTORY_PRINTED
 from wayfinder.consent import actions as consent_actions
 from wayfinder.consent.forms import ResidentGrantForm
-from wayfinder.consent.models import Consent
-from wayfinder.directory.models import Organization
+from wayfinder.consent.selectors import open_consents, resident_consent_for
 
-from . import actions
+from . import actions, selectors
 from .extension_points import my_plan_sections
 from .forms import LinkAccountForm, PrivacyForm
-from .models import Resident
-
-
-def resident_required(linked: bool = True):
-    """Signed-in residents only (staff have the workspace); ``linked`` pages need
-    the account connected to its record first."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not is_resident_user(request.user):
-                raise PermissionDenied
-            request.resident = Resident.objects.filter(user=request.user).first()
-            if linked and request.resident is None:
-                messages.info(request, _("Connect your account to your record first."))
-                return redirect("my_plan:link")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _open_consents(resident: Resident):
-    now = timezone.now()
-    return [
-        c
-        for c in Consent.objects.filter(resident=resident, revoked_at__isnull=True).select_related(
-            "organization", "recorded_by"
-        )
-        if c.expires_at is None or c.expires_at > now
-    ]
 
 
 @resident_required(linked=False)
-def home(request: HttpRequest) -> HttpResponse:
+@require_safe
+def home(request: ResidentRequest) -> HttpResponse:
     resident = request.resident
     context = {"resident": resident}
     if resident is not None:
         sections = my_plan_sections(resident)
         context.update(
-            consents=_open_consents(resident),
+            consents=open_consents(resident),
             needs=list(resident.needs.filter(part2=False)[:20]),
             sections=sections,
             referral_section=sections.get("referrals"),
@@ -80,7 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required(linked=False)
-def link_account(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def link_account(request: ResidentRequest) -> HttpResponse:
     if request.resident is not None:
         return redirect("my_plan:home")
     form = LinkAccountForm(request.POST or None)
@@ -96,17 +59,18 @@ def link_account(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required()
-def consents(request: HttpRequest) -> HttpResponse:
+@require_safe
+def consents(request: ResidentRequest) -> HttpResponse:
     return render(
         request,
         "residents/my_plan/consents.html",
-        {"consents": _open_consents(request.resident), "grant_form": ResidentGrantForm()},
+        {"consents": open_consents(request.resident), "grant_form": ResidentGrantForm()},
     )
 
 
 @require_POST
 @resident_required()
-def grant(request: HttpRequest) -> HttpResponse:
+def grant(request: ResidentRequest) -> HttpResponse:
     form = ResidentGrantForm(request.POST)
     if form.is_valid():
         try:
@@ -124,17 +88,15 @@ def grant(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "residents/my_plan/consents.html",
-        {"consents": _open_consents(request.resident), "grant_form": form},
+        {"consents": open_consents(request.resident), "grant_form": form},
         status=400,
     )
 
 
 @require_POST
 @resident_required()
-def revoke(request: HttpRequest, consent_id) -> HttpResponse:
-    consent = Consent.objects.filter(pk=consent_id, resident=request.resident).first()
-    if consent is None:
-        raise Http404
+def revoke(request: ResidentRequest, consent_id) -> HttpResponse:
+    consent = resident_consent_for(request.resident, consent_id)
     try:
         version = int(request.POST.get("version", consent.version))
         consent_actions.revoke_consent(consent, actor=request.user, expected_version=version)
@@ -145,19 +107,18 @@ def revoke(request: HttpRequest, consent_id) -> HttpResponse:
 
 
 @resident_required()
-def access_log(request: HttpRequest) -> HttpResponse:
+@require_safe
+def access_log(request: ResidentRequest) -> HttpResponse:
     """Who looked at my record, when, and under what consent (product 4.5)."""
-    events = AuditEvent.objects.filter(resident_id=str(request.resident.pk), action="resident.viewed").order_by("-seq")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.record_reads(request.resident), 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    people = User.objects.in_bulk({e.actor_id for e in rows if e.actor_id})
-    org_ids = {e.actor_organization_id for e in rows if e.actor_organization_id}
-    organizations = Organization.objects.in_bulk(list(org_ids)) if org_ids else {}
+    people, organizations = selectors.readers(rows)
     entries = [
         {
             "at": e.occurred_at,
             "who": getattr(people.get(e.actor_id), "full_name", "") or _("Someone"),
-            "organization": getattr(organizations.get(_uuid(e.actor_organization_id)), "name", ""),
+            "organization": getattr(organizations.get(e.actor_organization_id), "name", ""),
+            "what": _("A referral about you") if e.action == names.REFERRAL_VIEWED else _("Your record"),
             "basis": _basis_label(e.legal_basis),
             "is_self": e.legal_basis == "self",
         }
@@ -166,23 +127,20 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(request, "residents/my_plan/access_log.html", {"entries": entries, "page": page})
 
 
-def _uuid(value: str):
-    import uuid
-
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 def _basis_label(basis: str) -> str:
     if basis.startswith("consent:"):
         return _("Your consent")
-    return {"self": _("You"), "referral": _("A referral"), "none": _("Name only (to refer you)")}.get(basis, basis)
+    return {
+        "self": _("You"),
+        "referral": _("A referral"),
+        "referral_specialist": _("United Way referral specialist"),
+        "none": _("Name only (to refer you)"),
+    }.get(basis, basis)
 
 
 @resident_required()
-def privacy(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def privacy(request: ResidentRequest) -> HttpResponse:
     resident = request.resident
     initial = {"notification_channel": resident.notification_channel, "language": resident.preferred_language or "en"}
     form = PrivacyForm(request.POST or None, initial=initial)
@@ -194,7 +152,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required()
-def print_history(request: HttpRequest) -> HttpResponse:
+@require_safe
+def print_history(request: ResidentRequest) -> HttpResponse:
     """My history as a PDF, rendered by WeasyPrint from the same HTML partials as the page."""
     from weasyprint import HTML
 
@@ -202,7 +161,7 @@ def print_history(request: HttpRequest) -> HttpResponse:
     sections = my_plan_sections(resident)
     context = {
         "resident": resident,
-        "consents": _open_consents(resident),
+        "consents": open_consents(resident),
         "needs": list(resident.needs.filter(part2=False)[:50]),
         "sections": sections,
         "referral_section": sections.get("referrals"),
@@ -210,7 +169,7 @@ def print_history(request: HttpRequest) -> HttpResponse:
     }
     html = render_to_string("residents/my_plan/print.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    log_action(request.user, "resident.history_printed", resident, resident=resident, legal_basis="self")
+    log_action(request.user, RESIDENT_HISTORY_PRINTED, resident, resident=resident, legal_basis="self")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="my-wayfinder-history.pdf"'
     return response

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
+from wayfinder.accounts.access import NotVisible
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import RESIDENT_VIEWED
 from wayfinder.consent.access import Access, record_access
 
 from .extension_points import record_sections
@@ -111,8 +113,9 @@ def search_clients(
 
 
 def _result(resident: Resident, score: float, reasons: list[str]) -> SearchResult:
-    emails = [c.value for c in resident.live if c.kind == ContactPoint.Kind.EMAIL]
-    phones = [c.value for c in resident.live if c.kind == ContactPoint.Kind.PHONE]
+    live: list[ContactPoint] = cast(Any, resident).live  # prefetched by the search (to_attr="live")
+    emails = [c.value for c in live if c.kind == ContactPoint.Kind.EMAIL]
+    phones = [c.value for c in live if c.kind == ContactPoint.Kind.PHONE]
     place = " ".join(p for p in (resident.city, resident.zip_code) if p)
     return SearchResult(
         resident,
@@ -139,20 +142,20 @@ def resident_by_individual_id(individual_id: str) -> Resident | None:
     return Resident.objects.filter(individual_id=individual_id.strip().upper(), status=Resident.Status.ACTIVE).first()
 
 
-def get_resident_for(user, resident_id, *, purpose: str = "care_coordination") -> tuple[Resident, Access]:
+def resident_for(user, resident_id, *, purpose: str = "care_coordination") -> tuple[Resident, Access]:
     """The resident and the access the user has, with the read logged.
 
     A record the user's organization may not know about is a 404 (not a 403), so
     the answer never confirms that it exists."""
     resident = Resident.objects.filter(pk=resident_id).first()
     if resident is None:
-        raise Http404
+        raise NotVisible("resident", resident_id)
     access = record_access(user, resident)
     if not access.visible:
-        raise Http404
+        raise NotVisible("resident", resident_id, resident=resident)
     log_action(
         user,
-        "resident.viewed",
+        RESIDENT_VIEWED,
         resident,
         resident=resident,
         legal_basis=access.legal_basis,
@@ -167,7 +170,7 @@ def record_context(resident: Resident, access: Access) -> dict:
     contacts = resident.contacts.filter(retired_at__isnull=True).select_related("organization")
     if not access.full:
         contacts = contacts.filter(organization=access.organization)
-    context = {"resident": resident, "access": access, "contacts": list(contacts)}
+    context: dict[str, Any] = {"resident": resident, "access": access, "contacts": list(contacts)}
     if access.full:
         notes = resident.notes.select_related("author", "organization")
         needs = resident.needs.all()
@@ -188,3 +191,57 @@ def record_context(resident: Resident, access: Access) -> dict:
     context["referral_section"] = sections.get("referrals")
     context["assessment_section"] = sections.get("assessments")
     return context
+
+
+def record_reads(resident: Resident):
+    """Audit entries of others' reads of the resident's record and referral pages,
+    newest first: "who viewed my record" (product 4.5)."""
+    from wayfinder.audit import names
+    from wayfinder.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(resident_id=str(resident.pk), action__in=names.RECORD_READS).order_by("-seq")
+
+
+def readers(events) -> tuple[dict, dict]:
+    """The people and organizations named by ``events`` (two queries), keyed as the
+    audit rows name them (user id; organization id as a string)."""
+    from wayfinder.accounts.models import User
+    from wayfinder.directory.models import Organization
+
+    people = User.objects.in_bulk({e.actor_id for e in events if e.actor_id})
+    org_ids = {e.actor_organization_id for e in events if e.actor_organization_id}
+    organizations = {}
+    for organization in Organization.objects.filter(pk__in=[_uuid_or_none(i) for i in org_ids if _uuid_or_none(i)]):
+        organizations[str(organization.pk)] = organization
+    return people, organizations
+
+
+def _uuid_or_none(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def resident_for_accounting(value: str) -> Resident | None:
+    """A resident by eligibility individual id or record id, for the accounting of
+    disclosures (system administrators only: the view's decorator)."""
+    from django.core.exceptions import ValidationError
+
+    value = value.strip()
+    by_individual = Resident.objects.filter(individual_id=value.upper()).first()
+    if by_individual:
+        return by_individual
+    try:
+        return Resident.objects.filter(pk=value).first()
+    except (ValueError, ValidationError):  # not a UUID
+        return None
+
+
+def audit_entries_about(resident: Resident):
+    """Every audit entry about the resident, oldest first (the HIPAA accounting)."""
+    from wayfinder.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(resident_id=str(resident.pk)).order_by("seq")

@@ -2,45 +2,25 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wayfinder.accounts.roles import global_role_required
+from wayfinder.accounts.access import NotVisible, StaffRequest, staff_required, system_admin_required
 from wayfinder.audit.log import log_action
-from wayfinder.audit.models import AuditEvent
-from wayfinder.consent.access import REDISCLOSURE_NOTICE, staff_organization
+from wayfinder.audit.names import RESIDENT_ACCESS_LOG_EXPORTED, RESIDENT_SEARCHED
+from wayfinder.consent.access import REDISCLOSURE_NOTICE
 from wayfinder.lib import csv_safe
 
 from . import actions, selectors
 from .forms import AccessLogExportForm, ClientSearchForm, CreateClientForm, NoteForm
-from .models import Resident
 
 
-def partner_staff_required(view):
-    """Staff of an onboarded organization (partner, agency, hospital); others get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        organization = staff_organization(request.user)
-        if organization is None:
-            raise PermissionDenied
-        request.organization = organization
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@partner_staff_required
-def client_search(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_safe
+def client_search(request: StaffRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None)
     results = None
     if form.is_valid():
@@ -48,15 +28,16 @@ def client_search(request: HttpRequest) -> HttpResponse:
         # Search results show names and masked contacts: which records were listed is logged too.
         log_action(
             request.user,
-            "resident.searched",
+            RESIDENT_SEARCHED,
             purpose="client_search",
             data={"results": len(results), "residents": [str(r.resident.pk) for r in results]},
         )
     return render(request, "residents/search.html", {"form": form, "results": results})
 
 
-@partner_staff_required
-def create_client(request: HttpRequest) -> HttpResponse:
+@staff_required
+@require_http_methods(["GET", "POST"])
+def create_client(request: StaffRequest) -> HttpResponse:
     form = CreateClientForm(request.POST or request.GET or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -82,20 +63,22 @@ def create_client(request: HttpRequest) -> HttpResponse:
     return render(request, "residents/create.html", {"form": form, "duplicates": duplicates})
 
 
-@partner_staff_required
-def detail(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = selectors.get_resident_for(request.user, resident_id)
+@staff_required
+@require_safe
+def detail(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = selectors.resident_for(request.user, resident_id)
     context = selectors.record_context(resident, access)
     context.update(note_form=NoteForm(), redisclosure_notice=_(REDISCLOSURE_NOTICE))
     return render(request, "residents/detail.html", context)
 
 
 @require_POST
-@partner_staff_required
-def add_note(request: HttpRequest, resident_id) -> HttpResponse:
-    resident, access = selectors.get_resident_for(request.user, resident_id, purpose="add_note")
+@staff_required
+def add_note(request: StaffRequest, resident_id) -> HttpResponse:
+    resident, access = selectors.resident_for(request.user, resident_id, purpose="add_note")
     if not access.full:
-        raise Http404  # notes of a record without consent do not exist for this organization
+        # Notes of a record without consent do not exist for this organization.
+        raise NotVisible("notes", resident.pk, resident=resident, reason="no_consent")
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -108,18 +91,19 @@ def add_note(request: HttpRequest, resident_id) -> HttpResponse:
     return redirect("residents:detail", resident.pk)
 
 
-@global_role_required("system_admin")
+@system_admin_required
+@require_safe
 def access_log_export(request: HttpRequest) -> HttpResponse:
     """System administrators download every audit entry about one resident (CSV):
     the HIPAA accounting of disclosures."""
     form = AccessLogExportForm(request.GET or None)
     if not form.is_valid():
         return render(request, "residents/access_log_export.html", {"form": form})
-    resident = _resident_by_any_id(form.cleaned_data["resident"])
+    resident = selectors.resident_for_accounting(form.cleaned_data["resident"])
     if resident is None:
         form.add_error("resident", _("No resident has that id."))
         return render(request, "residents/access_log_export.html", {"form": form}, status=404)
-    events = AuditEvent.objects.filter(resident_id=str(resident.pk)).order_by("seq")
+    events = selectors.audit_entries_about(resident)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-log-{resident.pk}.csv"'
     writer = csv_safe.writer(response)
@@ -145,16 +129,5 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(columns)
     for row in events.values_list(*columns).iterator():
         writer.writerow(row)
-    log_action(request.user, "resident.access_log_exported", resident, resident=resident, purpose="accounting")
+    log_action(request.user, RESIDENT_ACCESS_LOG_EXPORTED, resident, resident=resident, purpose="accounting")
     return response
-
-
-def _resident_by_any_id(value: str) -> Resident | None:
-    value = value.strip()
-    by_individual = Resident.objects.filter(individual_id=value.upper()).first()
-    if by_individual:
-        return by_individual
-    try:
-        return Resident.objects.filter(pk=value).first()
-    except (ValueError, ValidationError):  # not a UUID
-        return None

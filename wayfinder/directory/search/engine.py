@@ -25,14 +25,13 @@ import tantivy
 from .. import schedules
 from . import schema as f
 from . import store
-from .query import build_text_query, parse
+from .query import BuiltQuery, build_text_query, parse
+from .ranking import KM_PER_DEGREE_LAT, by_tier_and_distance, listing_key, tier_of, unique, with_tiers
 
 MUST = tantivy.Occur.Must
-KM_PER_DEGREE_LAT = 111.32
 DEFAULT_RADII_KM = (40.0, 80.0, 160.0, None)  # keyword + place, no distance chosen: widen until enough
 NEAREST_RADII_KM = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 800.0)
 RELEVANCE_POOL = 200  # keyword hits re-ranked by distance; fixed so pages stay consistent
-DISTANCE_SCALE_KM = 25.0
 MAX_NEAREST_FETCH = 20_000
 
 
@@ -92,6 +91,7 @@ def document_json(doc: dict) -> str:
         f.AGE_MAX: int(doc["age_max"]) if doc.get("age_max") is not None else 200,
         f.SORT_NAME: name.lower()[:60],
         f.DISPLAY: base64.b64encode(_encode(display).encode()).decode("ascii"),
+        f.LISTING: listing_key(name, org, doc.get("address") or ""),
     }
     if lat is not None and lon is not None:
         fields[f.LAT], fields[f.LON] = float(lat), float(lon)
@@ -206,15 +206,6 @@ def _and(clauses: list[tantivy.Query]) -> tantivy.Query:
     return clauses[0] if len(clauses) == 1 else tantivy.Query.boolean_query([(MUST, c) for c in clauses])
 
 
-def _distances(searcher, point, addresses) -> list[float | None]:
-    lats = searcher.fast_field_values(f.LAT, addresses)
-    lons = searcher.fast_field_values(f.LON, addresses)
-    return [
-        haversine_km(point[0], point[1], la, lo) if la is not None and lo is not None else None
-        for la, lo in zip(lats, lons, strict=True)
-    ]
-
-
 def search(p: SearchParams) -> SearchPage:
     """One page of results; ``has_next`` comes from fetching one result more than the page."""
     searcher = store.searcher()
@@ -228,24 +219,23 @@ def search(p: SearchParams) -> SearchPage:
     need = page * size + 1
     filters = _filters(schema, p, local_now)
 
-    text_queries: list[tuple[tantivy.Query, bool]] = []
+    built: BuiltQuery | None = None
     if p.text.strip():
         built = build_text_query(schema, searcher, parse(p.text))
         result.fuzzy, result.matched_words = built.used_fuzzy, built.matched_words
-        text_queries = [(q, relaxed) for q, relaxed in ((built.strict, False), (built.relaxed, True)) if q is not None]
-        if not text_queries:
+        if built.strict is None and built.relaxed is None:
             return result
 
-    if text_queries:
-        candidates, relaxed, radius = _ranked_by_text(searcher, schema, p, filters, text_queries, need)
+    if built is not None:
+        candidates, relaxed, radius = _ranked_by_text(searcher, schema, p, filters, built, need)
         result.relaxed = relaxed
     elif p.point is not None:
         candidates, radius = _nearest(searcher, schema, p, filters, need)
     elif filters:
         hits = searcher.search(
-            _and(filters), limit=need + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
+            _and(filters), limit=need * 2 + 50, count=False, order_by_field=f.SORT_NAME, order=tantivy.Order.Asc
         ).hits
-        candidates, radius = [(0.0, addr, None) for _, addr in hits], None
+        candidates, radius = unique(searcher, [(0.0, addr, None) for _, addr in hits]), None
     else:
         return result  # nothing asked: the page shows categories instead
     result.radius_km = radius
@@ -253,43 +243,48 @@ def search(p: SearchParams) -> SearchPage:
     return result
 
 
-def _ranked_by_text(searcher, schema, p: SearchParams, filters, text_queries, need: int):
+def _ranked_by_text(searcher, schema, p: SearchParams, filters, built: BuiltQuery, need: int):
+    """Keyword results, best first. Services whose name holds what was typed come first (the
+    name tiers); with a place, a tier's services are nearest first, and services below the
+    tiers are ranked by ``relevance / (1 + km / 25)``."""
+    text_queries = [(q, relaxed) for q, relaxed in ((built.strict, False), (built.relaxed, True)) if q is not None]
     pool = max(RELEVANCE_POOL, need * 2)
     radii: tuple[float | None, ...] = (None,)
     if p.point is not None:
         radii = (p.radius_km,) if p.radius_km else DEFAULT_RADII_KM
     for text_query, relaxed in text_queries:
+        query = with_tiers(text_query, built)
         for radius in radii:
             box = _box(schema, p.point, radius) if (p.point is not None and radius) else []
-            hits = searcher.search(_and([text_query, *filters, *box]), limit=pool, count=False).hits
-            if not hits:
-                continue
+            hits = searcher.search(_and([query, *filters, *box]), limit=pool, count=False).hits
+            if not hits or (len(hits) < need and radius != radii[-1]):
+                continue  # a box with fewer matches than a page cannot fill one: widen it at once
             if p.point is None:
-                return [(s, addr, None) for s, addr in hits], relaxed, None
-            addresses = [addr for _, addr in hits]
-            top = max(s for s, _ in hits) or 1.0
-            ranked = []
-            for (s, addr), dist in zip(hits, _distances(searcher, p.point, addresses), strict=True):
-                if radius is not None and (dist is None or dist > radius):
-                    continue
-                closeness = 0.5 if dist is None else 1.0 / (1.0 + dist / DISTANCE_SCALE_KM)
-                ranked.append((s / top * closeness, addr, dist))
-            if len(ranked) >= need or radius == radii[-1]:
-                ranked.sort(key=lambda t: (-t[0], t[2] if t[2] is not None else 1e9))
-                if ranked:
-                    return ranked, relaxed, radius
+                return unique(searcher, [(s, addr, None) for s, addr in hits]), relaxed, None
+            ranked = by_tier_and_distance(searcher, p.point, hits, radius)
+            tier = tier_of(hits[0][0])
+            if tier and len(hits) == pool and tier_of(hits[-1][0]) == tier:
+                # The box holds more services of the top tier than the pool: the pool is the best
+                # BM25 of them, not the nearest. Take the nearest of that tier instead.
+                tier_query = dict(built.tiers())[tier]
+                nearest, _ = _nearest(searcher, schema, p, [text_query, tier_query, *filters], need, radius)
+                return nearest, relaxed, radius
+            if ranked and (len(ranked) >= need or radius == radii[-1]):
+                return ranked, relaxed, radius
     return [], False, radii[-1]
 
 
-def _nearest(searcher, schema, p: SearchParams, filters, need: int):
+def _nearest(searcher, schema, p: SearchParams, filters, need: int, max_radius: float | None = None):
     """Nearest first: widen a box until it holds enough, then sort only that box.
 
     The box's hits are ranked by a flat-earth distance (one multiplication, exact
     enough at these scales to order them); only the page's share gets haversine.
+    Listings the feed repeats (``_unique``) count once towards "enough".
     """
-    radii = [r for r in NEAREST_RADII_KM if not p.radius_km or r < p.radius_km]
-    if p.radius_km:
-        radii.append(p.radius_km)
+    limit_km = max_radius or p.radius_km
+    radii = [r for r in NEAREST_RADII_KM if not limit_km or r < limit_km]
+    if limit_km:
+        radii.append(limit_km)
     lat0, lon0 = p.point
     kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     ranked: list = []
@@ -311,10 +306,16 @@ def _nearest(searcher, schema, p: SearchParams, filters, need: int):
             if d2 <= limit2:
                 near.append((d2, addr, la, lo))
         if len(near) >= need or radius == radii[-1]:
-            best = heapq.nsmallest(need, near, key=lambda t: t[0])
-            ranked = [(0.0, addr, haversine_km(lat0, lon0, la, lo)) for _, addr, la, lo in best]
-            ranked.sort(key=lambda t: t[2])
-            return ranked, radius
+            take = need * 2
+            while True:
+                best = heapq.nsmallest(take, near, key=lambda t: t[0])
+                ranked = [(0.0, addr, math.sqrt(d2)) for d2, addr, _la, _lo in best]
+                ranked = unique(searcher, ranked)
+                if len(ranked) >= need or take >= len(near):
+                    break
+                take *= 4  # repeated listings thinned the nearest: sort a little more of the box
+            if len(ranked) >= need or radius == radii[-1]:
+                return ranked, radius
     return ranked, radii[-1] if radii else None
 
 
@@ -349,3 +350,8 @@ def _fill(result: SearchPage, searcher, candidates, p: SearchParams, local_now, 
     if p.open_now:
         result.has_next = len(kept) > start + result.size
     result.hits = kept[start : start + result.size]
+    if p.point is not None:  # the distance shown: great-circle, for the page's hits only
+        for hit in result.hits:
+            lat, lon = hit.display.get("lat"), hit.display.get("lon")
+            if hit.distance_km is not None and lat is not None and lon is not None:
+                hit.distance_km = haversine_km(p.point[0], p.point[1], lat, lon)

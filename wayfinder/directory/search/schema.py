@@ -15,7 +15,7 @@ import tantivy
 
 # Bump when the schema or analyzers change: readers refuse an index of another version
 # and ``rebuild_search_index`` writes a fresh generation.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 EN = "wf_en"
 ES = "wf_es"
@@ -42,6 +42,10 @@ LAT = "lat"
 LON = "lon"
 SORT_NAME = "sortname"
 DISPLAY = "disp"
+# What a person sees of a result (name, organization, address) as one 63-bit number: the
+# 2-1-1 feed lists some services two or three times, differing only by phone, and a
+# results page shows each listing once (``ranking.unique``).
+LISTING = "listing"
 
 # Multi-valued keyword fields are indexed as one space-separated string (one call per
 # field instead of one per value: a third of the build time at a million services).
@@ -73,6 +77,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_float_field(LON, indexed=True, fast=True)
     builder.add_text_field(SORT_NAME, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field(DISPLAY, stored=True)
+    builder.add_unsigned_field(LISTING, fast=True)
     return builder.build()
 
 

@@ -26,3 +26,17 @@ def select_options(choices: list[tuple[str, str]], selected: object) -> SafeStri
             for value, name in choices
         )
     )
+
+
+@register.simple_tag
+def print_details(items: list) -> dict:
+    """Eligibility and hours for the print and PDF sheet's services (``service_page.print_details``),
+    read in one go for the whole sheet: {service id: PrintDetails}."""
+    from wayfinder.directory.service_page import print_details as details
+
+    return details([item.service for item in items])
+
+
+@register.filter
+def get_item(mapping: dict, key: object):
+    return mapping.get(str(key))

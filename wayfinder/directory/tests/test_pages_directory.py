@@ -25,8 +25,8 @@ def test_home_has_one_search_box_categories_and_situations(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('name="q"') == 1 and 'name="where"' in html
-    assert 'href="/categories/food/"' in html and "I lost my job" in html
-    assert "/search/?situation=lost-job" in html
+    assert 'formaction="/categories/food/"' in html and "I lost my job" in html
+    assert 'name="situation" value="lost-job"' in html
     assert "<label" in html and 'for="id_q"' in html and 'for="id_where"' in html
 
 
@@ -168,6 +168,11 @@ def test_report_a_problem_is_stored_for_reviewers(client, directory):
     assert response.status_code == 302
     report = ProblemReport.objects.get()
     assert report.service_id == sid("pantry-lex") and report.kind == "phone" and report.status == "open"
+    from wayfinder.audit.models import AuditEvent
+
+    [entry] = AuditEvent.objects.filter(action="directory.problem_reported")
+    assert entry.object_id == str(report.pk) and entry.actor_label == "anonymous"
+    assert entry.data == {"service": str(sid("pantry-lex")), "kind": "phone"}  # not the visitor's words
     assert client.post(url, {"kind": "nonsense"}).status_code == 400
     assert ProblemReport.objects.count() == 1
 
@@ -202,7 +207,7 @@ def test_use_my_location_is_a_progressive_enhancement(client):
 def test_a_category_tile_is_never_named_after_a_situation_with_the_same_slug(client):
     html = client.get("/").content.decode()
     categories = html.split('id="categories-heading"')[1]
-    assert 'href="/categories/child-care/">Child care<' in categories
+    assert 'formaction="/categories/child-care/" class="tile">Child care<' in categories
     assert "I need child care to work" not in categories
 
 

@@ -20,6 +20,13 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import (
+    ELIGIBILITY_IMPORT_REFUSED,
+    ELIGIBILITY_IMPORTED,
+    RESIDENT_CLOSED,
+    RESIDENT_IMPORTED,
+    RESIDENT_UPDATED,
+)
 from wayfinder.residents.models import ContactPoint, EligibilityCase, HouseholdMember, Resident, Source
 
 from .reader import FeedRefused, numbered_lines, open_feed, text_lines
@@ -77,7 +84,7 @@ def import_numbered(
         _write_batch(good[start : start + BATCH], result.counts)
     if result.plan is not None and result.plan.missing:
         result.counts["closed"] += _close_missing(result.plan.missing)
-    log_action(None, "eligibility.imported", purpose=PURPOSE, data=dict(result.counts))
+    log_action(None, ELIGIBILITY_IMPORTED, purpose=PURPOSE, data=dict(result.counts))
     return result
 
 
@@ -118,7 +125,7 @@ def _refused(result: ImportResult, reason: str) -> ImportResult:
     if not result.dry_run:
         log_action(
             None,
-            "eligibility.import_refused",
+            ELIGIBILITY_IMPORT_REFUSED,
             outcome="failure",
             purpose=PURPOSE,
             data={"reason": printable(reason, 500), "failed": result.counts["failed"]},
@@ -243,7 +250,7 @@ def _create(new: list[tuple[Resident, FeedRecord]], now) -> None:
     # hundreds of thousands of rows, and the hash chain appends one row at a time.
     log_action(
         None,
-        "resident.imported",
+        RESIDENT_IMPORTED,
         purpose=PURPOSE,
         legal_basis=PURPOSE,
         data={"residents": [str(resident.pk) for resident, _record in new]},
@@ -270,7 +277,7 @@ def _update(resident: Resident, record: FeedRecord, now, counts: Counter) -> Non
         counts["closed"] += 1
         log_action(
             None,
-            "resident.closed",
+            RESIDENT_CLOSED,
             resident,
             resident=resident,
             purpose=PURPOSE,
@@ -287,7 +294,7 @@ def _update(resident: Resident, record: FeedRecord, now, counts: Counter) -> Non
     counts["updated"] += 1
     log_action(
         None,
-        "resident.updated",
+        RESIDENT_UPDATED,
         resident,
         resident=resident,
         purpose=PURPOSE,
@@ -373,7 +380,7 @@ def _close_missing(missing: list[Closure]) -> int:
                 resident.save()
                 log_action(
                     None,
-                    "resident.closed",
+                    RESIDENT_CLOSED,
                     resident,
                     resident=resident,
                     purpose=PURPOSE,

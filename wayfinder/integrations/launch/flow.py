@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
 
@@ -47,7 +48,7 @@ def refuse(request: HttpRequest, reason: str, *, launch: Launch | None = None, d
     user = request.user if request.user.is_authenticated else None
     log_action(
         user,
-        "launch.refused",
+        names.LAUNCH_REFUSED,
         launch,
         outcome=AuditEvent.Outcome.DENIED,
         actor_label="" if user else "anonymous",
@@ -95,7 +96,7 @@ def start(request: HttpRequest, iss: str, launch_value: str) -> str:
     }
     pending[state].update(token_endpoint=config["token_endpoint"], jwks_uri=config["jwks_uri"], issuer=config["issuer"])
     request.session[PENDING_KEY] = pending
-    log_action(None, "launch.started", row, actor_label="exchange", data={"exchange": exchange.name})
+    log_action(None, names.LAUNCH_STARTED, row, actor_label="exchange", data={"exchange": exchange.name})
     return smart.authorize_url(
         config,
         exchange,
@@ -178,7 +179,7 @@ def deny_not_onboarded(request: HttpRequest, row: Launch, clinician: dict[str, s
     )
     log_action(
         None,
-        "launch.access_denied",
+        names.LAUNCH_ACCESS_DENIED,
         row,
         outcome=AuditEvent.Outcome.DENIED,
         actor_label="exchange",
@@ -199,10 +200,10 @@ def land(request: HttpRequest, context: dict[str, Any]) -> Landing:
         resident=landing.resident,
         finished_at=timezone.now(),
     )
-    log_action(user, "launch.notice_acknowledged", row, data={"exchange": context["exchange"]})
+    log_action(user, names.LAUNCH_NOTICE_ACKNOWLEDGED, row, data={"exchange": context["exchange"]})
     log_action(
         user,
-        "launch.arrived",
+        names.LAUNCH_ARRIVED,
         row,
         resident=landing.resident,
         legal_basis=landing.access.legal_basis if landing.access is not None else "",

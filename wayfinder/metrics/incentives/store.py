@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
 from ..definitions import local_day, month_start
@@ -99,7 +100,7 @@ def generate(month: date, *, actor=None, correction_reason: str = "", now=None) 
     )
     log_action(
         actor if getattr(actor, "is_authenticated", False) else None,
-        "incentive_report.corrected" if existing else "incentive_report.created",
+        names.INCENTIVE_REPORT_CORRECTED if existing else names.INCENTIVE_REPORT_CREATED,
         report,
         data={"month": f"{month:%Y-%m}", "version": report.version, "total_cents": report.total_cents,
               "organizations": len(draft.rows), "held": len(draft.held), "sha256": report.sha256},
@@ -179,7 +180,7 @@ def decide(actor, item_ids: list[int], decision: str, note: str = "") -> int:
         )
         log_action(
             actor,
-            f"incentive_hold.{decision}",
+            names.INCENTIVE_HOLD_RELEASED if decision == HeldItem.Status.RELEASED else names.INCENTIVE_HOLD_REJECTED,
             item,
             data={"kind": item.kind, "record": str(item.record_id), "organization": str(item.organization_id),
                   "month": f"{item.month:%Y-%m}", "rules": item.rules, "note": note.strip()},

@@ -8,6 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import (
+    DIRECTORY_ORGANIZATION_CREATED,
+    PARTNER_CLAIM_SUBMITTED,
+    PARTNER_NEW_ORGANIZATION_REQUESTED,
+    PARTNER_REQUEST_APPROVED,
+    PARTNER_REQUEST_REJECTED,
+)
 from wayfinder.notifications.services import queue_email
 
 from ..models import Partner, SiteRequest
@@ -55,7 +62,7 @@ def submit_claim(organization, details: dict, *, actor=None) -> SiteRequest:
     values = {key: details.get(key, "") for key in REQUEST_FIELDS}
     values.update(requester_email=email, organization_name=organization.name)
     request = SiteRequest.objects.create(kind=SiteRequest.Kind.CLAIM, organization=organization, **values)
-    log_action(actor, "partner.claim_submitted", request, data={"organization": str(organization.pk), "email": email})
+    log_action(actor, PARTNER_CLAIM_SUBMITTED, request, data={"organization": str(organization.pk), "email": email})
     return request
 
 
@@ -75,7 +82,7 @@ def submit_new_organization(details: dict, *, actor=None) -> SiteRequest:
     values = {key: details.get(key, "") for key in REQUEST_FIELDS}
     values.update(requester_email=email, organization_name=name)
     request = SiteRequest.objects.create(kind=SiteRequest.Kind.NEW_ORGANIZATION, **values)
-    log_action(actor, "partner.new_organization_requested", request, data={"name": name, "email": email})
+    log_action(actor, PARTNER_NEW_ORGANIZATION_REQUESTED, request, data={"name": name, "email": email})
     return request
 
 
@@ -97,7 +104,8 @@ def approve_request(site_request: SiteRequest, reviewer) -> IssuedInvitation:
     if request.kind == SiteRequest.Kind.NEW_ORGANIZATION:
         organization = _create_organization(request, reviewer)
         request.organization = organization
-    elif is_claimed(organization.pk):
+    assert organization is not None  # a claim always names the organization claimed
+    if request.kind != SiteRequest.Kind.NEW_ORGANIZATION and is_claimed(organization.pk):
         raise ClaimError(_("%(name)s has already been claimed by someone else.") % {"name": organization.name})
     partner, _created = Partner.objects.get_or_create(organization=organization)
     partner.tax_status = request.tax_status or partner.tax_status
@@ -108,7 +116,7 @@ def approve_request(site_request: SiteRequest, reviewer) -> IssuedInvitation:
     request.decided_by = reviewer
     request.save(update_fields=["status", "decided_at", "decided_by", "organization"])
     log_action(
-        reviewer, "partner.request_approved", request, data={"organization": str(organization.pk), "kind": request.kind}
+        reviewer, PARTNER_REQUEST_APPROVED, request, data={"organization": str(organization.pk), "kind": request.kind}
     )
     return issue_invitation(
         email=request.requester_email,
@@ -139,7 +147,7 @@ def reject_request(site_request: SiteRequest, reviewer, reason: str) -> SiteRequ
         body=render_to_string("partners/email/rejected.txt", {"request": request}),
         kind="partner_request_rejected",
     )
-    log_action(reviewer, "partner.request_rejected", request, data={"reason": reason})
+    log_action(reviewer, PARTNER_REQUEST_REJECTED, request, data={"reason": reason})
     return request
 
 
@@ -175,6 +183,6 @@ def _create_organization(request: SiteRequest, reviewer):
     if request.organization_phone:
         Phone.objects.create(organization=organization, number=request.organization_phone, source=Source.REVIEWER)
     log_action(
-        reviewer, "directory.organization_created", organization, data={"source": "reviewer", "request": request.pk}
+        reviewer, DIRECTORY_ORGANIZATION_CREATED, organization, data={"source": "reviewer", "request": request.pk}
     )
     return organization

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import PARTNER_FAVORITE_ADDED, PARTNER_FAVORITE_MOVED, PARTNER_FAVORITE_REMOVED
 
 from ..models import Favorite
 
@@ -20,7 +21,7 @@ def add_favorite(organization, service, user) -> tuple[Favorite, bool]:
     favorite = Favorite.objects.create(
         organization=organization, service=service, position=(last or 0) + 1, added_by=user
     )
-    log_action(user, "partner.favorite_added", favorite, organization=organization, data={"service": str(service.pk)})
+    log_action(user, PARTNER_FAVORITE_ADDED, favorite, organization=organization, data={"service": str(service.pk)})
     return favorite, True
 
 
@@ -28,7 +29,7 @@ def add_favorite(organization, service, user) -> tuple[Favorite, bool]:
 def remove_favorite(favorite: Favorite, user) -> None:
     log_action(
         user,
-        "partner.favorite_removed",
+        PARTNER_FAVORITE_REMOVED,
         favorite,
         organization=favorite.organization_id,
         data={"service": str(favorite.service_id)},
@@ -52,6 +53,6 @@ def move_favorite(favorite: Favorite, direction: str, user) -> bool:
             item.position = position
             item.save(update_fields=["position"])
     log_action(
-        user, "partner.favorite_moved", favorite, organization=favorite.organization_id, data={"direction": direction}
+        user, PARTNER_FAVORITE_MOVED, favorite, organization=favorite.organization_id, data={"direction": direction}
     )
     return True

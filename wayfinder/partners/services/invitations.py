@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 from wayfinder.accounts import sso
 from wayfinder.accounts.models import Membership
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import ACCOUNT_CREATED, PARTNER_INVITATION_ACCEPTED, PARTNER_INVITATION_SENT
 from wayfinder.notifications.services import queue_email
 
 from ..models import Invitation, OnboardingProgress, Partner
@@ -42,6 +43,11 @@ class InvitationError(Exception):
 def long_date(value) -> str:
     """A date for a sentence, in the reader's language: "November 3, 2026", "3 de noviembre de 2026"."""
     return dateformat.format(timezone.localtime(value), pgettext("date in a sentence", "F j, Y"))
+
+
+def account_exists(email: str) -> bool:
+    """Whether someone already has an account with this email (a link then adds the role)."""
+    return get_user_model().objects.filter(email__iexact=email).exists()
 
 
 def hash_token(token: str) -> str:
@@ -104,7 +110,7 @@ def issue_invitation(
     )
     log_action(
         invited_by,
-        "partner.invitation_sent",
+        PARTNER_INVITATION_SENT,
         invitation,
         purpose=purpose,
         data={"organization": str(organization.pk), "role": role, "kind": kind},
@@ -168,7 +174,7 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
     OnboardingProgress.objects.get_or_create(user=user)
     log_action(
         user,
-        "partner.invitation_accepted",
+        PARTNER_INVITATION_ACCEPTED,
         invitation,
         organization=invitation.organization,
         data={"membership": membership.pk, "role": invitation.role, "kind": invitation.kind},
@@ -185,6 +191,6 @@ def create_account_from_invitation(invitation: Invitation, *, full_name: str, pa
     User = get_user_model()
     user = User.objects.create_user(invitation.email, password, full_name=full_name)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    log_action(user, "account.created", user, data={"via": "partner_invitation", "invitation": invitation.pk})
+    log_action(user, ACCOUNT_CREATED, user, data={"via": "partner_invitation", "invitation": invitation.pk})
     accept_invitation(invitation, user)
     return user

@@ -9,10 +9,21 @@ from django.utils import timezone
 from wayfinder.accounts.middleware import has_mfa_in_place
 from wayfinder.accounts.models import Membership
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import (
+    PARTNER_AGREEMENT_ACCEPTED,
+    PARTNER_ONBOARDING_COMPLETED,
+    PARTNER_ORGANIZATION_ONBOARDED,
+    PARTNER_TRAINING_COMPLETED,
+)
 
 from ..content import AGREEMENT_VERSION, TRAINING_SLUGS, TRAININGS, training
 from ..models import AgreementAcceptance, OnboardingProgress, Partner, TrainingCompletion
 from .self_service import queue_search_update
+
+
+def current_acceptance(user) -> AgreementAcceptance | None:
+    """The person's acceptance of the current user agreement, if any."""
+    return AgreementAcceptance.objects.filter(user=user, version=AGREEMENT_VERSION).first()
 
 
 def has_accepted_agreement(user) -> bool:
@@ -49,7 +60,7 @@ def next_step_url(user) -> str | None:
 def accept_agreement(user) -> AgreementAcceptance:
     acceptance, created = AgreementAcceptance.objects.get_or_create(user=user, version=AGREEMENT_VERSION)
     if created:
-        log_action(user, "partner.agreement_accepted", acceptance, data={"version": AGREEMENT_VERSION})
+        log_action(user, PARTNER_AGREEMENT_ACCEPTED, acceptance, data={"version": AGREEMENT_VERSION})
     return acceptance
 
 
@@ -60,7 +71,7 @@ def complete_training(user, slug: str) -> TrainingCompletion:
         raise ValueError(f"unknown training {slug!r}")
     completion, created = TrainingCompletion.objects.get_or_create(user=user, module=slug, version=module.version)
     if created:
-        log_action(user, "partner.training_completed", completion, data={"module": slug, "version": module.version})
+        log_action(user, PARTNER_TRAINING_COMPLETED, completion, data={"module": slug, "version": module.version})
     return completion
 
 
@@ -83,7 +94,7 @@ def finish_onboarding(user) -> bool:
     if progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
-        log_action(user, "partner.onboarding_completed", progress)
+        log_action(user, PARTNER_ONBOARDING_COMPLETED, progress)
     admin_orgs = Membership.objects.filter(user=user, role="admin", is_active=True).values_list(
         "organization_id", flat=True
     )
@@ -95,6 +106,6 @@ def finish_onboarding(user) -> bool:
         organization = partner.organization
         organization.partner_since = now
         organization.save(update_fields=["partner_since"])
-        log_action(user, "partner.organization_onboarded", partner, organization=partner.organization_id)
+        log_action(user, PARTNER_ORGANIZATION_ONBOARDED, partner, organization=partner.organization_id)
         queue_search_update(organization.services.values_list("id", flat=True))  # the badge is in the index
     return True

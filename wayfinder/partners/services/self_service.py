@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
 from ..models import RecordChange
@@ -31,6 +32,19 @@ def _plain(value: Any) -> Any:
 def _hsds_name(record, attname: str) -> str:
     renames = {v: k for k, v in getattr(record, "HSDS_RENAMES", {}).items()}
     return renames.get(attname, attname)
+
+
+# (created, edited) audit action per directory record a partner edits.
+_PARTNER_EDIT_ACTIONS = {
+    "organization": (
+        names.DIRECTORY_ORGANIZATION_CREATED_BY_PARTNER,
+        names.DIRECTORY_ORGANIZATION_EDITED_BY_PARTNER,
+    ),
+    "location": (names.DIRECTORY_LOCATION_CREATED_BY_PARTNER, names.DIRECTORY_LOCATION_EDITED_BY_PARTNER),
+    "address": (names.DIRECTORY_ADDRESS_CREATED_BY_PARTNER, names.DIRECTORY_ADDRESS_EDITED_BY_PARTNER),
+    "phone": (names.DIRECTORY_PHONE_CREATED_BY_PARTNER, names.DIRECTORY_PHONE_EDITED_BY_PARTNER),
+    "service": (names.DIRECTORY_SERVICE_CREATED_BY_PARTNER, names.DIRECTORY_SERVICE_EDITED_BY_PARTNER),
+}
 
 
 def apply_partner_edit(record, values: dict[str, Any], *, organization, user, label: str = "") -> dict[str, list]:
@@ -65,7 +79,7 @@ def apply_partner_edit(record, values: dict[str, Any], *, organization, user, la
     )
     log_action(
         user,
-        f"directory.{record_type}_{'created' if is_new else 'edited'}_by_partner",
+        _PARTNER_EDIT_ACTIONS[record_type][0 if is_new else 1],
         record,
         organization=organization,
         data={"changes": changes},
@@ -115,9 +129,12 @@ def save_location(organization, location, values: dict, address_values: dict, ph
 
 
 @transaction.atomic
-def save_service(organization, service, values: dict, locations, user) -> dict:
-    """Create or edit a service and the locations where it is offered."""
+def save_service(organization, service, values: dict, locations, user, categories: list[str] | None = None) -> dict:
+    """Create or edit a service, the locations where it is offered and the categories it is
+    filed under (``categories`` None leaves them as they are)."""
     from wayfinder.directory.models import ServiceAtLocation, Source
+
+    from .service_categories import set_categories
 
     service.organization = organization
     changes = apply_partner_edit(service, values, organization=organization, user=user)
@@ -129,18 +146,38 @@ def save_service(organization, service, values: dict, locations, user) -> dict:
             ServiceAtLocation.objects.create(service=service, location_id=location_id, source=Source.PARTNER)
         before = sorted(str(pk) for pk in current)
         after = sorted(str(pk) for pk in wanted)
-        RecordChange.objects.create(
-            organization=organization,
-            record_type="service",
-            record_id=service.pk,
-            record_label=f"{service.name}: locations",
-            changed_by=user,
-            changes={"locations": [before, after]},
-        )
-        log_action(
-            user, "directory.service_locations_edited_by_partner", service, data={"before": before, "after": after}
-        )
+        _record_list_change(organization, service, user, "locations", before, after)
         changes["locations"] = [before, after]
+    if categories is not None:
+        before, after = set_categories(service, categories)
+        if before != after:
+            _record_list_change(organization, service, user, "categories", before, after)
+            changes["categories"] = [before, after]
     if changes:
         queue_search_update([service.pk])
     return changes
+
+
+LIST_EDITED = {
+    "locations": names.DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER,
+    "categories": names.DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER,
+}
+
+
+def _record_list_change(organization, service, user, what: str, before: list, after: list) -> None:
+    """A change to one of the service's lists (locations, categories), for reviewers and the audit log."""
+    RecordChange.objects.create(
+        organization=organization,
+        record_type="service",
+        record_id=service.pk,
+        record_label=f"{service.name}: {what}",
+        changed_by=user,
+        changes={what: [before, after]},
+    )
+    log_action(
+        user,
+        LIST_EDITED[what],
+        service,
+        organization=organization,
+        data={"before": before, "after": after},
+    )

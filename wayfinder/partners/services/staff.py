@@ -13,6 +13,11 @@ from django.utils.translation import gettext as _
 
 from wayfinder.accounts.models import GlobalRole, Membership
 from wayfinder.audit.log import log_action
+from wayfinder.audit.names import (
+    PARTNER_STAFF_DEACTIVATED,
+    PARTNER_STAFF_PERMISSION_CHANGED,
+    PARTNER_STAFF_REACTIVATED,
+)
 
 from ..models import Invitation
 from .invitations import IssuedInvitation, issue_invitation
@@ -79,7 +84,7 @@ def change_permission(membership: Membership, role: str, changed_by) -> Membersh
     membership.role = role
     membership.role_changed_at = timezone.now()
     membership.save(update_fields=["role", "role_changed_at"])
-    log_action(changed_by, "partner.staff_permission_changed", membership, data={"before": before, "after": role})
+    log_action(changed_by, PARTNER_STAFF_PERMISSION_CHANGED, membership, data={"before": before, "after": role})
     return membership
 
 
@@ -110,7 +115,7 @@ def deactivate_staff(membership: Membership, deactivated_by) -> Membership:
     ended = end_sessions(user)
     log_action(
         deactivated_by,
-        "partner.staff_deactivated",
+        PARTNER_STAFF_DEACTIVATED,
         membership,
         data={"user": user.pk, "account_disabled": not still_has_roles, "sessions_ended": ended},
     )
@@ -130,7 +135,7 @@ def reactivate_staff(membership: Membership, reactivated_by) -> Membership:
         user.is_active = True
         user.deactivated_at = None
         user.save(update_fields=["is_active", "deactivated_at"])
-    log_action(reactivated_by, "partner.staff_reactivated", membership, data={"user": user.pk})
+    log_action(reactivated_by, PARTNER_STAFF_REACTIVATED, membership, data={"user": user.pk})
     return membership
 
 

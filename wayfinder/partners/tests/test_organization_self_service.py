@@ -92,6 +92,7 @@ def test_adding_a_location_and_a_service_offered_there(admin_client, organizatio
             "name": "Weekend meals",
             "description": "Hot meals on Saturdays.",
             "status": "active",
+            "categories": ["meals"],
             "locations": [str(location.pk)],
             "minimum_age": "",
             "maximum_age": "",
@@ -99,7 +100,7 @@ def test_adding_a_location_and_a_service_offered_there(admin_client, organizatio
     )
     service = Service.objects.get(organization=organization, name="Weekend meals")
     assert list(service.service_at_locations.values_list("location_id", flat=True)) == [location.pk]
-    assert service.source == Source.PARTNER
+    assert service.source == Source.PARTNER and service.categories == ["food", "meals"]
 
 
 def test_a_service_with_impossible_ages_is_refused(admin_client, organization):

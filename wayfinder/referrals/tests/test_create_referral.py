@@ -138,6 +138,12 @@ def test_partners_who_opt_in_get_a_text_for_new_referrals(world, personas, setti
     response = client.post("/referrals/notifications/", {"referral_sms_number": "12"})
     assert "Enter a 10-digit US mobile number." in response.content.decode()
     assert client.post("/referrals/notifications/", {"referral_sms_number": "(859) 555-0199"}).status_code == 302
+    from wayfinder.audit.models import AuditEvent
+
+    [changed] = AuditEvent.objects.filter(action="partner.referral_sms_changed")
+    assert changed.actor_id == admin.pk and changed.data == {"opted_in": True, "was_opted_in": False}
+    client.post("/referrals/notifications/", {"referral_sms_number": "(859) 555-0199"})  # unchanged: no entry
+    assert AuditEvent.objects.filter(action="partner.referral_sms_changed").count() == 1
 
     actions.create_referral(
         actor=personas["food_bank_staff"],

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wayfinder.directory import search_hooks
 from wayfinder.integrations.two11.importer import ImportResult, import_feed
-
-
-def notify_search(service_ids: set) -> None:
-    """Tell the search index which services changed, if the search module is installed."""
-    if importlib.util.find_spec("wayfinder.directory.search_hooks") is None:
-        return
-    hooks = importlib.import_module("wayfinder.directory.search_hooks")
-    hooks.after_import(sorted(service_ids))
 
 
 class Command(BaseCommand):
@@ -42,7 +33,7 @@ class Command(BaseCommand):
         )
         self.summary(result)
         if result.changed_service_ids and not options["no_index"]:
-            notify_search(result.changed_service_ids)
+            search_hooks.after_import(result.changed_service_ids)
         if result.fatal:
             raise CommandError(f"nothing imported: {result.fatal}")
         if result.errors:
