@@ -23,7 +23,8 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from wayfinder.consent.access import record_access, staff_organization
+from wayfinder.accounts.access import onboarded_organization
+from wayfinder.consent.access import record_access
 from wayfinder.residents.models import EligibilityCase, Resident
 
 from .smart import Exchange
@@ -108,7 +109,7 @@ def is_same_person(user, claims: dict[str, Any]) -> bool:
 
 
 def is_onboarded(user) -> bool:
-    return user is not None and user.is_active and staff_organization(user) is not None
+    return user is not None and user.is_active and onboarded_organization(user) is not None
 
 
 @dataclass
