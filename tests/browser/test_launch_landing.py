@@ -91,6 +91,7 @@ def test_consent_without_social_needs_data_shows_the_first_assessment_banner(liv
     page.wait_for_url("**/clients/*/")
     assert page.locator("[data-access=full]").is_visible()
     assert page.get_by_text("This resident is due for a first needs assessment.").is_visible()
+    assert page.locator("[data-needs=none]").is_visible()  # the Needs section, grayed
     arrival("no_sdoh")
 
 
