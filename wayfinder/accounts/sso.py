@@ -1,4 +1,4 @@
-"""Single sign-on through the state's identity provider (OpenID Connect; product 3.1).
+"""Single sign-on through the state's identity provider (OpenID Connect; docs/product.md 3.1).
 
 django-allauth's ``openid_connect`` provider does the protocol (discovery, PKCE,
 ID token checks); this module holds our rules around it:
@@ -173,7 +173,7 @@ class StateSsoAdapter(DefaultSocialAccountAdapter):
         )
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None) -> None:
-        """Every failed attempt is audited (security.md); allauth then shows its page."""
+        """Every failed attempt is audited (docs/security.md, "Audit log"); allauth then shows its page."""
         from wayfinder.audit.log import log_action
         from wayfinder.audit.models import AuditEvent
 

@@ -3,7 +3,7 @@
 Plain data, no Django: the exchange portal (a separate Flask process) serves these
 patients as FHIR Patient resources, the demo identity provider knows these state
 accounts, and the demo loader (``wayfinder.demo.launch``) creates the matching
-eligibility records in Wayfinder, so that the six landing cases of product 8.3 can
+eligibility records in Wayfinder, so that the six landing cases of docs/product.md 8.3 can
 each be clicked through.
 """
 
@@ -33,7 +33,7 @@ class DemoClinician:
 class DemoPatient:
     key: str
     fhir_id: str
-    case: str  # the landing case it shows (product 8.3)
+    case: str  # the landing case it shows (docs/product.md 8.3)
     first_name: str
     last_name: str
     birth_date: str

@@ -1,5 +1,5 @@
 """The eligibility records behind the development exchange portal's patients
-(``exchange_data.PATIENTS``): one per landing case of product 8.3. Used by
+(``exchange_data.PATIENTS``): one per landing case of docs/product.md 8.3. Used by
 ``load_demo`` and by the launch tests; safe to run again."""
 
 from __future__ import annotations

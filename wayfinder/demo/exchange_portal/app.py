@@ -2,7 +2,7 @@
 
 It stands in for the health information exchange's clinician portal: a clinician
 signs in (one click: it is a development tool), sees the demo patients of
-``wayfinder.demo.exchange_data`` (one per landing case of product 8.3) and presses
+``wayfinder.demo.exchange_data`` (one per landing case of docs/product.md 8.3) and presses
 "Launch Wayfinder", which opens Wayfinder's launch URL with ``iss`` and ``launch``
 (SMART App Launch 2.2, EHR launch). Endpoints:
 

@@ -22,6 +22,8 @@ from .details import (
     RequiredDocument,
     Schedule,
     ServiceArea,
+    ServiceCapacity,
+    Unit,
     Url,
 )
 from .feedback import ProblemReport
@@ -51,10 +53,12 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
+    "ServiceCapacity",
     "ServiceStatus",
     "Source",
     "Taxonomy",
     "TaxonomyTerm",
+    "Unit",
     "Url",
     "hsds_fields",
 ]

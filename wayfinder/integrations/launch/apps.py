@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class LaunchConfig(AppConfig):
-    """SMART App Launch from the health information exchange's clinician portal (product 8.3)."""
+    """SMART App Launch from the health information exchange's clinician portal (docs/product.md 8.3)."""
 
     name = "wayfinder.integrations.launch"
     label = "launch"

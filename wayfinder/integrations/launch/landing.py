@@ -1,4 +1,4 @@
-"""Which screen a launched clinician lands on (product 8.3, the seeds' six cases).
+"""Which screen a launched clinician lands on (docs/product.md 8.3, the seeds' six cases).
 
   not_onboarded  the clinician has no role at an onboarded organization: Access
                  Denied, the directory still usable, the way to join
