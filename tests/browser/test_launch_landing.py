@@ -65,7 +65,8 @@ def test_onboarded_with_consent_opens_the_record(live_server, portal, page, axe_
     assert page.get_by_role("heading", name="Grace Holloway").is_visible()
     assert page.locator("[data-access=full]").is_visible()
     assert page.get_by_text("Opened from Kentucky Health Information Exchange for this patient.").is_visible()
-    assert page.get_by_role("cell", name="food").is_visible()
+    food = page.locator("[data-need=food]")  # with its source, as the SDoH tab shows each need
+    assert food.get_by_text("Health information exchange: Bluegrass Regional Hospital").is_visible()
     event = arrival("consent")
     assert event.resident_id and event.legal_basis.startswith("consent:")
     assert event.data["fhir_user"].endswith("/Practitioner/prac-elena-park")
@@ -90,7 +91,7 @@ def test_consent_without_social_needs_data_shows_the_first_assessment_banner(liv
 
     page.wait_for_url("**/clients/*/")
     assert page.locator("[data-access=full]").is_visible()
-    assert page.get_by_text("This resident is due for a first needs assessment.").is_visible()
+    assert page.get_by_text("Lucia is due for a first needs assessment.").is_visible()
     assert page.locator("[data-needs=none]").is_visible()  # the Needs section, grayed
     arrival("no_sdoh")
 

@@ -37,7 +37,7 @@ def test_a_new_person_gets_an_account_from_the_state_sign_in(live_server, state_
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-new-resident")
 
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/accounts/home/")  # a new account starts on its account page (allauth's sign-up redirect)
     assert page.get_by_role("heading", name="Welcome, Dana Cole").is_visible()
     assert User.objects.count() == before + 1
     user = User.objects.get(email="dana.cole@example.org")
@@ -50,7 +50,7 @@ def test_a_new_person_gets_an_account_from_the_state_sign_in(live_server, state_
     page.context.clear_cookies()
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-new-resident")
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/my-plan/")  # signing in again: a person with no role starts on My Plan
     assert User.objects.count() == before + 1
 
 
@@ -68,7 +68,8 @@ def test_an_existing_partner_is_linked_and_without_provider_mfa_enters_our_code(
     page.wait_for_url("**/accounts/2fa/authenticate/")
     page.get_by_label("Code").fill(fresh_totp_code(demo_totp_secret(staff.email)))
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/partners/workspace/")  # staff start on their organization's dashboard
+    page.goto(f"{live_server.url}/accounts/home/")
     assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
 
     assert User.objects.filter(email__iexact=staff.email).count() == accounts_with_email == 1
@@ -87,7 +88,8 @@ def test_provider_mfa_counts_for_the_session_and_no_code_is_asked(live_server, s
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-marcus-mfa")
 
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/partners/workspace/")  # no code asked on the way
+    page.goto(f"{live_server.url}/accounts/home/")
     assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
     # Staff pages open: the session counts as MFA-passed.
     page.goto(f"{live_server.url}/partners/")
@@ -112,7 +114,7 @@ def test_amr_mfa_counts_too_and_a_staff_member_without_our_totp_is_not_sent_to_s
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-elena")
 
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/partners/workspace/")
     page.goto(f"{live_server.url}/partners/")
     assert "/accounts/2fa/" not in page.url
 

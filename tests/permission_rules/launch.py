@@ -29,16 +29,22 @@ RULES = [
     Rule("launch:notice", "/launch/notice/", everyone(400), method="POST"),
     Rule("launch:landing", "/launch/landing/", everyone(400)),
     # --- state single sign-on (allauth social accounts) ------------------------------
-    Rule("openid_connect_login", "/accounts/oidc/state/login/", everyone(404)),
-    Rule("openid_connect_login", "/accounts/oidc/state/login/", everyone(404), method="POST"),
-    Rule("openid_connect_callback", "/accounts/oidc/state/login/callback/", everyone(404)),
+    # Not configured here, so not a refusal of a person: allauth's own 404 (nothing to audit).
+    Rule("openid_connect_login", "/accounts/oidc/state/login/", everyone(404), audited_404=False),
+    Rule("openid_connect_login", "/accounts/oidc/state/login/", everyone(404), method="POST", audited_404=False),
+    Rule("openid_connect_callback", "/accounts/oidc/state/login/callback/", everyone(404), audited_404=False),
     Rule("socialaccount_connections", "/accounts/3rdparty/", signed_in(200)),
     Rule("socialaccount_login_cancelled", "/accounts/3rdparty/login/cancelled/", everyone(200)),
     # allauth answers its sign-in error page with 401 (the sign-in did not happen).
     Rule("socialaccount_login_error", "/accounts/3rdparty/login/error/", everyone(401)),
     Rule("socialaccount_signup", "/accounts/3rdparty/signup/", everyone(302)),
-    Rule("<unnamed social/connections/>", "/accounts/social/connections/", everyone(301)),
-    Rule("<unnamed social/login/cancelled/>", "/accounts/social/login/cancelled/", everyone(301)),
-    Rule("<unnamed social/login/error/>", "/accounts/social/login/error/", everyone(301)),
-    Rule("<unnamed social/signup/>", "/accounts/social/signup/", everyone(301)),
+    # A POST without a sign-in in progress (signup) or without an account to remove (connections).
+    Rule("socialaccount_signup", "/accounts/3rdparty/signup/", everyone(302), method="POST"),
+    Rule("socialaccount_connections", "/accounts/3rdparty/", signed_in(200), method="POST"),
+    # allauth's old addresses: permanent redirects to the 3rdparty/ ones, whatever the method.
+    *(
+        Rule(f"<unnamed social/{old}/>", f"/accounts/social/{old}/", everyone(301), method=method)
+        for old in ("connections", "login/cancelled", "login/error", "signup")
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    ),
 ]

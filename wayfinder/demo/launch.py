@@ -10,6 +10,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from wayfinder.assessments.needs import record_need
 from wayfinder.residents.models import ContactPoint, EligibilityCase, Resident, SdohNeed, Source
 
 from .exchange_data import MULTIPLE_RECORDS, PATIENTS
@@ -81,10 +82,12 @@ def ensure_launch_patients() -> list[Resident]:
                 expires_at=timezone.now() + datetime.timedelta(days=365),
             )
         for domain in demo.sdoh_needs:
-            SdohNeed.objects.get_or_create(
-                resident=resident,
-                domain=domain,
-                source=SdohNeed.SourceKind.HIE,
-                defaults={"source_detail": "Bluegrass Regional Hospital", "observed_at": timezone.now()},
-            )
+            if not resident.needs.filter(domain=domain).exists():  # load_demo runs again on every make run
+                record_need(
+                    resident,
+                    kind=SdohNeed.SourceKind.HIE.value,
+                    domain=domain,
+                    detail="Bluegrass Regional Hospital",
+                    observed_at=timezone.now(),
+                )
     return residents
