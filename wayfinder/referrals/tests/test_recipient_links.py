@@ -309,3 +309,9 @@ def test_the_close_form_asks_the_inbox_questions(client, to_shelter):
     html = response.content.decode()
     assert 'class="errorlist"' in html
     assert Referral.objects.get(pk=to_shelter.pk).status == Status.NEW
+
+
+def test_the_link_page_is_in_spanish(client, to_shelter):
+    path = _path(_link_sent_to(SHELTER_INTAKE))
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Marcar En curso" in html and "Cerrar y registrar el resultado" in html
