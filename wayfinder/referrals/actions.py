@@ -75,9 +75,10 @@ def _by_link(link, referral: Referral, name: str = "") -> dict:
     return {"via": links.VIA, "link": link.pk, "sent_to": links.masked_contact(link.contact), "name": name[:100]}
 
 
-def require_receiver(user: User, referral: Referral) -> Membership:
-    """Only the receiving organization moves or closes a referral."""
-    membership = _membership_at(user, referral.receiving_organization_id)
+def require_receiver(user: User | None, referral: Referral) -> Membership:
+    """Only the receiving organization moves or closes a referral (signed in here;
+    from its link, see ``_by_link``)."""
+    membership = _membership_at(user, referral.receiving_organization_id) if user is not None else None
     if membership is None:
         raise PermissionDenied(_("Only the organization that received this referral can change it."))
     if not is_onboarded(referral.receiving_organization):
