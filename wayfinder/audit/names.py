@@ -58,6 +58,7 @@ DIRECTORY_PHONE_EDITED_BY_PARTNER = "directory.phone_edited_by_partner"
 DIRECTORY_PROBLEM_REPORTED = "directory.problem_reported"
 DIRECTORY_SERVICE_CREATED_BY_PARTNER = "directory.service_created_by_partner"
 DIRECTORY_SERVICE_EDITED_BY_PARTNER = "directory.service_edited_by_partner"
+DIRECTORY_SERVICE_AVAILABILITY_SET = "directory.service_availability_set"
 DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER = "directory.service_categories_edited_by_partner"
 DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edited_by_partner"
 

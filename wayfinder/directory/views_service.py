@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
-from . import actions, pages, service_page
+from . import actions, availability, pages, service_page
 from .extension_points import PAIRED_HISTORY
 from .forms import ProblemReportForm
 from .sharing import my_list_ids
@@ -52,6 +52,7 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
         "in_list": str(svc.pk) in my_list_ids(request),
         "report_form": report_form,
         "last_verified": svc.last_verified or svc.organization.last_verified,
+        "availability": availability.of_service(svc),
     }
 
 

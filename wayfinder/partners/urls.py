@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_join, views_onboarding, views_review, views_staff, views_workspace
+from . import views_capacity, views_join, views_onboarding, views_review, views_staff, views_workspace
 
 app_name = "partners"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path("workspace/organization/locations/<uuid:location_id>/", views_workspace.location_edit, name="location_edit"),
     path("workspace/organization/services/new/", views_workspace.service_edit, name="service_add"),
     path("workspace/organization/services/<uuid:service_id>/", views_workspace.service_edit, name="service_edit"),
+    path(
+        "workspace/organization/services/<uuid:service_id>/availability/",
+        views_capacity.service_availability,
+        name="service_availability",
+    ),
     path("workspace/favorites/", views_workspace.favorite_list, name="favorites"),
     path("workspace/favorites/add/", views_workspace.favorite_add, name="favorite_add"),
     path("workspace/favorites/<int:favorite_id>/remove/", views_workspace.favorite_remove, name="favorite_remove"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wayfinder.accounts.access import StaffRequest, staff_required
 
-from . import actions, selectors
+from . import actions, capacity_step, selectors
 from .forms import CreateForm
 from .models import Origin
 
@@ -56,8 +56,8 @@ def create(request: StaffRequest, resident_id) -> HttpResponse:
         context.update(location=location, services=services)
         return render(request, "referrals/create_service.html", context)
     form = CreateForm(request.POST or None)
-    context.update(location=location, service=service, form=form)
-    if request.method == "POST" and form.is_valid():
+    context.update(location=location, service=service, form=form, **capacity_step.step_context(service))
+    if request.method == "POST" and form.is_valid() and capacity_step.check(form, request.POST, service):
         try:
             referral = actions.create_referral(
                 actor=request.user,

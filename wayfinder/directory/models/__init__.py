@@ -1,5 +1,6 @@
 """HSDS 3.0 directory models, one per HSDS object (see docs/formats/hsds-import.md)."""
 
+from .availability import AvailabilityStatus, ServiceAvailability
 from .base import BASE_FIELDS, Record, Source, hsds_fields
 from .core import (
     Address,
@@ -32,6 +33,7 @@ __all__ = [
     "Accessibility",
     "Address",
     "Attribute",
+    "AvailabilityStatus",
     "Contact",
     "CostOption",
     "Funding",
@@ -51,6 +53,7 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
+    "ServiceAvailability",
     "ServiceStatus",
     "Source",
     "Taxonomy",

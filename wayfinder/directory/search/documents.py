@@ -21,6 +21,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -39,6 +40,7 @@ from ..models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceAvailability,
     ServiceStatus,
     TaxonomyTerm,
 )
@@ -82,6 +84,18 @@ def short_text(text: str, limit: int = 180) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",.;:") + "…"
+
+
+def _iso(value) -> str:
+    """A timestamp column as ISO text with its offset, as either driver returns it
+    (SQLite: naive UTC text; PostgreSQL: an aware datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
 
 
 def _partner_ids() -> set[str]:
@@ -263,6 +277,13 @@ def _chunk_documents(
         cursor, f"SELECT service_id, number FROM {_t(Phone)} WHERE {where_l} ORDER BY service_id, number", p3
     ):
         phones.setdefault(service_id, number)
+    availability: dict = {}
+    for service_id, status, wait, confirmed in _fetch(
+        cursor,
+        f"SELECT service_id, status, wait_weeks, confirmed_at FROM {_t(ServiceAvailability)} WHERE {where_l}",
+        p3,
+    ):
+        availability[service_id] = (status, wait, _iso(confirmed))
     free_by_cost: set = set()
     for service_id, option, amount, description in _fetch(
         cursor, f"SELECT service_id, option, amount, amount_description FROM {_t(CostOption)} WHERE {where_l}", p3
@@ -321,6 +342,8 @@ def _chunk_documents(
             "phone": phones.get(raw_id, ""),
             "tz": tz,
         }
+        if raw_id in availability:  # accepting / waitlist / full (directory.availability)
+            base["cap"], base["wait"], base["cap_at"] = availability[raw_id]
         service_rows = by_service.get(raw_id)
         at = [
             (sal_id, place)

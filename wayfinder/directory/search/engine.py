@@ -68,6 +68,8 @@ def document_json(doc: dict) -> str:
     english = " ".join(filter(None, [org, doc.get("description"), doc.get("keywords")]))
     hours = doc.get("hours")
     display = {k: doc.get(k) for k in ("name", "organization_name", "short", "address", "phone", "hours", "tz")}
+    if doc.get("cap"):  # availability (directory.availability.from_display); most services have none
+        display.update(cap=doc["cap"], wait=doc.get("wait"), cap_at=doc.get("cap_at"))
     lat, lon = doc.get("lat"), doc.get("lon")
     # The Partner badge comes from here, not from a query per results page: onboarding re-indexes the
     # organization's services (partners.services.self_service.queue_search_update).

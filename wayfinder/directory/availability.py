@@ -1,0 +1,122 @@
+"""Rules about a service's availability (accepting / waitlist / full), read by the
+service page, search results, the referral flow, the HSDS export and FHIR.
+
+Why "unconfirmed" after 30 days: a status nobody confirmed for a month is a guess
+(a shelter full in March is not full in May); showing it as fact would send
+people away from help, or to a door that is closed, so it is shown as a hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import AvailabilityStatus, ServiceAvailability
+
+UNCONFIRMED_AFTER = timedelta(days=30)
+
+# SDOH Clinical Care STU 3 HealthcareServiceForReferralManagement capacity codes
+# (docs/standards.md); the code system is the IG's temporary codes.
+SDOHCC_CODES = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+_FHIR_CODE = {
+    AvailabilityStatus.ACCEPTING: ("capacity", "Capacity"),
+    AvailabilityStatus.WAITLIST: ("waitlist", "Waitlist"),
+    AvailabilityStatus.FULL: ("no-capacity", "No capacity"),
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An availability as a page shows it."""
+
+    status: str
+    wait_weeks: int | None
+    confirmed_at: datetime
+    unconfirmed: bool
+
+    @property
+    def label(self) -> str:
+        if self.status == AvailabilityStatus.WAITLIST and self.wait_weeks:
+            return ngettext("Waitlist: about %(weeks)d week", "Waitlist: about %(weeks)d weeks", self.wait_weeks) % {
+                "weeks": self.wait_weeks
+            }
+        return str(AvailabilityStatus(self.status).label)
+
+    @property
+    def is_full(self) -> bool:
+        return self.status == AvailabilityStatus.FULL and not self.unconfirmed
+
+    @property
+    def css(self) -> str:
+        return "unconfirmed" if self.unconfirmed else self.status
+
+
+def shown(status: str, wait_weeks: int | None, confirmed_at: datetime | None, now: datetime | None = None):
+    """``Shown`` for these values, or None when there is no status."""
+    if not status or status not in AvailabilityStatus.values or confirmed_at is None:
+        return None
+    now = now or timezone.now()
+    return Shown(status, wait_weeks, confirmed_at, unconfirmed=now - confirmed_at > UNCONFIRMED_AFTER)
+
+
+def of_service(service: Any, now: datetime | None = None) -> Shown | None:
+    """The service's availability as shown, or None when the partner never set it."""
+    row = ServiceAvailability.objects.filter(service_id=service.pk).first()
+    return shown(row.status, row.wait_weeks, row.confirmed_at, now) if row else None
+
+
+def of_services(service_ids, now: datetime | None = None) -> dict[str, Shown]:
+    """{service id: Shown} for many services in one query (lists of services)."""
+    rows = ServiceAvailability.objects.filter(service_id__in=list(service_ids))
+    out = {}
+    for row in rows:
+        value = shown(row.status, row.wait_weeks, row.confirmed_at, now)
+        if value is not None:
+            out[str(row.service_id)] = value
+    return out
+
+
+def from_display(display: dict, now: datetime | None = None) -> Shown | None:
+    """From a search document's display blob (``cap``, ``wait``, ``cap_at``): results
+    pages read no database row for it."""
+    confirmed = parse_datetime(display.get("cap_at") or "") if display.get("cap_at") else None
+    return shown(display.get("cap") or "", display.get("wait"), confirmed, now)
+
+
+def unconfirmed_text(value: Shown) -> str:
+    return _("Unconfirmed: last confirmed %(date)s") % {"date": value.confirmed_at.date().isoformat()}
+
+
+# --- out of Wayfinder ------------------------------------------------------------------
+
+
+def fhir_capacity_coding(service: Any, now: datetime | None = None) -> dict | None:
+    """The SDOH Clinical Care capacity code of ``service`` as a FHIR Coding, for the
+    HealthcareService the FHIR server (issue #19) will serve: None when unknown or
+    unconfirmed (a month-old "full" is not a fact to send to a clinician)."""
+    value = of_service(service, now)
+    if value is None or value.unconfirmed:
+        return None
+    code, display = _FHIR_CODE[AvailabilityStatus(value.status)]
+    return {"system": SDOHCC_CODES, "code": code, "display": display}
+
+
+def hsds_wait_time(service: Any, now: datetime | None = None) -> str | None:
+    """HSDS ``service.wait_time`` text carrying the availability (English, as the feed
+    is), or None to keep the feed's own text."""
+    value = of_service(service, now)
+    if value is None:
+        return None
+    confirmed = value.confirmed_at.date().isoformat()
+    words = {
+        AvailabilityStatus.ACCEPTING: "Accepting referrals",
+        AvailabilityStatus.WAITLIST: (f"Waitlist, about {value.wait_weeks} weeks" if value.wait_weeks else "Waitlist"),
+        AvailabilityStatus.FULL: "Full: not accepting referrals",
+    }[AvailabilityStatus(value.status)]
+    return f"{words} (confirmed {confirmed})"
