@@ -94,6 +94,8 @@ RULES: list[Rule] = [
     Rule("api:openapi-json", "/api/openapi.json", everyone(200)),
     Rule("api:api-root", "/api/", everyone(404), audited_404=False),
     Rule("directory:home", "/", everyone(200)),
+    # The demo mailbox exists in demo mode only (the suite runs outside it).
+    Rule("demo:mailbox", "/demo/mailbox/", everyone(404), audited_404=False),
     # --- accounts (allauth + ours) ------------------------------------------------
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
     # "Continue" at the end of MFA set-up: on to the next step.
@@ -157,7 +159,8 @@ RULES: list[Rule] = [
     ),
     Rule("mfa_authenticate", "/accounts/2fa/authenticate/", everyone(302), method="POST"),
     Rule("mfa_reauthenticate", "/accounts/2fa/reauthenticate/", signed_in(200, resident=302), method="POST"),
-    Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", everyone(302), method="POST"),
+    # Staff already hold TOTP (sent on); a resident may add it: the form answers (no code given).
+    Rule("mfa_activate_totp", "/accounts/2fa/totp/activate/", {**everyone(302), "resident": 200}, method="POST"),
     Rule(
         "mfa_deactivate_totp",
         "/accounts/2fa/totp/deactivate/",
@@ -165,7 +168,12 @@ RULES: list[Rule] = [
         method="POST",
         audited_404=False,
     ),
-    Rule("mfa_generate_recovery_codes", "/accounts/2fa/recovery-codes/generate/", everyone(302), method="POST"),
+    Rule(
+        "mfa_generate_recovery_codes",
+        "/accounts/2fa/recovery-codes/generate/",
+        {**everyone(302), "resident": 200},  # staff re-authenticate first; a resident without TOTP sees the form
+        method="POST",
+    ),
 ]
 
 

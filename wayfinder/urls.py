@@ -24,5 +24,7 @@ urlpatterns = [
     path("referrals/", include("wayfinder.referrals.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("metrics/", include("wayfinder.metrics.urls")),
+    # The demo mailbox (a 404 outside demo mode).
+    path("demo/", include("wayfinder.demo.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

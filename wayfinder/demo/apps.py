@@ -9,3 +9,12 @@ class DemoConfig(AppConfig):
     name = "wayfinder.demo"
     label = "demo"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from wayfinder.notifications.models import OutboundMessage
+
+        from .mailbox import copy_to_mailbox
+
+        post_save.connect(copy_to_mailbox, sender=OutboundMessage, dispatch_uid="demo-mailbox")

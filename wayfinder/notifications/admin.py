@@ -9,7 +9,7 @@ from .models import OutboundMessage
 class OutboundMessageAdmin(ReadOnlyAdmin):
     """The outbox as sent: shown, never edited (retries are the worker's)."""
 
-    list_display = ("created_at", "channel", "kind", "status", "attempts", "next_attempt_at")
+    list_display = ("created_at", "channel", "to", "subject", "kind", "status", "attempts", "next_attempt_at")
     list_filter = ("channel", "status", "kind")
     # The copy without one-time links is internal: never shown (it holds nothing
     # secret, but the admin shows what was sent).

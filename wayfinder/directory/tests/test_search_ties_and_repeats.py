@@ -63,4 +63,4 @@ def test_the_results_page_shows_distances_in_order(pantries, client):
     miles = [float(m) for m in re.findall(r"([\d.]+) mi away", html)]
     assert len(miles) == 8
     assert miles[:7] == sorted(miles[:7]), miles
-    assert html.count('href="tel:(859) 555-00') == 1  # the first pantry's three listings: one row
+    assert len(re.findall(r'href="tel:[^"]+">\(859\) 555-00', html)) == 1  # the first pantry's three listings: one row

@@ -40,8 +40,15 @@ def april(month):
     work(p, month, make_service(org("dcbs"), "SNAP interview"), p["dcbs_worker"], **times)
     work(p, month, make_service(for_profit, "Loans"), profit_staff, **times)
     work(p, month, make_service(ohio, "Ohio rent help"), ohio_staff, **times)
-    # The shelter never onboarded, but its staff closed one (the specialist closed R4).
+    # The shelter's staff closed one while the organization showed as a partner in the
+    # directory, but its onboarding was never completed (no partner onboarding date): not
+    # paid. (Staff of an organization that is not onboarded cannot change a referral.)
+    shelter = org("shelter")
+    shelter.partner_since = long_ago
+    shelter.save(update_fields=["partner_since"])
     work(p, month, month.services["shelter"], p["shelter_staff"], **times)
+    shelter.partner_since = None
+    shelter.save(update_fields=["partner_since"])
     month.extra = {"pantry": (pantry, pantry_staff), "for_profit": for_profit, "ohio": ohio}
     return month
 
