@@ -13,7 +13,15 @@ from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
 from . import search_hooks
-from .models import AvailabilityStatus, ProblemReport, Service, ServiceAvailability, Source
+from .models import (
+    AvailabilityStatus,
+    DidNotWork,
+    ProblemReport,
+    Service,
+    ServiceAvailability,
+    ServiceVerification,
+    Source,
+)
 
 
 @transaction.atomic
@@ -69,3 +77,83 @@ def set_availability(
     )
     search_hooks.service_changed(service.pk)  # results show it from the index
     return availability
+
+
+@transaction.atomic
+def verify_service(*, service: Service, actor: Any, source: str) -> ServiceVerification:
+    """ "Still correct": the partner (from its workspace or the reminder email) or a
+    reviewer confirms the service's information as it is. It moves the record's
+    last-verified date, not its last-modified one (nothing changed)."""
+    if source not in (Source.PARTNER, Source.REVIEWER):
+        raise ValidationError(_("Only the organization or a reviewer confirms a service."))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    row = ServiceVerification.objects.create(service=service, source=source, by=user)
+    Service.objects.filter(pk=service.pk).update(last_verified=timezone.localdate(row.at))
+    log_action(user, names.DIRECTORY_SERVICE_VERIFIED, service, data={"source": source})
+    search_hooks.service_changed(service.pk)  # freshness ranks results
+    return row
+
+
+MAX_REPLY = 2000
+
+
+@transaction.atomic
+def update_problem_report(*, report: ProblemReport, actor: Any, status: str, reply: str = "") -> ProblemReport:
+    """Move a problem report to ``status`` (new, being fixed, fixed, rejected) and, with
+    ``reply``, answer the reporter at the contact they left (email or US phone), in
+    their language. Who may (the service's organization, reviewers) is the caller's rule."""
+    from django.utils import translation
+
+    from wayfinder.lib.phones import us_e164
+    from wayfinder.notifications.services import queue_email, queue_sms
+
+    if status not in ProblemReport.Status.values:
+        raise ValidationError(_("Choose the report's new state."))
+    reply = reply.strip()
+    if len(reply) > MAX_REPLY:
+        raise ValidationError(_("Replies are limited to 2,000 characters."))
+    contact = report.contact.strip()
+    email = contact if "@" in contact else ""
+    phone = "" if email else us_e164(contact) or ""
+    if reply and not (email or phone):
+        raise ValidationError(_("The reporter left no email or phone to reply to."))
+    now = timezone.now()
+    report.status, report.updated_at = status, now
+    fields = ["status", "updated_at"]
+    if reply:
+        report.reply, report.replied_at = reply, now
+        fields += ["reply", "replied_at"]
+    report.save(update_fields=fields)
+    if reply:
+        with translation.override(report.language or None):
+            subject = _("Your report about %(service)s") % {"service": report.service.name}
+            state = ProblemReport.Status(status).label
+            body = _("Thank you for your report. Its state: %(state)s.") % {"state": state} + "\n\n" + reply
+            if email:
+                queue_email(to=email, subject=subject, body=body, kind="problem_report_reply")
+            else:
+                queue_sms(to=phone, body=f"Wayfinder: {subject}. {body}"[:600], kind="problem_report_reply")
+    log_action(
+        actor if getattr(actor, "is_authenticated", False) else None,
+        names.DIRECTORY_PROBLEM_REPORT_UPDATED,
+        report,
+        data={"service": str(report.service_id), "status": status, "replied": bool(reply)},
+    )
+    return report
+
+
+@transaction.atomic
+def record_did_not_work(*, service: Service, actor: Any, reason: str, where: str = "service_page") -> DidNotWork:
+    """ "This did not work": counted per service for reviewers; nothing else is kept
+    of who said it (the audit entry has the signed-in person, if any)."""
+    if reason not in DidNotWork.Reason.values:
+        raise ValidationError(_("Choose what did not work."))
+    row = DidNotWork.objects.create(service=service, reason=reason, where=where[:16])
+    log_action(
+        actor if getattr(actor, "is_authenticated", False) else None,
+        names.DIRECTORY_DID_NOT_WORK,
+        service,
+        actor_label="" if getattr(actor, "is_authenticated", False) else "anonymous",
+        data={"reason": reason, "where": where[:16]},
+    )
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_capacity, views_join, views_onboarding, views_review, views_staff, views_workspace
+from . import views_capacity, views_join, views_onboarding, views_quality, views_review, views_staff, views_workspace
 
 app_name = "partners"
 
@@ -32,6 +32,16 @@ urlpatterns = [
         views_capacity.service_availability,
         name="service_availability",
     ),
+    path(
+        "workspace/organization/services/<uuid:service_id>/verify/",
+        views_quality.service_verify,
+        name="service_verify",
+    ),
+    path(
+        "workspace/organization/problems/<uuid:report_id>/",
+        views_quality.organization_problem_update,
+        name="organization_problem_update",
+    ),
     path("workspace/favorites/", views_workspace.favorite_list, name="favorites"),
     path("workspace/favorites/add/", views_workspace.favorite_add, name="favorite_add"),
     path("workspace/favorites/<int:favorite_id>/remove/", views_workspace.favorite_remove, name="favorite_remove"),
@@ -52,4 +62,8 @@ urlpatterns = [
     path("review/<int:request_id>/approve/", views_review.review_approve, name="review_approve"),
     path("review/<int:request_id>/reject/", views_review.review_reject, name="review_reject"),
     path("review/partner-edits/", views_review.change_history, name="change_history"),
+    # Directory quality (issue #21): problem reports, services not verified for a year, "did not work".
+    path("review/directory/", views_quality.directory_quality, name="directory_quality"),
+    path("review/problems/<uuid:report_id>/", views_quality.reviewer_problem_update, name="reviewer_problem_update"),
+    path("review/services/<uuid:service_id>/verify/", views_quality.reviewer_verify, name="reviewer_verify"),
 ]

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import StaffRequest, partner_admin_required, partner_member_required
 from wayfinder.directory import availability
+from wayfinder.directory.models import ProblemReport
 
-from . import selectors
+from . import selectors, views_quality
 from .forms_directory import LocationForm, OrganizationForm, ServiceForm
 from .selectors import organization_location, organization_service
 from .services import favorites, self_service
@@ -45,6 +46,8 @@ def organization(request: StaffRequest) -> HttpResponse:
         "locations": locations,
         "services": services,
         "is_admin": request.membership.role == "admin",
+        "problem_reports": views_quality.open_reports(org),
+        "problem_states": ProblemReport.Status.choices,
     }
     return render(request, "partners/organization.html", context)
 

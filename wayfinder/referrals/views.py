@@ -69,6 +69,10 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
         )
     if side != "resident":
         context["handled_by_link"] = bool(links.handled_by_link([referral.pk]))
+    elif referral.status == Status.CLOSED:
+        from wayfinder.directory.models import DidNotWork
+
+        context["did_not_work_reasons"] = DidNotWork.Reason.choices
     context["resident_access"] = _resident_access(request.user, referral)
     selectors.log_detail_read(request.user, referral, side, context["resident_access"])
     return context

@@ -26,6 +26,7 @@ from .details import (
     Url,
 )
 from .feedback import ProblemReport
+from .freshness import DidNotWork, ServiceVerification
 from .taxonomy import Attribute, Metadata, MetaTableDescription, Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "AvailabilityStatus",
     "Contact",
     "CostOption",
+    "DidNotWork",
     "Funding",
     "Language",
     "Location",
@@ -55,6 +57,7 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceAvailability",
     "ServiceStatus",
+    "ServiceVerification",
     "Source",
     "Taxonomy",
     "TaxonomyTerm",

@@ -1,0 +1,28 @@
+"""Directory freshness and problem reports (issue #21 item 3). The service pages'
+"this did not work" is open to everyone; the organization's "still correct" and its
+problem reports are its admins'; the reviewers' page is theirs. Objects that do not
+exist are a 404 for those who may act at all. Behaviour:
+wayfinder/directory/tests/test_freshness.py."""
+
+from __future__ import annotations
+
+from tests.permission_rules.directory import SERVICE, service_exists
+from tests.permission_table import Rule, everyone, only
+
+MISSING = "00000000-0000-4000-8000-000000000000"
+REVIEWERS = ("reviewer", "system_admin")
+ADMIN = ("org_admin",)
+
+RULES = [
+    Rule("directory:did_not_work", f"/services/{SERVICE}/did-not-work/", everyone(302), method="POST",
+         data={"reason": "no_answer"}, prepare=service_exists),
+    Rule("partners:service_verify", f"/partners/workspace/organization/services/{MISSING}/verify/",
+         only(ADMIN, 404), method="POST"),
+    Rule("partners:organization_problem_update", f"/partners/workspace/organization/problems/{MISSING}/",
+         only(ADMIN, 404), method="POST", data={"status": "fixed"}),
+    Rule("partners:directory_quality", "/partners/review/directory/", only(REVIEWERS)),
+    Rule("partners:reviewer_problem_update", f"/partners/review/problems/{MISSING}/", only(REVIEWERS, 404),
+         method="POST", data={"status": "fixed"}),
+    Rule("partners:reviewer_verify", f"/partners/review/services/{MISSING}/verify/", only(REVIEWERS, 404),
+         method="POST"),
+]  # fmt: skip
