@@ -182,22 +182,23 @@ def fill_referrals(target: int, seed: int) -> float:
 
 
 def fill_assessments(target: int, seed: int) -> tuple[float, str]:
-    """Completed assessments: through the assessments app's model when it exists;
-    until then (issue #17 not merged) as the metrics facts the pages read."""
-    from django.apps import apps
+    """Completed assessments as the assessments app stores them (``Assessment`` rows,
+    bulk-inserted): the metrics job then reads them through
+    ``metrics.sources.completed_assessments`` like any others. Each row carries a
+    small QuestionnaireResponse and the scored domains (what metrics reads)."""
     from django.utils import timezone
 
+    from wayfinder.accounts.models import User
+    from wayfinder.assessments.loading import ensure_shipped
+    from wayfinder.assessments.models import Assessment
     from wayfinder.directory.models import Organization
-    from wayfinder.metrics.definitions import local_day
-    from wayfinder.metrics.models import AssessmentFact
     from wayfinder.residents.models import Resident
 
-    model = apps.get_app_config("assessments").models.get("assessment")
-    if model is not None:
-        return 0.0, "assessments model present: not filled by this version of the benchmark"
-    existing = AssessmentFact.objects.count()
+    existing = Assessment.objects.count()
     if existing >= target:
-        return 0.0, "assessment facts"
+        return 0.0, "assessments (Assessment rows)"
+    questionnaire = ensure_shipped("needs")
+    author, _created = User.objects.get_or_create(email="bench.assessor@example.org")
     rng = random.Random(seed * 3 + existing)
     org_ids = list(Organization.objects.filter(name__startswith="Bench org").values_list("pk", flat=True))
     resident_ids = list(Resident.objects.filter(first_name__startswith="Bench").values_list("pk", flat=True))
@@ -206,23 +207,32 @@ def fill_assessments(target: int, seed: int) -> tuple[float, str]:
     batch = []
     for _ in range(target - existing):
         at = now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
-        positive = sorted(set(rng.sample(CATEGORIES, rng.randint(0, 3))))
+        positive = set(rng.sample(CATEGORIES, rng.randint(0, 3)))
         organization = rng.choice(org_ids) if rng.random() < 0.8 else None
+        resident = rng.choice(resident_ids)
+        assessment_id = uuid.uuid4()
         batch.append(
-            AssessmentFact(
-                assessment_id=uuid.uuid4(), resident_id=rng.choice(resident_ids), organization_id=organization,
-                completed_at=at, completed_day=local_day(at), positive_categories=positive,
+            Assessment(
+                id=assessment_id, questionnaire=questionnaire, resident_id=resident, completed_by=author,
+                organization_id=organization, completed_at=at, submission_key=uuid.uuid4(),
+                completion="resident" if organization is None else "staff",
+                response={"resourceType": "QuestionnaireResponse", "id": str(assessment_id), "status": "completed",
+                          "subject": {"reference": f"Patient/{resident}"}},
+                results={"domains": [{"category": c, "status": "positive" if c in positive else "negative"}
+                                     for c in CATEGORIES]},
+                positive_domains=len(positive),
             )
         )  # fmt: skip
         if len(batch) == 20000:
-            AssessmentFact.objects.bulk_create(batch, batch_size=5000)
+            Assessment.objects.bulk_create(batch, batch_size=5000)
             batch = []
-    AssessmentFact.objects.bulk_create(batch, batch_size=5000)
-    return time.perf_counter() - started, "assessment facts (the assessments model is not in main yet)"
+    Assessment.objects.bulk_create(batch, batch_size=5000)
+    return time.perf_counter() - started, "assessments (Assessment rows)"
 
 
 def tally_assessments() -> float:
-    """Assessment facts inserted directly get their tallies the way the job adds them."""
+    """Assessment facts inserted directly (by earlier versions of this benchmark, into a
+    kept database) get their tallies the way the job adds them."""
     from collections import Counter
 
     from wayfinder.metrics.facts import assessment_contributions

@@ -98,6 +98,8 @@ RULES: list[Rule] = [
     Rule("demo:mailbox", "/demo/mailbox/", everyone(404), audited_404=False),
     # --- accounts (allauth + ours) ------------------------------------------------
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
+    # Each role's own start page (accounts.next_steps.landing_url_name).
+    Rule("accounts:start", "/accounts/start/", signed_in(302)),
     # "Continue" at the end of MFA set-up: on to the next step.
     Rule("accounts:mfa_continue", "/accounts/2fa/continue/", signed_in(302)),
     Rule("account_login", "/accounts/login/", anonymous_only(200)),

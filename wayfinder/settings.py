@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "wayfinder.lib.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "wayfinder.directory.middleware.HsdsCorsMiddleware",  # read-only CORS for /api/hsds/ only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "wayfinder.accounts.context_processors.roles",
+                "wayfinder.navigation.menu",
             ],
         },
     },
@@ -385,3 +387,13 @@ LOGGING = {
 # --- Search ---------------------------------------------------------------------
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search-index")))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- HSDS feeds and API (docs/operations.md) --------------------------------------
+# A zip feed is refused before it is read when its files would expand past this many bytes.
+HSDS_MAX_UNZIPPED_BYTES = env_int("WAYFINDER_HSDS_MAX_UNZIPPED_BYTES", 2 * 1000**3, minimum=1)
+# An import report lists this many problems, then only counts the rest.
+HSDS_REPORT_MAX_ROWS = env_int("WAYFINDER_HSDS_REPORT_MAX_ROWS", 100_000, minimum=100)
+# Unpaged HSDS API downloads (format=ndjson): anonymous clients get the daily dump file; every
+# client may make this many unpaged requests per hour (per address, or per account when signed in).
+HSDS_DUMP_DIR = Path(env_str("WAYFINDER_HSDS_DUMP_DIR", str(DATA_DIR / "hsds-dumps")))
+HSDS_NDJSON_PER_HOUR = env_int("WAYFINDER_HSDS_NDJSON_PER_HOUR", 6, minimum=0)

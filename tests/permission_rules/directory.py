@@ -58,6 +58,7 @@ RULES = [
     Rule("directory:print", f"/print/?s={SERVICE}", everyone(200), prepare=service_exists),
     Rule("directory:pdf", f"/print.pdf?s={SERVICE}", everyone(200), prepare=service_exists),
     Rule("api:root", "/api/hsds/", everyone(200)),
+    Rule("api:openapi", "/api/hsds/openapi.json", everyone(200)),
     Rule("api:list_services", "/api/hsds/services", everyone(200)),
     Rule("api:get_service", f"/api/hsds/services/{SERVICE}", everyone(200), prepare=service_exists),
     Rule("api:list_organizations", "/api/hsds/organizations", everyone(200)),

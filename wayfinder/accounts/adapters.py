@@ -34,6 +34,15 @@ class AccountAdapter(DefaultAccountAdapter):
             one_time=one_time,
         )
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Each role starts on its own page (``next_steps.landing_url_name``), not on a
+        generic account page; a ``?next=`` link still wins (allauth checks it first)."""
+        from django.urls import reverse
+
+        from .next_steps import landing_url_name
+
+        return reverse(landing_url_name(request.user))
+
     def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
         """A sign-in refused by the rate limit is audited (security.md: every sign-in
         attempt), then refused as allauth refuses it."""

@@ -88,6 +88,8 @@ for model in (
     m.Metadata,
     m.OrganizationIdentifier,
     m.Url,
+    m.Unit,
+    m.ServiceCapacity,
 ):
     admin.site.register(
         model,

@@ -1,46 +1,50 @@
-"""The HSDS 3.0 API (Open Referral), mounted at /api/hsds/.
+"""The HSDS 3.0 API (Open Referral), mounted at /api/hsds/, read-only and open to everyone.
 
-Parameters are declared as strings and parsed here, so a bad value becomes a 400
-with a reason (the HSDS API has no 422), and unknown ids are 404 JSON. Lists use
-the spec's Page fields; ``format=ndjson`` streams every match without paging.
+Parameters are declared as strings and parsed in ``hsds/params.py``, so a bad value becomes a 400
+with a reason (the HSDS API has no 422), and unknown ids are 404 JSON. Lists use the
+specification's Page fields; ``format=ndjson`` returns every match without paging (``hsds/dumps.py``
+says how that stays cheap). The queries are in ``hsds/queries.py``, the JSON in ``hsds/serialize.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Router
 from ninja.errors import ValidationError
 
-from wayfinder.integrations.two11 import serialize
-
-from . import selectors
+from .hsds import dumps, queries, serialize
+from .hsds.openapi import document
+from .hsds.params import (
+    BadRequest,
+    NotFound,
+    bool_param,
+    datetime_param,
+    format_param,
+    paging,
+    uuid_param,
+)
 from .models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 router = Router(tags=["HSDS"])
 HSDS_VERSION = "3.0"
 PROFILE = "https://github.com/openreferral/specification/tree/3.0"
-MAX_PER_PAGE = 200
+Render = Callable[[list[uuid.UUID]], list[dict[str, Any]]]
+LISTING_KEYS = {"page", "per_page", "perPage", "format", "full", "minimal", "full_service"}
 
 
-class BadRequest(Exception):
-    pass
-
-
-def bad_request_handler(request: HttpRequest, exc: Exception) -> JsonResponse:
-    return JsonResponse({"detail": str(exc)}, status=400)
+def _json_error(status: int) -> Callable[[HttpRequest, Exception], JsonResponse]:
+    return lambda request, exc: JsonResponse({"detail": str(exc)}, status=status)
 
 
 def install(api: Any) -> None:
     """Mount the router and make its errors HSDS-shaped (400, not Ninja's 422, under /api/hsds/)."""
     api.add_router("/hsds/", router)
-    api.add_exception_handler(BadRequest, bad_request_handler)
-    api.add_exception_handler(_NotFound, not_found_handler)
+    api.add_exception_handler(BadRequest, _json_error(400))
+    api.add_exception_handler(NotFound, _json_error(404))
     default = api._exception_handlers.get(ValidationError)
 
     def validation(request: HttpRequest, exc: ValidationError) -> Any:
@@ -51,117 +55,66 @@ def install(api: Any) -> None:
     api.add_exception_handler(ValidationError, validation)
 
 
-# --- parameter parsing ------------------------------------------------------------
-def _uuid(name: str, value: str | None) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise BadRequest(f"{name} must be a UUID, got {value!r}") from None
-
-
-def _bool(name: str, value: str | None) -> bool:
-    if value in (None, ""):
-        return False
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise BadRequest(f"{name} must be true or false, got {value!r}")
-
-
-def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer, got {value!r}") from None
-    if not low <= number <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}, got {number}")
-    return number
-
-
-def _datetime(name: str, value: str | None) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace(" ", "+"))
-    except ValueError:
-        raise BadRequest(f"{name} must be an ISO 8601 date or date-time, got {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def _format(value: str | None) -> str:
-    if value in (None, "", "json", "ndjson"):
-        return value or "json"
-    raise BadRequest(f"format must be json or ndjson, got {value!r}")
-
-
 def _filters(
     search: str | None,
     taxonomy_term_id: str | None,
     taxonomy_id: str | None,
     organization_id: str | None,
     modified_after: str | None,
-) -> selectors.ServiceFilters:
-    return selectors.ServiceFilters(
+) -> queries.ServiceFilters:
+    return queries.ServiceFilters(
         search=(search or "").strip(),
-        taxonomy_term_id=_uuid("taxonomy_term_id", taxonomy_term_id),
-        taxonomy_id=_uuid("taxonomy_id", taxonomy_id),
-        organization_id=_uuid("organization_id", organization_id),
-        modified_after=_datetime("modified_after", modified_after),
+        taxonomy_term_id=uuid_param("taxonomy_term_id", taxonomy_term_id),
+        taxonomy_id=uuid_param("taxonomy_id", taxonomy_id),
+        organization_id=uuid_param("organization_id", organization_id),
+        modified_after=datetime_param("modified_after", modified_after),
     )
 
 
 def _listing(
+    request: HttpRequest,
     ids: Any,
+    render: Render,
+    *,
+    dump: str,
     page: str | None,
     per_page: str | None,
     fmt: str | None,
-    render: Callable[[list[uuid.UUID]], list[dict[str, Any]]],
+    capped: bool = False,
 ) -> Any:
-    if _format(fmt) == "ndjson":
-        return _ndjson(ids, render)
-    page_ids, fields = selectors.page_of(
-        ids, _int("page", page, 1, 1, 10**9), _int("per_page", per_page, 50, 1, MAX_PER_PAGE)
-    )
+    if format_param(fmt) == "ndjson":
+        whole = not set(request.GET) - LISTING_KEYS  # the whole directory: the daily file, when there is one
+        return dumps.ndjson(request, dump, ids, render, whole=whole)
+    number, size = paging(request, page, per_page)
+    page_ids, fields = queries.page_of(ids, number, size)
+    if capped:
+        fields["search_limit"] = queries.SEARCH_LIMIT
     return {**fields, "contents": render(page_ids)}
-
-
-def _ndjson(ids: Any, render: Callable[[list[uuid.UUID]], list[dict[str, Any]]]) -> StreamingHttpResponse:
-    def lines() -> Iterator[str]:
-        all_ids = list(ids)
-        for start in range(0, len(all_ids), 200):
-            for doc in render(all_ids[start : start + 200]):
-                yield json.dumps(doc) + "\n"
-
-    return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
 
 
 def _one(model: type, id: str) -> uuid.UUID:
     try:
         key = uuid.UUID(id)
     except ValueError:
-        raise _NotFound(f"no {model._meta.verbose_name} with id {id!r}") from None
+        raise NotFound(f"no {model._meta.verbose_name} with id {id!r}") from None
     if not model.objects.filter(id=key).exists():
-        raise _NotFound(f"no {model._meta.verbose_name} with id {id}")
+        raise NotFound(f"no {model._meta.verbose_name} with id {id}")
     return key
-
-
-class _NotFound(Exception):
-    pass
-
-
-def not_found_handler(request: HttpRequest, exc: Exception) -> JsonResponse:
-    return JsonResponse({"detail": str(exc)}, status=404)
 
 
 # --- endpoints ---------------------------------------------------------------------
 @router.get("/", summary="API meta information")
 def root(request: HttpRequest) -> dict[str, str]:
-    return {"version": HSDS_VERSION, "profile": PROFILE, "openapi_url": request.build_absolute_uri("/api/openapi.json")}
+    return {
+        "version": HSDS_VERSION,
+        "profile": PROFILE,
+        "openapi_url": request.build_absolute_uri("/api/hsds/openapi.json"),
+    }
+
+
+@router.get("/openapi.json", summary="The OpenAPI document of this API (Open Referral's, adapted)")
+def openapi(request: HttpRequest) -> dict[str, Any]:
+    return document(request.build_absolute_uri("/api/hsds/"))
 
 
 @router.get("/services", summary="Paginated list of services")
@@ -179,29 +132,17 @@ def list_services(
     full: str | None = None,
 ) -> Any:
     filters = _filters(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
-    ids = selectors.services(filters).values_list("id", flat=True)
-    is_full, is_minimal = _bool("full", full), _bool("minimal", minimal)
+    is_full, is_minimal = bool_param("full", full), bool_param("minimal", minimal)
     if is_full and is_minimal:
         raise BadRequest("minimal and full cannot both be true")
+    ids, capped = queries.services(filters)
     if is_full:
-        return _listing(ids, page, per_page, format, serialize.services_full)
-    if is_minimal:
-        return _listing(ids, page, per_page, format, _minimal)
-    return _listing(ids, page, per_page, format, serialize.services_flat)
-
-
-def _minimal(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    rows = {r[0]: r for r in Service.objects.filter(id__in=ids).values_list("id", "name", "status", "updated_at")}
-    return [
-        {
-            "id": str(i),
-            "name": rows[i][1],
-            "status": rows[i][2],
-            "last_modified": rows[i][3].isoformat().replace("+00:00", "Z"),
-        }
-        for i in ids
-        if i in rows
-    ]
+        render, dump = serialize.services_full, "services-full"
+    elif is_minimal:
+        render, dump = serialize.services_minimal, "services-minimal"
+    else:
+        render, dump = serialize.services_flat, "services"
+    return _listing(request, ids, render, dump=dump, page=page, per_page=per_page, fmt=format, capped=capped)
 
 
 @router.get("/services/{id}", summary="Fully nested service")
@@ -223,20 +164,22 @@ def list_organizations(
     if search and search.strip():
         for word in search.split():
             qs = qs.filter(name__icontains=word)
-    with_services, is_full = _bool("full_service", full_service), _bool("full", full)
+    with_services, is_full = bool_param("full_service", full_service), bool_param("full", full)
     return _listing(
+        request,
         qs.order_by("name", "id").values_list("id", flat=True),
-        page,
-        per_page,
-        format,
         lambda ids: serialize.organizations(ids, full=is_full, with_services=with_services),
+        dump="organizations" if not (is_full or with_services) else "organizations-full",
+        page=page,
+        per_page=per_page,
+        fmt=format,
     )
 
 
 @router.get("/organizations/{id}", summary="Organization with nested data")
 def get_organization(request: HttpRequest, id: str, full_service: str | None = None) -> Any:
     key = _one(Organization, id)
-    return serialize.organizations([key], full=True, with_services=_bool("full_service", full_service))[0]
+    return serialize.organizations([key], full=True, with_services=bool_param("full_service", full_service))[0]
 
 
 @router.get("/taxonomies", summary="Paginated list of taxonomies")
@@ -251,11 +194,13 @@ def list_taxonomies(
     if search and search.strip():
         qs = qs.filter(name__icontains=search.strip())
     return _listing(
+        request,
         qs.order_by("name", "id").values_list("id", flat=True),
-        page,
-        per_page,
-        format,
         lambda ids: serialize.flat_rows("taxonomy", ids),
+        dump="taxonomies",
+        page=page,
+        per_page=per_page,
+        fmt=format,
     )
 
 
@@ -275,15 +220,14 @@ def list_taxonomy_terms(
     top_only: str | None = None,
     parent_id: str | None = None,
 ) -> Any:
-    qs = selectors.taxonomy_terms(
+    ids = queries.taxonomy_terms(
         search=(search or "").strip(),
-        taxonomy_id=_uuid("taxonomy_id", taxonomy_id),
-        top_only=_bool("top_only", top_only),
-        parent_id=_uuid("parent_id", parent_id),
+        taxonomy_id=uuid_param("taxonomy_id", taxonomy_id),
+        top_only=bool_param("top_only", top_only),
+        parent_id=uuid_param("parent_id", parent_id),
     )
-    return _listing(
-        qs.values_list("id", flat=True), page, per_page, format, lambda ids: serialize.flat_rows("taxonomy_term", ids)
-    )
+    render = lambda chunk: serialize.flat_rows("taxonomy_term", chunk)  # noqa: E731
+    return _listing(request, ids, render, dump="taxonomy_terms", page=page, per_page=per_page, fmt=format)
 
 
 @router.get("/taxonomy_terms/{id}", summary="Taxonomy term")
@@ -317,9 +261,18 @@ def list_service_at_locations(
             raise BadRequest(f"proximity must be a number of metres, got {proximity!r}") from None
         if not 0 < metres <= 1_000_000:
             raise BadRequest("proximity must be between 0 and 1,000,000 metres")
-    ids = selectors.service_at_locations(filters, postcode=(postcode or "").strip(), proximity_m=metres)
-    is_full = _bool("full", full)
-    return _listing(ids, page, per_page, format, lambda chunk: serialize.service_at_locations(chunk, full=is_full))
+    ids, capped = queries.service_at_locations(filters, postcode=(postcode or "").strip(), proximity_m=metres)
+    is_full = bool_param("full", full)
+    return _listing(
+        request,
+        ids,
+        lambda chunk: serialize.service_at_locations(chunk, full=is_full),
+        dump="service_at_locations" if not is_full else "service_at_locations-full",
+        page=page,
+        per_page=per_page,
+        fmt=format,
+        capped=capped,
+    )
 
 
 @router.get("/service_at_locations/{id}", summary="Service at location with nested service and location")

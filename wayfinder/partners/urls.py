@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views_capacity, views_join, views_onboarding, views_quality, views_review, views_staff, views_workspace
+from . import (
+    views_capacity,
+    views_join,
+    views_onboarding,
+    views_quality,
+    views_review,
+    views_staff,
+    views_types,
+    views_workspace,
+)
 
 app_name = "partners"
 
@@ -66,4 +75,6 @@ urlpatterns = [
     path("review/directory/", views_quality.directory_quality, name="directory_quality"),
     path("review/problems/<uuid:report_id>/", views_quality.reviewer_problem_update, name="reviewer_problem_update"),
     path("review/services/<uuid:service_id>/verify/", views_quality.reviewer_verify, name="reviewer_verify"),
+    path("review/organizations/", views_types.organization_types, name="organization_types"),
+    path("review/organizations/<uuid:organization_id>/", views_types.organization_type, name="organization_type"),
 ]

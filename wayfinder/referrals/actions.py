@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,8 +64,22 @@ def resident_search_key(resident) -> str:
     return name_key(f"{resident.first_name} {resident.last_name}")[:200]
 
 
+def resident_keys(resident) -> str:
+    """Whole name words and sound-alike keys for the tolerant client search (Referral.resident_keys)."""
+    from wayfinder.residents.names import search_keys
+
+    return search_keys(f"{resident.first_name} {resident.last_name}")[:300]
+
+
 def _membership_at(user: User, organization_id) -> Membership | None:
     return Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).first()
+
+
+def _in_onboarding(user: User) -> bool:
+    """Still in final onboarding: they could not open the referral (partners middleware)."""
+    from wayfinder.partners.models import OnboardingProgress
+
+    return OnboardingProgress.objects.filter(user=user, completed_at__isnull=True).exists()
 
 
 def _by_link(link, referral: Referral, name: str = "") -> dict:
@@ -97,6 +111,7 @@ def create_referral(
     note: str = "",
     pre_consent: bool = False,
     origin: str = Origin.STAFF,
+    form_token: str = "",
     now: datetime | None = None,
 ) -> Referral:
     """Refer ``resident`` to ``service``. Consent is never needed to refer
@@ -124,8 +139,10 @@ def create_referral(
         created_by=actor,
         origin=origin,
         resident_search=resident_search_key(resident),
+        resident_keys=resident_keys(resident),
         note=note.strip(),
         to_non_onboarded=not is_onboarded(receiving),
+        form_token=form_token,
         created_at=now,
         status_changed_at=now,
     )
@@ -180,6 +197,33 @@ def create_referrals(
             )
             for choice in choices
         ]
+
+
+def create_referral_once(*, form_token: str, service, **kwargs) -> tuple[Referral, bool]:
+    """``create_referral`` for a form: the same form (``form_token``, see
+    form_tokens) sent again returns the referral it already made, with False."""
+    existing = Referral.objects.filter(form_token=form_token, service=service).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create_referral(service=service, form_token=form_token, **kwargs), True
+    except IntegrityError:
+        # The other submit of the same form won the race (unique form_token + service).
+        return Referral.objects.get(form_token=form_token, service=service), False
+
+
+def create_referrals_once(*, form_token: str, **kwargs) -> tuple[list[Referral], bool]:
+    """``create_referrals`` for a form (favorites): sent again, it returns the
+    referrals the first submit made, with False."""
+    existing = list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id"))
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create_referrals(form_token=form_token, **kwargs), True
+    except IntegrityError:
+        return list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id")), False
 
 
 def _pre_consent(resident, organization, actor: User, origin: str, referral: Referral) -> None:
@@ -270,6 +314,8 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
     membership = require_receiver(actor, referral)
     if assignee is not None and _membership_at(assignee, referral.receiving_organization_id) is None:
         raise ValidationError(_("Referrals can only be assigned to staff of the receiving organization."))
+    if assignee is not None and _in_onboarding(assignee):
+        raise ValidationError(_("%(name)s has not finished onboarding yet.") % {"name": assignee.get_full_name()})
     if referral.status == Status.CLOSED:
         raise ValidationError(_("This referral is closed."))
     updated = _apply(referral.pk, expected_version, assigned_to=assignee)

@@ -34,6 +34,19 @@ class NotProvidedReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The same reasons as the resident reads them about herself (issue #14: "Unable to
+# reach the resident" was shown to the resident). Staff pages keep the coded labels.
+RESIDENT_REASON_WORDS = {
+    NotProvidedReason.UNABLE_TO_REACH: _("They could not reach you"),
+    NotProvidedReason.HELPED_ELSEWHERE: _("You got help from another organization"),
+    NotProvidedReason.OUTSIDE_SERVICE_AREA: _("You live outside the area they serve"),
+    NotProvidedReason.NOT_ELIGIBLE: _("This service was not one you qualify for"),
+    NotProvidedReason.NO_CAPACITY: _("They had no room to help at the time"),
+    NotProvidedReason.DECLINED: _("You decided not to use this service"),
+    NotProvidedReason.OTHER: _("Another reason"),
+}
+
+
 class Origin(models.TextChoices):
     STAFF = "staff", _("Created by staff")
     SELF = "self", _("Self-referral by the resident")
@@ -61,6 +74,14 @@ class Referral(models.Model):
     # instead of joining every referral to residents: measured on PostgreSQL with
     # 1,000,000 referrals, the join took 1.5 s, this takes milliseconds.
     resident_search = models.CharField(max_length=200, blank=True, editable=False)
+    # The same name's whole words and sound-alike keys (names.search_keys), so the
+    # client search tolerates nicknames and misspellings ("Jonson" finds Johnson)
+    # with the same one-table filter.
+    resident_keys = models.CharField(max_length=300, blank=True, editable=False)
+    # The one-time token of the form that created it (views_create): a second
+    # submit of the same form (Submit, Back, Submit) finds this referral instead of
+    # making another. Empty for referrals made without a form.
+    form_token = models.CharField(max_length=64, blank=True, editable=False)
     note = models.TextField(blank=True)
     # The receiving organization had not onboarded when the referral was made: the
     # United Way referral specialists work it instead of an inbox.
@@ -102,6 +123,12 @@ class Referral(models.Model):
             models.Index(fields=["resident", "-created_at"], name="referral_by_resident"),
             models.Index(fields=["service", "-created_at"], name="referral_by_service"),
         ]
+        constraints = [
+            # One referral per form and service: favorites make several from one form.
+            models.UniqueConstraint(
+                fields=["form_token", "service"], condition=~models.Q(form_token=""), name="referral_once_per_form"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.id} ({self.get_status_display()})"
@@ -109,6 +136,11 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def resident_reason(self) -> str:
+        """Why it was not provided, in the resident's own words (RESIDENT_REASON_WORDS)."""
+        return str(RESIDENT_REASON_WORDS.get(self.not_provided_reason, ""))
 
 
 class ReferralEvent(models.Model):

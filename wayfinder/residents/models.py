@@ -195,8 +195,20 @@ class EligibilityCase(models.Model):
 
 
 class SdohNeed(models.Model):
-    """One social need (an SDoH domain) with where and when it was observed.
-    Filled by assessments, FHIR inbound data and staff (later issues)."""
+    """One social need (an SDoH domain) of a resident, with every source that reported it.
+
+    At most one *open* need per domain (a partial unique constraint): a food need
+    found by an assessment and again by a Medicaid claim is one need listing two
+    sources, so nobody refers the resident twice for the same thing. ``domain`` is a
+    Wayfinder category slug (directory categories: food, housing, ...);
+    ``sdohcc_codes`` the SDOH Clinical Care category codes its sources gave.
+    Written only by ``wayfinder.assessments.needs`` (``record_need``, ``mark_need``).
+
+    ``source``/``source_detail``/``observed_at`` summarise the latest source;
+    ``part2`` is true while every source came from a 42 CFR Part 2 program (one
+    source outside Part 2 makes the need itself ordinary; the Part 2 sources stay
+    hidden without Part 2 consent).
+    """
 
     class SourceKind(models.TextChoices):
         ASSESSMENT = "assessment", _("Needs assessment")
@@ -210,21 +222,66 @@ class SdohNeed(models.Model):
         RESOLVED = "resolved", _("No longer a need")
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="needs")
-    domain = models.CharField(max_length=64)  # SDoH domain code (directory categories / Gravity domains)
+    domain = models.CharField(max_length=64)  # Wayfinder category slug (directory categories)
+    sdohcc_codes = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=32, choices=SourceKind.choices)
     source_detail = models.CharField(max_length=200, blank=True)
     observed_at = models.DateTimeField()
     recorded_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_organization = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     part2 = models.BooleanField(default=False, help_text="Came from a 42 CFR Part 2 program")
 
     class Meta:
         ordering = ["-observed_at"]
         indexes = [models.Index(fields=["resident", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "domain"], condition=models.Q(status="open"), name="one_open_need_per_domain"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.source})"
+
+
+class NeedSource(models.Model):
+    """One report of a need: an assessment, an HIE participant's data, a Medicaid
+    claim or a staff member. Append-only: a need keeps the history of who said so."""
+
+    need = models.ForeignKey(SdohNeed, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=32, choices=SdohNeed.SourceKind.choices)
+    # What reported it, in words: "AHC HRSN screening 1.0.0", or an HIE participant's name.
+    detail = models.CharField(max_length=200, blank=True)
+    # A resource reference, e.g. "QuestionnaireResponse/<uuid>" or "Observation/<id>".
+    reference = models.CharField(max_length=200, blank=True)
+    questionnaire_url = models.CharField(max_length=500, blank=True)
+    questionnaire_version = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    observed_at = models.DateTimeField()  # the clinical date: when the need was observed
+    recorded_at = models.DateTimeField(default=timezone.now)
+    sdohcc_codes = models.JSONField(default=list, blank=True)
+    # The coded evidence: question and answer codes, scores (kept for the FHIR/C-CDA publication).
+    evidence = models.JSONField(default=list, blank=True)
+    part2 = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-observed_at", "-id"]
+        indexes = [models.Index(fields=["need", "observed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
 
 
 class Note(models.Model):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from wayfinder.audit.checkpoints import scheduled_checkpoint
+from wayfinder.directory.hsds.dumps import build_dumps
 from wayfinder.notifications.services import deliver_due
 from wayfinder.partners.reminders import send_verification_reminders
 from wayfinder.referrals.followups import run_followups
@@ -58,6 +59,8 @@ JOBS: list[Job] = [
     Job("verification_reminders", send_verification_reminders, daily_at=time(9, 0), monthly_on_day=1),
     # Signed checkpoint of the audit chain outside the database (audit/checkpoints.py).
     Job("audit_checkpoint", scheduled_checkpoint, every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES)),
+    # The unpaged HSDS API downloads of the whole directory (directory/hsds/dumps.py).
+    Job("hsds_dumps", build_dumps, daily_at=time(3, 0)),
 ]
 
 

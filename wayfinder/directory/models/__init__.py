@@ -23,6 +23,8 @@ from .details import (
     RequiredDocument,
     Schedule,
     ServiceArea,
+    ServiceCapacity,
+    Unit,
     Url,
 )
 from .feedback import ProblemReport
@@ -56,11 +58,13 @@ __all__ = [
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceAvailability",
+    "ServiceCapacity",
     "ServiceStatus",
     "ServiceVerification",
     "Source",
     "Taxonomy",
     "TaxonomyTerm",
+    "Unit",
     "Url",
     "hsds_fields",
 ]

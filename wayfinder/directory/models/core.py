@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from .base import Record, fk, number, text
 
@@ -83,6 +84,14 @@ class Service(Record):
     last_modified = models.DateTimeField(null=True, blank=True)
     # Wayfinder SDoH category slugs (categories.py), derived from taxonomy terms on import.
     categories = models.JSONField(default=list, blank=True)
+
+    def save(self, *args, **kwargs) -> None:
+        """An edit made in Wayfinder (a partner, a reviewer, the admin) is the record's latest change:
+        HSDS ``last_modified`` says so (the importer writes in bulk, with the feed's own value)."""
+        self.last_modified = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "last_modified"}
+        super().save(*args, **kwargs)
 
     class Meta:
         indexes = [

@@ -122,3 +122,26 @@ class Url(Record):
     url = models.TextField()
     organization = fk("Organization", "urls")
     service = fk("Service", "urls")
+
+
+class Unit(Record):
+    """HSDS 3.1 ``unit``: what a service capacity is counted in (beds, hours, kilograms)."""
+
+    name = models.TextField()
+    scheme = text()
+    identifier = text()
+    uri = text()
+
+
+class ServiceCapacity(Record):
+    """HSDS 3.1 ``service_capacity``: how many units of a service are available (shelter beds tonight)."""
+
+    service = fk("Service", "capacities", required=True)
+    unit = fk("Unit", "capacities", required=True)
+    available = models.FloatField()
+    maximum = num()
+    description = text()
+    updated = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "service capacities"

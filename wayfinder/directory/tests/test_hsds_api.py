@@ -93,7 +93,7 @@ def get(client, url, status=200):
 def test_root_names_version_profile_and_openapi(client, directory):
     body = get(client, "/api/hsds/")
     assert body["version"] == "3.0" and body["profile"].startswith("https://")
-    assert body["openapi_url"].endswith("/api/openapi.json")
+    assert body["openapi_url"].endswith("/api/hsds/openapi.json")
 
 
 def test_every_list_and_item_endpoint_validates(client, directory, validators):

@@ -3,38 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
 
 from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Attribute, Service, ServiceStatus, Source, TaxonomyTerm
 
-from .sqlwrite import update_column
-
 BATCH = 2000
 
 
-def refresh_categories(service_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Recompute Service.categories (SDoH slugs from the services' taxonomy terms); returns the changed ids."""
+def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
+    """Recompute Service.categories (SDoH slugs from the services' taxonomy terms) of ``service_ids``
+    (hex or UUIDs); returns the ids (hex) that changed. Raw SQL, ids as text: this reads every
+    service of a first import, and the ORM would build two UUID objects per row."""
     terms = {
-        t: cats.categories_for_term(c, tax)
+        t.hex: cats.categories_for_term(c, tax)
         for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
     }
-    ids, changed = sorted(service_ids), set()
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        found: dict[uuid.UUID, set[str]] = defaultdict(set)
-        for link_id, term_id in Attribute.objects.filter(link_id__in=chunk).values_list("link_id", "taxonomy_term_id"):
-            found[link_id] |= terms.get(term_id, set())
-        stale = []
-        for service_id, current in Service.objects.filter(id__in=chunk).values_list("id", "categories"):
-            new = sorted(found.get(service_id, ()))
-            if new != current:
-                stale.append((service_id, new))
-        update_column(Service, "categories", stale)
-        changed.update(i for i, _ in stale)
+    ids = sorted({i.hex if isinstance(i, uuid.UUID) else str(i).replace("-", "").lower() for i in service_ids})
+    qn = connection.ops.quote_name
+    attr, svc = qn(Attribute._meta.db_table), qn(Service._meta.db_table)
+    as_hex = "replace({}::text, '-', '')" if connection.vendor == "postgresql" else "{}"
+    link, term, sid = as_hex.format("link_id"), as_hex.format("taxonomy_term_id"), as_hex.format("id")
+    changed: set[str] = set()
+    field = Service._meta.get_field("categories")
+    adapt_json_value, encoder = connection.ops.adapt_json_value, field.encoder
+    update = f"UPDATE {svc} SET {qn(field.column)} = %s WHERE {qn(Service._meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            params, test = _in(chunk)
+            found: dict[str, set[str]] = defaultdict(set)
+            cursor.execute(f"SELECT {link}, {term} FROM {attr} WHERE link_id {test}", params)  # noqa: S608
+            for link_id, term_id in cursor.fetchall():
+                found[link_id] |= terms.get(term_id, set())
+            cursor.execute(f"SELECT {sid}, categories FROM {svc} WHERE id {test}", params)  # noqa: S608
+            stale = []
+            for service_id, current in cursor.fetchall():
+                current = json.loads(current) if isinstance(current, str) else current
+                new = tuple(sorted(found.get(service_id, ())))
+                if list(new) != current:
+                    stale.append((service_id, new))
+            if stale:
+                # ids go as the hex text they were read as; each distinct list is adapted once (a
+                # first import sets every service's list, and there are only a few hundred lists)
+                adapted = {v: adapt_json_value(list(v), encoder) for v in {v for _, v in stale}}
+                cursor.executemany(update, [(adapted[v], i) for i, v in stale])
+                changed.update(i for i, _ in stale)
     return changed
+
+
+def _in(chunk: list[str]) -> tuple[list[Any], str]:
+    if connection.vendor == "postgresql":
+        return [chunk], "= ANY(%s::uuid[])"
+    return chunk, f"IN ({', '.join(['%s'] * len(chunk))})"
 
 
 def deactivate_missing(feed_service_ints: set[int], now: dt.datetime) -> list[uuid.UUID]:

@@ -7,10 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from wayfinder.directory.hsds.serialize import services_full
 from wayfinder.directory.models import Service
 from wayfinder.lib import csv_safe
 
-from .serialize import services_full
 from .tables import TABLES, csv_columns, datapackage, text_value
 
 CHUNK = 500

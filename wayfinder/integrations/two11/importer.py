@@ -1,12 +1,12 @@
-"""HSDS import: validate every record first, then commit the good ones in bulk.
+"""HSDS import: table by table, parents first, in one transaction; each record stands alone.
 
-Phase 1 streams the feed, checks each row against the official schema and our
-rules (coordinates, taxonomy codes, duplicate ids) and spools good rows per table
-to temporary files, keeping only id sets in memory. Phase 2 resolves references
-(to the feed or the database), then upserts table by table, parents first, in one
-transaction: an id whose feed digest is unchanged is not written at all, which is
-what makes re-importing the same feed a no-op. Then the 2-1-1 children that the
-re-sent records no longer list are removed (children.py), in the same transaction.
+For each batch of 2,000 rows of a table: the stored digests of their ids are read in one query, and
+a row whose digest (of the record as the feed gives it) is unchanged is counted and skipped before
+any of its fields is looked at. The others are checked and normalized (``checker.py``), their
+references resolved (``links.py``: children of a rejected record are rejected too), and written in
+bulk. A rejected record changes nothing stored, neither it nor what hangs from it, and ``--full``
+does not deactivate it. Then the 2-1-1 children that re-sent records no longer list are removed
+(children.py), categories are refreshed and, with ``--full``, missing services deactivated.
 """
 
 from __future__ import annotations
@@ -14,41 +14,39 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import pickle
-import re
-import tempfile
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from wayfinder.directory import categories as cats
-from wayfinder.directory.models import Source, Taxonomy
-from wayfinder.lib.geo import valid_coordinates
 
-from .aftercommit import deactivate_missing, refresh_categories
-from .children import ANY, LINKS, Pruner, Statements, services_of
-from .readers import FeedError, RecordError, Row, read_feed
-from .reconcile import drop_equal, keep_partner_fields
+from .checker import IdMap, Notes, RowError, check_row
+from .children import ANY, Statements
+from .links import Links, show
+from .readers import JsonReader, RecordError, Row
 from .report import ERROR, WARNING, Report
-from .sqlwrite import refresh_statistics, write
-from .tables import ORDER, TABLES, RowError, check_row, columns
+from .rules import Rules
+from .sources import JSON, FeedError, open_feed
+from .spool import Spool
+from .sqlwrite import refresh_statistics, stored_hashes
+from .tables import TABLES
+from .tabular import DIGEST_VERSION, TabularReader
+from .upsert import Writer
 
 BATCH = 2000
-# Up to this much text stays in memory between the phases; past it, rows spill to temporary files
-# in chunks of at most BATCH rows or CHUNK_BYTES, so memory stays flat however big the feed is.
-IN_MEMORY_BYTES = 64 << 20
-CHUNK_BYTES = 8 << 20
-ROW_OVERHEAD, VALUE_OVERHEAD = 400, 100
-SOURCE_211 = str(Source.TWO11.value)
-AIRS_RE = re.compile(r"\b(211|2-1-1|airs)\b", re.IGNORECASE)
+BATCH_BYTES = 8 << 20
+
+
+class Aborted(Exception):
+    """Raised inside the transaction to undo everything when the feed turns out to be unreadable."""
 
 
 @dataclass
@@ -60,6 +58,7 @@ class ImportResult:
     warnings: int = 0
     conflicts: int = 0
     fatal: str = ""
+    version: str = ""
     report_path: Path | None = None
 
     @property
@@ -67,361 +66,231 @@ class ImportResult:
         return self.counts["service"]
 
     @property
+    def rejected(self) -> int:
+        return sum(c["rejected"] for c in self.counts.values())
+
+    @property
     def changed(self) -> bool:
         kinds = ("created", "updated", "removed", "unlinked")
         return bool(self.deactivated) or any(c[k] for c in self.counts.values() for k in kinds)
 
 
-def _digest(values: dict[str, Any]) -> str:
-    """Content digest; values are in column order (check_row builds them so), so no sorting is needed."""
-    text = "\x1f".join(f"{k}\x1e{v}" for k, v in values.items())
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def is_ours(table: str, values: dict[str, Any]) -> bool:
-    if table == "taxonomy":
-        return values["id"] == cats.SDOH_TAXONOMY_ID
-    return table == "taxonomy_term" and values.get("taxonomy_ref_id") == cats.SDOH_TAXONOMY_ID
-
-
-@cache
-def field_defaults(table: str) -> dict[str, Any]:
-    fields = {f.attname: f for f in TABLES[table].model._meta.concrete_fields}
-    return {c.attname: fields[c.attname].get_default() for c in columns(table)}
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+def json_digest(table: str, data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.md5(f"{DIGEST_VERSION}\x1e{table}\x1e{text}".encode(), usedforsecurity=False).hexdigest()
 
 
 class Importer:
-    def __init__(self, path: Path, report: Report, *, full: bool = False, progress: bool = False) -> None:
+    def __init__(
+        self, path: Path, report: Report, *, full: bool = False, progress: bool = False, feed_name: str = ""
+    ) -> None:
         self.path, self.report, self.full, self.progress = Path(path), report, full, progress
+        self.source_name = self.path.name
         self.result = ImportResult(report_path=report.path)
+        self.feed_name = feed_name
+        self.ids = IdMap(feed_name or (self.path.name if self.path.is_dir() else self.path.stem))
+        self.notes = Notes()
         # Ids seen in the feed, per table, as 128-bit ints (half the memory of UUID objects).
         self.ok: dict[str, set[int]] = defaultdict(set)
         self.failed: dict[str, set[int]] = defaultdict(set)
         self.nested_only: dict[str, set[int]] = defaultdict(set)
-        self.airs_taxonomies: set[uuid.UUID] = {cats.AIRS_TAXONOMY_ID}
-        # Which child lists each record states (children.py).
         self.statements = Statements()
-        # Search: the services showing a changed record are re-indexed. ``touched`` holds the records
-        # whose children (or own place) changed; ``written`` the parents this import itself wrote, whose
-        # services are known without asking (a new location's services come with its new
-        # service_at_locations), so a first import does not look all its parents up again.
-        self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
-        self.written: dict[str, set[uuid.UUID]] = defaultdict(set)
-        self.written["service"] = self.written[ANY] = self.result.changed_service_ids
-        self.organizations: set[uuid.UUID] = set()
-        self.renamed_terms: set[uuid.UUID] = set()
-        self.today = timezone.localdate()
+        self.links = Links(self)
+        self.rules = Rules(self)
+        self.writer = Writer(self)
         self.now = timezone.now()
+        self.today = timezone.localdate()
 
-    # --- phase 1 -------------------------------------------------------------
-    def error(self, where: str, table: str, record_id: Any, fld: str, reason: str, reject: bool = True) -> None:
-        self.report.add(ERROR, where, table, record_id, fld, reason)
-        rid = _uuid(record_id)
-        if reject and rid is not None and table:
-            self.failed[table].add(rid.int)
-            self.ok[table].discard(rid.int)
+    # --- problems --------------------------------------------------------------------
+    def reject(
+        self,
+        where: str,
+        table: str,
+        raw_id: Any,
+        hexid: str | None,
+        fld: str,
+        reason: str,
+        value: Any = "",
+        *,
+        unchanged: bool = False,
+    ) -> None:
+        """A record of the feed is rejected: nothing of it is written, and what hangs from it neither."""
+        self.report.add(ERROR, where, table, raw_id, fld, reason, value)
+        counts = self.result.counts[table]
+        counts["rejected"] += 1
+        if unchanged:
+            counts["unchanged"] -= 1
+        if hexid and table:
+            i = int(hexid, 16)
+            self.failed[table].add(i)
+            self.ok[table].discard(i)
 
-    def validate(self, spool: dict[str, Any]) -> int:
-        for t in Taxonomy.objects.only("id", "name", "uri"):
-            if AIRS_RE.search(f"{t.name} {t.uri}"):
-                self.airs_taxonomies.add(t.id)
-        rows = spooled = 0
-        sizes: Counter[str] = Counter()
-        bar = tqdm(read_feed(self.path), unit=" rows", desc="validate", disable=not self.progress, leave=False)
-        for item in bar:
+    def unreadable(self, item: RecordError) -> None:
+        hexid = self.ids(item.table, item.record_id) if item.table and item.record_id else None
+        self.reject(item.where, item.table, item.record_id, hexid, item.field, item.reason, item.value)
+
+    # --- reading ---------------------------------------------------------------------
+    def tables(self, feed: Any) -> Iterator[tuple[str, Iterator[Row | RecordError]]]:
+        if feed.kind != JSON:
+            reader = TabularReader(feed, self.report, self.notes)
+            yield from reader.tables()
+            self.result.version = reader.version
+            return
+        spool = Spool()
+        try:
+            for member in feed.members.values():
+                self.source_name = member.name
+                for item in JsonReader(member, self.report).rows():
+                    if isinstance(item, RecordError):
+                        self.unreadable(item)
+                    else:
+                        spool.add(item)
+            for table in TABLES:
+                if spool.has(table):
+                    yield table, spool.rows(table)
+        finally:
+            spool.close()
+
+    def process(self, table: str, rows: Iterator[Row | RecordError], bar: tqdm) -> None:
+        batch: list[Row] = []
+        size = 0
+        for item in rows:
             if isinstance(item, RecordError):
-                self.error(item.where, item.table, item.record_id, "", item.reason)
+                self.unreadable(item)
                 continue
-            values = self.check(item)
-            if values is None:
+            batch.append(item)
+            size += item.size or sum(len(v) if type(v) is str else 8 for v in item.data.values())
+            if len(batch) >= BATCH or size > BATCH_BYTES:  # bounded memory, however long the values
+                self.process_batch(table, batch)
+                bar.update(len(batch))
+                batch, size = [], 0
+        if batch:
+            self.process_batch(table, batch)
+            bar.update(len(batch))
+        self.links.finish_table(table)
+
+    def process_batch(self, table: str, rows: list[Row]) -> None:
+        counts = self.result.counts[table]
+        entries = []
+        for row in rows:
+            raw_id = row.data.get("id")
+            hexid = self.ids(table, str(raw_id), own=True) if raw_id not in (None, "") else ""
+            if not hexid:
+                self.reject(row.where, table, raw_id, None, "id", "required field is missing")
                 continue
-            rows += 1
-            spool.setdefault(item.table, []).append((values, item.where))
-            # rough size in memory: the text plus Python's per-object overhead (measured ~100 B a value)
-            size = ROW_OVERHEAD + sum(len(v) if type(v) is str else VALUE_OVERHEAD for v in values.values())
-            spooled += size
-            sizes[item.table] += size
-            if spooled > IN_MEMORY_BYTES and (len(spool[item.table]) >= BATCH or sizes[item.table] > CHUNK_BYTES):
-                self.flush(spool, item.table)
-                sizes[item.table] = 0
-        return rows
-
-    def check(self, row: Row) -> dict[str, Any] | None:
-        raw_id = row.data.get("id")
-        try:
-            values = check_row(row.table, row.data, from_text=row.from_text)
-        except RowError as exc:
-            self.error(row.where, row.table, raw_id, exc.field, exc.reason)
-            return None
-        rid = values["id"].int
-        if rid in self.ok[row.table] or rid in self.failed[row.table]:
-            # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
-            if row.nested:
-                return None
-            if rid in self.nested_only[row.table]:
-                self.nested_only[row.table].discard(rid)
-                return None
-            self.error(
-                row.where,
-                row.table,
-                values["id"],
-                "id",
-                "duplicate id: this record appears more than once in the feed (first copy kept)",
-                reject=False,
-            )
-            return None
-        if row.nested:
-            self.nested_only[row.table].add(rid)
-        if not self.rules(row, values):
-            return None
-        self.ok[row.table].add(rid)
-        self.statements.add(row.table, rid, row.lists)
-        return values
-
-    def rules(self, row: Row, values: dict[str, Any]) -> bool:
-        """Wayfinder's rules beyond the schema. False = the record is rejected."""
-        if row.table == "location" and ("latitude" in values or "longitude" in values):
-            lat, lon = values.get("latitude"), values.get("longitude")
-            if not valid_coordinates(lat, lon):
-                self.report.add(
-                    WARNING,
-                    row.where,
-                    row.table,
-                    values["id"],
-                    "latitude",
-                    f"coordinates ({lat}, {lon}) are missing or out of range; stored without coordinates",
-                )
-                values["latitude"] = values["longitude"] = None
-        elif row.table == "taxonomy" and AIRS_RE.search(f"{values.get('name', '')} {values.get('uri', '')}"):
-            self.airs_taxonomies.add(values["id"])
-        elif row.table == "taxonomy_term":
-            is_airs = values.get("taxonomy_ref_id") in self.airs_taxonomies or AIRS_RE.search(
-                values.get("taxonomy_label", "")
-            )
-            code = values.get("code", "")
-            if is_airs and not cats.is_valid_airs_code(code):
-                self.error(row.where, row.table, values["id"], "code", f"unknown 2-1-1/AIRS taxonomy code {code!r}")
-                return False
-            if values.get("taxonomy_ref_id") == cats.SDOH_TAXONOMY_ID and code not in cats.LABELS:
-                self.error(row.where, row.table, values["id"], "code", f"unknown Wayfinder category {code!r}")
-                return False
-        elif row.table == "service" and (values.get("minimum_age") or 0) > (values.get("maximum_age") or 1e9):
-            self.error(row.where, row.table, values["id"], "minimum_age", "minimum_age is above maximum_age")
-            return False
-        return True
-
-    def flush(self, spool: dict[str, Any], table: str) -> None:
-        files = spool.setdefault("_files", {})
-        if table not in files:
-            files[table] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in run()
-        pickle.dump(spool[table], files[table], protocol=pickle.HIGHEST_PROTOCOL)
-        spool[table] = []
-
-    @staticmethod
-    def batches(spool: dict[str, Any], table: str) -> Iterator[list[tuple[dict[str, Any], str]]]:
-        fh = spool.get("_files", {}).get(table)
-        if fh is not None:
-            fh.seek(0)
-            while True:
-                try:
-                    yield pickle.load(fh)  # noqa: S301 - our own temporary spool file
-                except EOFError:
-                    break
-            fh.close()
-        pending = spool.get(table) or []
-        for start in range(0, len(pending), BATCH):
-            yield pending[start : start + BATCH]
-
-    # --- phase 2 -------------------------------------------------------------
-    def resolve(self, table: str, batch: list[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
-        spec = TABLES[table]
-        attnames = {c.name: c.attname for c in columns(table)}
-        unknown: dict[str, set[uuid.UUID]] = defaultdict(set)
-        for values, _ in batch:
-            for hsds, target, _req in spec.refs:
-                ref = values.get(attnames[hsds])
-                if ref is not None and ref.int not in self.ok[target] and ref.int not in self.failed[target]:
-                    unknown[target].add(ref)
-        in_db = {
-            t: set(TABLES[t].model.objects.filter(id__in=ids).values_list("id", flat=True))
-            for t, ids in unknown.items()
-        }
-        good = []
-        for values, where in batch:
-            rejected = False
-            for hsds, target, hard in spec.refs:
-                ref = values.get(attnames[hsds])
-                if ref is None or ref.int in self.ok[target] or ref in in_db.get(target, ()):
+            entries.append((row, hexid, row.digest or json_digest(table, row.data)))
+        stored = stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
+        pending = []
+        for row, hexid, digest in entries:
+            rid = int(hexid, 16)
+            raw_id = row.data.get("id")
+            if rid in self.ok[table] or rid in self.failed[table]:
+                # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
+                if row.nested:
                     continue
-                why = (
-                    "was rejected" if ref.int in self.failed[target] else "does not exist in the feed or the directory"
-                )
-                if hard:
-                    self.error(where, table, values["id"], hsds, f"references {target} {ref}, which {why}")
-                    rejected = True
-                    break
+                if rid in self.nested_only[table]:
+                    self.nested_only[table].discard(rid)
+                    continue
                 self.report.add(
-                    WARNING,
-                    where,
-                    table,
-                    values["id"],
-                    hsds,
-                    f"references {target} {ref}, which {why}; link left empty",
-                )
-                values[attnames[hsds]] = None
-            if not rejected:
-                good.append((values, where))
-        return good
-
-    def upsert(self, table: str, batch: list[tuple[dict[str, Any], str]]) -> None:
-        model, counts = TABLES[table].model, self.result.counts[table]
-        ids = [v["id"] for v, _ in batch]
-        links = LINKS.get(table, {})
-        stored = list(model.objects.filter(id__in=ids).values_list("id", "feed_hash", *links))
-        current = {row[0]: row[1] for row in stored}
-        old_links = {row[0]: row[2:] for row in stored} if links else {}
-        new, changed = [], []
-        for values, where in batch:
-            if is_ours(table, values):
-                counts["unchanged"] += 1  # Wayfinder's own SDoH taxonomy is maintained in code, not by feeds
+                    ERROR, row.where, table, raw_id, "id",
+                    "duplicate id: this record appears more than once in the feed (first copy kept)",
+                )  # fmt: skip
                 continue
-            digest = _digest(values)
-            if values["id"] not in current:
-                new.append((values, digest, where))
-            elif current[values["id"]] == digest:
+            if row.nested:
+                self.nested_only[table].add(rid)
+            if stored.get(hexid) == digest:
+                self.ok[table].add(rid)
+                self.statements.add(table, rid, row.lists)
                 counts["unchanged"] += 1
-            else:
-                changed.append((values, digest, where))
-        if changed:
-            changed = drop_equal(table, changed, counts, field_defaults(table))
-        if changed:
-            self.result.conflicts += keep_partner_fields(table, changed, self.report)
-        self.note_for_search(table, new, changed, links, old_links)
-        attnames = [c.attname for c in columns(table)]
-        extra = ["feed_hash", "source", "updated_at", "last_verified"]
-        # created_at etc. go in the INSERT part of the upsert too: SQLite checks NOT NULL before ON CONFLICT.
-        created = ["created_at", "partner_owned_fields"] + (["categories"] if table == "service" else [])
-        tail = [self.now, [], []][: len(created)]
-        self.defaults = field_defaults(table)
-        write(
-            model,
-            [*attnames, *extra, *created],
-            [self.row(attnames, values, digest) + tail for values, digest, _ in new],
-        )
-        write(
-            model,
-            [*attnames, *extra, *created],
-            [self.row(attnames, values, digest) + tail for values, digest, _ in changed],
-            update=[a for a in attnames if a != "id"] + ["feed_hash", "updated_at", "last_verified"],
-        )
-        counts["created"] += len(new)
-        counts["updated"] += len(changed)
+                continue
+            try:
+                values = check_row(
+                    table, row.data, from_text=row.from_text, where=row.where, notes=self.notes, ids=self.ids
+                )
+            except RowError as exc:
+                self.reject(row.where, table, raw_id, hexid, exc.field, exc.reason, exc.value)
+                continue
+            if not self.rules.check(table, values, row.where, raw_id):
+                continue
+            self.ok[table].add(rid)
+            self.statements.add(table, rid, row.lists)
+            pending.append((values, row.where, digest, raw_id, hexid in stored))
+        if pending:
+            good = self.links.resolve(table, pending)
+            if good:
+                self.writer.upsert(table, good)
 
-    def note_for_search(self, table: str, new: list, changed: list, links: dict[str, str], old: dict) -> None:
-        """Note what the written rows change on service pages and search documents (``touched``)."""
-        if table == "service":
-            self.result.changed_service_ids.update(v["id"] for v, _, _ in new + changed)
-        elif table == "organization":  # its name is in its services' documents
-            self.written[table].update(v["id"] for v, _, _ in new)
-            self.organizations.update(v["id"] for v, _, _ in changed)
-        elif table == "location":  # so is its place
-            self.written[table].update(v["id"] for v, _, _ in new)
-            self.touched[table].update(v["id"] for v, _, _ in changed)
-        elif table == "taxonomy_term":  # a renamed term is in the keywords of the services filed under it
-            self.renamed_terms.update(v["id"] for v, _, _ in changed)
-        elif links:  # a child row: its parents, before and after (not an organization: see services_of)
-            touched, written = self.touched, self.written
-            shown = [(i, fk, parent) for i, (fk, parent) in enumerate(links.items()) if parent != "organization"]
-            for values, _, _ in new + changed:
-                for _, fk, parent in shown:
-                    if (value := values.get(fk)) is not None and value not in written[parent]:
-                        touched[parent].add(value)
-            for values, _, _ in changed:
-                before = old[values["id"]]
-                for i, _, parent in shown:
-                    if (value := before[i]) is not None and value not in written[parent]:
-                        touched[parent].add(value)
-            if table == "service_at_location":  # a written one has told its service already
-                written[table].update(v["id"] for v, _, _ in new + changed)
-
-    def row(self, attnames: list[str], values: dict[str, Any], digest: str) -> list[Any]:
-        get = values.get
-        defaults = self.defaults
-        out = [get(a, defaults.get(a)) for a in attnames]
-        out += [digest, SOURCE_211, self.now, get("assured_date") or self.today]
-        return out
-
-    def commit(self, spool: dict[str, Any], rows: int) -> None:
-        bar = tqdm(total=rows, unit=" rows", desc="commit", disable=not self.progress, leave=False)
-        if connection.vendor == "sqlite":  # random UUID keys touch pages all over the indexes: cache more of them
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -131072")
-        with transaction.atomic(), bar:
-            for table in ORDER:
-                for batch in self.batches(spool, table):
-                    good = self.resolve(table, batch)
-                    if good:
-                        self.upsert(table, good)
-                    bar.update(len(batch))
-            self.remove_unlisted_children()
-            self.refresh_categories()
-            if self.full:
-                self.deactivate_missing()
-
-    def remove_unlisted_children(self) -> None:
-        """2-1-1 children the re-sent records no longer list go (children.py); their services are re-indexed."""
-        pruner = Pruner(self.statements, self.ok, self.failed, self.report, self.path.name)
-        outcome = pruner.plan()
-        for table, n in outcome.removed.items():
-            self.result.counts[table]["removed"] += n
-        for table, n in outcome.unlinked.items():
-            self.result.counts[table]["unlinked"] += n
-        self.result.conflicts += outcome.conflicts
-        for table, ids in outcome.touched.items():
-            self.touched[table] |= ids - self.written[table]
-        # read before the rows go: a deleted service_at_location still says which service it belonged to
-        self.result.changed_service_ids |= services_of(self.touched, self.organizations, self.renamed_terms)
-        pruner.execute()
-
-    def refresh_categories(self) -> None:
-        ids = set(self.result.changed_service_ids)
-        if self.result.counts["attribute"]["created"] or self.result.counts["attribute"]["updated"]:
-            ids |= {uuid.UUID(int=i) for i in self.ok["service"]}
-        self.result.changed_service_ids |= refresh_categories(ids)
-
-    def deactivate_missing(self) -> None:
-        missing = deactivate_missing(self.ok["service"], self.now)
-        self.result.deactivated = len(missing)
-        self.result.changed_service_ids.update(missing)
-
+    # --- the run ---------------------------------------------------------------------
     def run(self) -> ImportResult:
-        spool: dict[str, Any] = {}
+        feed = None
         try:
-            rows = self.validate(spool)
+            feed = open_feed(self.path)
+            with transaction.atomic():
+                self.writer.prepare()
+                with tqdm(unit=" rows", desc="import", disable=not self.progress, leave=False) as bar:
+                    for table, rows in self.tables(feed):
+                        self.process(table, rows, bar)
+                self.finish()
         except FeedError as exc:
             self.result.fatal = str(exc)
+            self.result.counts.clear()
+            self.result.changed_service_ids.clear()
             self.report.add(ERROR, str(exc).split(": ")[0], "", "", "", str(exc))
-        else:
-            if rows == 0 and not self.report.errors:
-                self.report.add(WARNING, self.path.name, "", "", "", "no HSDS records found; nothing to import")
-            if rows:
-                self.commit(spool, rows)
         finally:
-            for fh in spool.get("_files", {}).values():
-                fh.close()
+            if feed is not None:
+                feed.close()
+            if not self.result.fatal:
+                self.report_notes()
             self.report.close()
         self.result.errors = self.report.errors
         self.result.warnings = self.report.counts[WARNING]
+        self.result.changed_service_ids = {uuid.UUID(str(i)) for i in self.writer.changed_services}
         return self.result
+
+    def finish(self) -> None:
+        if not any(self.ok.values()) and not self.report.errors:
+            self.report.add(WARNING, self.path.name, "", "", "", "no HSDS records found; nothing to import")
+        self.writer.feed_identifiers()
+        self.writer.remove_unlisted_children()
+        self.writer.refresh_categories()
+        self.report_kept()
+        if self.full:
+            self.writer.deactivate_missing()
+
+    def report_kept(self) -> None:
+        """Rejected records the directory already holds stay as they were; say so, once each."""
+        from .sqlwrite import db_uuids
+
+        for table, ints in self.failed.items():
+            if not ints:
+                continue
+            model = TABLES[table].model
+            items = sorted(ints)
+            for start in range(0, len(items), BATCH):
+                for rid in model.objects.filter(id__in=db_uuids(items[start : start + BATCH])).values_list(
+                    "id", flat=True
+                ):
+                    self.result.counts[table]["kept"] += 1
+                    extra = (
+                        " and, although --full, it is not marked inactive" if self.full and table == "service" else ""
+                    )
+                    self.report.add(
+                        WARNING, self.path.name, table, show(rid.hex), "",
+                        f"kept: the feed's version is invalid; the stored record stays as it was{extra}",
+                    )  # fmt: skip
+
+    def report_notes(self) -> None:
+        """Normalizations and mapped ids, counted per table and field, with examples."""
+        for (table, fld, what), count in sorted(self.notes.counts.items()):
+            examples = "; ".join(self.notes.examples[(table, fld, what)])
+            plural = "value" if count == 1 else "values"
+            reason = f"{what} — {count:,} {plural}, e.g. {examples}"
+            where = self.notes.first[(table, fld, what)].rsplit(":", 1)[0].split("[", 1)[0]
+            self.report.add(WARNING, where, table, "", fld, reason)
+        for table, count in sorted(self.ids.mapped.items()):
+            examples = "; ".join(self.ids.examples[table])
+            reason = f"{count:,} ids are not UUIDs: each read as a stable UUID for this feed (original kept), e.g. "
+            self.report.add(WARNING, self.source_name, table, "", "id", reason + examples)
 
 
 def import_feed(
@@ -430,6 +299,7 @@ def import_feed(
     *,
     full: bool = False,
     progress: bool = False,
+    feed_name: str = "",
     on_issue: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import an HSDS feed; the plain-function entry point behind ``manage.py import_hsds``."""
@@ -439,7 +309,7 @@ def import_feed(
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         report_path = Path(settings.DATA_DIR) / "import-reports" / f"import-{stamp}.csv"
     cats.ensure_sdoh_taxonomy()
-    importer = Importer(Path(path), Report(Path(report_path)), full=full, progress=progress)
+    importer = Importer(Path(path), Report(Path(report_path)), full=full, progress=progress, feed_name=feed_name)
     # Measured: the cyclic GC rescans the growing id sets and row dicts and costs a third of the run
     # at 100,000 services. Import data has no reference cycles, so collection waits until the end.
     was_enabled = gc.isenabled()
@@ -455,3 +325,6 @@ def import_feed(
         for issue in importer.report.first:
             on_issue(issue.line())
     return result
+
+
+__all__ = ["ANY", "Aborted", "ImportResult", "Importer", "import_feed"]

@@ -1,40 +1,37 @@
-"""Turn an HSDS feed (JSON, NDJSON, tabular JSON, CSV datapackage folder or zip) into flat table rows.
+"""What the readers hand the importer (``Row``), and the JSON side: JSON documents, HSDS API pages,
+tabular JSON and NDJSON, flattened into table rows.
 
-Everything is a generator so big feeds stream: NDJSON line by line, CSV row by
-row. A plain JSON document has to be parsed whole (no streaming JSON parser is a
-dependency); operators with big feeds use NDJSON or CSV (docs/formats/hsds-import.md).
+NDJSON streams line by line; a plain JSON document is parsed whole (operators with big feeds use
+NDJSON or CSV: docs/formats/hsds-import.md). A record that cannot be read (deeper than the parser
+goes, a lone surrogate, not an object) is that record's error; the others still land.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import codecs
 import json
-import uuid
-import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from wayfinder.lib.csv_safe import unneutralize
+from .report import WARNING, Report
+from .sources import FeedError, Member, detect_encoding
+from .tables import BY_CSV, CSV_ALIASES, TABLES, known_fields
 
-from .tables import BY_CSV, TABLES
-
-csv.field_size_limit(50_000_000)
-
-
-class FeedError(Exception):
-    """The feed as a whole cannot be read (bad JSON document, broken CSV, not UTF-8, empty)."""
+MAX_DEPTH = 64  # an HSDS record nests a handful of levels; deeper is not a record
 
 
 class RecordError(Exception):
     """One record cannot be read; the rest of the feed can."""
 
-    def __init__(self, where: str, reason: str, table: str = "", record_id: str = "") -> None:
+    def __init__(
+        self, where: str, reason: str, table: str = "", record_id: str = "", field: str = "", value: str = ""
+    ) -> None:
         super().__init__(reason)
         self.where, self.reason, self.table, self.record_id = where, reason, table, record_id
+        self.field, self.value = field, value
 
 
 @dataclass
@@ -48,15 +45,27 @@ class Row:
     # it ("phones": [] says "no phones", a missing key says nothing); in a tabular feed the keys whose
     # table file is present. The importer removes 2-1-1 children the feed no longer lists (children.py).
     lists: frozenset[str] = frozenset()
+    digest: str = ""  # of the record as the feed gives it (set by tabular readers; else computed)
+    size: int = 0  # characters of text it holds, roughly (bounds the memory of a batch)
 
 
 _LISTS = ("child", "link")
+# Other keys publishers use for a list (HSDS 3.1 names an organization's extra urls additional_websites).
+KEY_ALIASES = {
+    "organization": {"additional_urls": "additional_websites", "urls": "additional_websites"},
+    "service": {"urls": "additional_urls", "service_capacities": "capacities"},
+}
 
 
 @cache
 def tabular_lists(table: str, present: frozenset[str]) -> frozenset[str]:
     """The child lists a tabular feed states for every row of ``table``: those whose table file it carries."""
     return frozenset(key for key, child, kind, _ in TABLES[table].nest if kind in _LISTS and child in present)
+
+
+@cache
+def nest_keys(table: str) -> frozenset[str]:
+    return frozenset(key for key, *_ in TABLES[table].nest)
 
 
 def kind_of(doc: dict[str, Any]) -> str | None:
@@ -70,54 +79,208 @@ def kind_of(doc: dict[str, Any]) -> str | None:
         return "location"
     if "service" in keys or "location" in keys or ("service_id" in keys and "location_id" in keys):
         return "service_at_location"
-    if keys & {"code", "parent_id", "taxonomy", "taxonomy_id", "taxonomy_detail", "term_uri"}:
+    if keys & {"code", "parent_id", "taxonomy", "taxonomy_id", "taxonomy_detail", "term_uri", "parent"}:
         return "taxonomy_term"
     if "version" in keys or (keys <= {"id", "name", "description", "uri"} and "uri" in keys):
         return "taxonomy"
     return "organization"
 
 
-def flatten(
-    table: str, doc: Any, where: str, parent: tuple[str, str] | None = None, nested: bool = False
-) -> Iterator[Row]:
-    """Rows of one nested HSDS document: referenced objects first, then the record, then its children."""
-    if not isinstance(doc, dict):
-        raise RecordError(where, f"expected a JSON object for {table}, got {type(doc).__name__}", table)
-    spec = TABLES[table]
-    own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
-    own_id = own.get("id") if isinstance(own.get("id"), str) else ""
-    if parent and table == "attribute":
-        own.setdefault("link_id", parent[1])
-        own.setdefault("link_entity", parent[0])
-    elif parent and table == "metadata":
-        own.setdefault("resource_id", parent[1])
-        own.setdefault("resource_type", parent[0])
-    children: list[Row] = []
-    lists = frozenset(key for key, _, kind, _ in spec.nest if kind in _LISTS and isinstance(doc.get(key), list))
-    for key, child_table, kind, fk in spec.nest:
-        value = doc.get(key)
-        if value is None:
-            continue
-        path = f"{where}.{key}"
-        if kind == "ref":
-            if isinstance(value, dict):
-                if child_table == "program" and "organization_id" not in value and own.get("organization_id"):
-                    value = {**value, "organization_id": own["organization_id"]}
-                yield from flatten(child_table, value, path, None, nested=True)
-                if isinstance(value.get("id"), str):
-                    own.setdefault(fk, value["id"])
-            continue
-        if not isinstance(value, list):
-            raise RecordError(path, f"expected a list, got {type(value).__name__}", table, own_id)
-        for i, item in enumerate(value):
-            if kind == "child" and isinstance(item, dict) and own_id:
-                item = {**item}
-                item.setdefault(fk, own_id)
-                if child_table == "service" and "organization" not in item:
-                    item.setdefault("organization_id", own_id)
-            children.extend(flatten(child_table, item, f"{path}[{i}]", (table, own_id) if own_id else None, True))
-    yield Row(table, own, where, False, nested, lists)
-    yield from children
+class JsonReader:
+    """Rows of a JSON or NDJSON member; unknown keys are counted and reported by name at the end."""
+
+    def __init__(self, member: Member, report: Report) -> None:
+        self.member, self.report = member, report
+        self.unknown: Counter[tuple[str, str]] = Counter()
+        self.first_seen: dict[tuple[str, str], str] = {}
+
+    def rows(self) -> Iterator[Row | RecordError]:
+        encoding = detect_encoding(self.member)
+        if encoding.note:
+            self.report.add(WARNING, f"{self.member.name}:{encoding.first_bad_line}", "", "", "", encoding.note)
+        with self.member.open() as fh:
+            head = fh.read(1 << 16)
+        head_text = head.decode(encoding.name, errors="replace").lstrip("\ufeff \t\r\n")
+        if not head_text:
+            raise FeedError(f"{self.member.name}: the file is empty")
+        if self._is_ndjson(head_text):
+            yield from self._ndjson(encoding.name)
+        else:
+            yield from self._document(encoding.name)
+        for (table, key), count in sorted(self.unknown.items()):
+            self.report.add(
+                WARNING,
+                self.first_seen[(table, key)],
+                table,
+                "",
+                key,
+                f"not an HSDS field of {table}: ignored ({count:,} record{'s' * (count != 1)})",
+            )
+
+    def _is_ndjson(self, head: str) -> bool:
+        if self.member.name.lower().endswith((".ndjson", ".jsonl")):
+            return True
+        first = head.split("\n", 1)[0].strip()
+        if first.startswith("{") and "\n" in head.strip():
+            try:
+                json.loads(first)
+            except (ValueError, RecursionError):
+                return False
+            return True
+        return False
+
+    def _document(self, encoding: str) -> Iterator[Row | RecordError]:
+        name = self.member.name
+        with self.member.open() as fh:
+            data = fh.read()
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise FeedError(f"{name}: not readable text (byte {exc.start}: {exc.reason})") from None
+        text = text.lstrip("\ufeff")
+        try:
+            value = json.loads(text)
+        except RecursionError:
+            yield from self._elements(text)
+            return
+        except json.JSONDecodeError as exc:
+            raise FeedError(f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        flat = isinstance(value, dict) and bool(value) and all(k.endswith(".csv") for k in value)
+        yield from self.from_value(value, name, flat)
+
+    def _elements(self, text: str) -> Iterator[Row | RecordError]:
+        """A document too deep to parse whole: a top-level array is read element by element."""
+        name = self.member.name
+        if not text.lstrip().startswith("["):
+            raise FeedError(f"{name}: the JSON document is nested too deep to read")
+        for index, start, end in split_array(text):
+            where = f"{name}[{index}]"
+            try:
+                value = json.loads(text[start:end])
+            except RecursionError:
+                yield RecordError(where, f"nested more than {MAX_DEPTH} levels deep")
+                continue
+            except json.JSONDecodeError as exc:
+                raise FeedError(f"{name}: malformed JSON near character {start + exc.pos}: {exc.msg}") from None
+            yield from self.from_value(value, where)
+
+    def _ndjson(self, encoding: str) -> Iterator[Row | RecordError]:
+        decoder = codecs.getincrementaldecoder(encoding)("replace")
+        with self.member.open() as fh:
+            for lineno, raw in enumerate(fh, 1):
+                text = decoder.decode(raw)
+                if lineno == 1:
+                    text = text.lstrip("\ufeff")
+                if not text.strip():
+                    continue
+                where = f"{self.member.name}:{lineno}"
+                try:
+                    value = json.loads(text)
+                except RecursionError:
+                    yield RecordError(where, f"nested more than {MAX_DEPTH} levels deep")
+                    continue
+                except json.JSONDecodeError as exc:
+                    yield RecordError(where, f"malformed JSON at column {exc.colno}: {exc.msg}")
+                    continue
+                yield from self.from_value(value, where)
+
+    def from_value(self, value: Any, where: str, flat: bool = False) -> Iterator[Row | RecordError]:
+        present = frozenset(BY_CSV[k].name for k in value if k in BY_CSV) if flat else frozenset()
+        try:
+            for table, doc, path in documents(value, where):
+                problem = hostile(doc)
+                if problem:
+                    yield RecordError(path, problem[1], table, _id_of(doc), problem[0])
+                    continue
+                try:
+                    if flat:
+                        own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
+                        yield Row(table, own, path, False, lists=tabular_lists(table, present))
+                    else:
+                        yield from merge_repeats(self.flatten(table, doc, path))
+                except RecordError as exc:
+                    yield exc
+                except RecursionError:
+                    yield RecordError(path, f"nested more than {MAX_DEPTH} levels deep", table, _id_of(doc))
+        except RecordError as exc:
+            yield exc
+
+    def flatten(
+        self, table: str, doc: Any, where: str, parent: tuple[str, str] | None = None, nested: bool = False
+    ) -> Iterator[Row]:
+        """Rows of one nested HSDS document: referenced objects first, then the record, then its children."""
+        if not isinstance(doc, dict):
+            raise RecordError(where, f"expected a JSON object for {table}, got {type(doc).__name__}", table)
+        spec = TABLES[table]
+        aliases = KEY_ALIASES.get(table)
+        if aliases and any(k in doc for k in aliases):
+            doc = {aliases.get(k, k): v for k, v in doc.items()}
+        own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
+        own_id = own.get("id") if isinstance(own.get("id"), str | int) else ""
+        own_id = str(own_id) if own_id != "" else ""
+        known, nests = known_fields(table), nest_keys(table)
+        for key in doc:
+            if key not in known and key not in nests:
+                self.unknown[(table, key)] += 1
+                self.first_seen.setdefault((table, key), where)
+                own.pop(key, None)
+        if parent and table == "attribute":
+            own.setdefault("link_id", parent[1])
+            own.setdefault("link_entity", parent[0])
+        elif parent and table == "metadata":
+            own.setdefault("resource_id", parent[1])
+            own.setdefault("resource_type", parent[0])
+        children: list[Row] = []
+        lists = frozenset(key for key, _, kind, _ in spec.nest if kind in _LISTS and isinstance(doc.get(key), list))
+        for key, child_table, kind, fk in spec.nest:
+            value = doc.get(key)
+            if value is None:
+                continue
+            path = f"{where}.{key}"
+            if kind == "ref":
+                if isinstance(value, dict):
+                    if child_table == "program" and "organization_id" not in value and own.get("organization_id"):
+                        value = {**value, "organization_id": own["organization_id"]}
+                    yield from self.flatten(child_table, value, path, None, nested=True)
+                    if isinstance(value.get("id"), str | int):
+                        own.setdefault(fk, str(value["id"]))
+                continue
+            if not isinstance(value, list):
+                raise RecordError(path, f"expected a list, got {type(value).__name__}", table, own_id)
+            for i, item in enumerate(value):
+                if kind == "child" and isinstance(item, dict) and own_id:
+                    item = {**item}
+                    item.setdefault(fk, own_id)
+                    if child_table == "service" and "organization" not in item:
+                        item.setdefault("organization_id", own_id)
+                child_parent = (table, own_id) if own_id else None
+                children.extend(self.flatten(child_table, item, f"{path}[{i}]", child_parent, True))
+        yield Row(table, own, where, False, nested, lists)
+        yield from children
+
+
+def _id_of(doc: Any) -> str:
+    return str(doc.get("id", "")) if isinstance(doc, dict) else ""
+
+
+def hostile(doc: Any) -> tuple[str, str] | None:
+    """(field, reason) when a record holds what no database column can: a lone surrogate (JSON
+    can escape one, UTF-8 cannot hold it) or nesting deeper than any HSDS record."""
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack:
+        value, key, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return key, f"nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, dict):
+            stack.extend((v, k if depth == 0 else key, depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, key, depth + 1) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return key, "contains a lone surrogate (\\ud800-\\udfff), which is not text"
+    return None
 
 
 def merge_repeats(rows: Iterator[Row]) -> list[Row]:
@@ -139,21 +302,21 @@ def merge_repeats(rows: Iterator[Row]) -> list[Row]:
     return out
 
 
-def _documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
+def documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
     """(table, document, where) for a parsed JSON value: object, list, API page, or tabular JSON."""
     if isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _documents(item, f"{where}[{i}]")
+            yield from documents(item, f"{where}[{i}]")
         return
     if not isinstance(value, dict):
         raise RecordError(where, f"expected a JSON object, got {type(value).__name__}")
     if "contents" in value and isinstance(value["contents"], list):
-        yield from _documents(value["contents"], f"{where}.contents")
+        yield from documents(value["contents"], f"{where}.contents")
         return
     if value and all(k.endswith(".csv") for k in value):
         for name, rows in value.items():
-            spec = BY_CSV.get(name)
-            if spec is None:
+            spec = BY_CSV.get(name) or TABLES.get(CSV_ALIASES.get(name, ""))
+            if spec is None or not isinstance(rows, list):
                 raise RecordError(where, f"unknown table {name}")
             for i, row in enumerate(rows):
                 yield spec.name, row, f"{where}.{name}[{i}]"
@@ -163,141 +326,37 @@ def _documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
         yield kind, value, where
 
 
-def _rows_from_value(value: Any, where: str, flat: bool = False) -> Iterator[Row | RecordError]:
-    present = frozenset(BY_CSV[k].name for k in value if k in BY_CSV) if flat else frozenset()
-    try:
-        for table, doc, path in _documents(value, where):
-            try:
-                if flat:
-                    own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
-                    yield Row(table, own, path, False, lists=tabular_lists(table, present))
-                else:
-                    yield from merge_repeats(flatten(table, doc, path))
-            except RecordError as exc:
-                yield exc
-    except RecordError as exc:
-        yield exc
-
-
-def read_json(path: Path, name: str) -> Iterator[Row | RecordError]:
-    with path.open("rb") as fh:
-        head = fh.read(1 << 16).lstrip()
-    if not head:
-        raise FeedError(f"{name}: the file is empty")
-    first = head.split(b"\n", 1)[0].strip()
-    is_ndjson = path.suffix.lower() in (".ndjson", ".jsonl")
-    if not is_ndjson and first.startswith(b"{") and b"\n" in head.strip():
-        try:
-            json.loads(first)
-            is_ndjson = True
-        except ValueError:
-            is_ndjson = False
-    if is_ndjson:
-        yield from read_ndjson(path, name)
-        return
-    try:
-        value = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise FeedError(f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    flat = isinstance(value, dict) and bool(value) and all(k.endswith(".csv") for k in value)
-    yield from _rows_from_value(value, name, flat)
-
-
-def read_ndjson(path: Path, name: str) -> Iterator[Row | RecordError]:
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            where = f"{name}:{lineno}"
-            try:
-                value = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield RecordError(where, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
-                continue
-            except json.JSONDecodeError as exc:
-                yield RecordError(where, f"malformed JSON at column {exc.colno}: {exc.msg}")
-                continue
-            yield from _rows_from_value(value, where)
-
-
-def _csv_rows(fh: IO[bytes], name: str, table: str, present: frozenset[str]) -> Iterator[Row]:
-    lists = tabular_lists(table, present)
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
+def split_array(text: str) -> Iterator[tuple[int, int, int]]:
+    """(index, start, end) of each element of the top-level JSON array in ``text``, found by counting
+    brackets outside strings (for documents too deep for the parser)."""
+    i = text.index("[") + 1
+    n, index = len(text), 0
+    while i < n:
+        while i < n and text[i] in " \t\r\n,":
+            i += 1
+        if i >= n or text[i] == "]":
             return
-        header = [h.strip() for h in header]
-        width = len(header)
-        for values in reader:
-            if not values:
-                continue
-            where = f"{name}:{reader.line_num}"
-            if len(values) != width:
-                raise FeedError(f"{where}: expected {width} columns, found {len(values)} (broken quoting?)")
-            cells = [unneutralize(value) for value in values]
-            yield Row(table, dict(zip(header, cells, strict=True)), where, True, lists=lists)
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"{name}:{reader.line_num + 1}: not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise FeedError(f"{name}:{reader.line_num}: broken CSV ({exc})") from None
-
-
-def read_datapackage(path: Path) -> Iterator[Row | RecordError]:
-    """Rows of a tabular datapackage (folder or zip), tables in dependency order, by file name."""
-    if path.is_dir():
-        files = {p.name: p for p in path.iterdir() if p.suffix == ".csv"}
-        unknown = sorted(set(files) - set(BY_CSV))
-        if not files:
-            raise FeedError(f"{path}: no HSDS CSV files found")
-        if unknown:
-            raise FeedError(f"{path}: unknown CSV files {', '.join(unknown)}")
-        present = frozenset(BY_CSV[name].name for name in files)
-        for spec in TABLES.values():
-            if spec.csv in files:
-                with files[spec.csv].open("rb") as fh:
-                    yield from _csv_rows(fh, spec.csv, spec.name, present)
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise FeedError(f"{path}: not a zip file") from None
-    with archive:
-        members = {Path(n).name: n for n in archive.namelist() if n.endswith(".csv")}
-        if not members:
-            raise FeedError(f"{path}: no HSDS CSV files in the zip")
-        present = frozenset(BY_CSV[name].name for name in members if name in BY_CSV)
-        for spec in TABLES.values():
-            if spec.csv in members:
-                with archive.open(members[spec.csv]) as fh:
-                    yield from _csv_rows(fh, spec.csv, spec.name, present)
-
-
-def read_feed(path: Path) -> Iterator[Row | RecordError]:
-    """Every row of the feed at ``path``, whatever its form. Raises FeedError for unreadable feeds."""
-    if not path.exists():
-        raise FeedError(f"{path}: no such file or directory")
-    if path.is_dir() or path.suffix.lower() == ".zip":
-        yield from read_datapackage(path)
-    elif path.suffix.lower() == ".csv":
-        spec = BY_CSV.get(path.name)
-        if spec is None:
-            raise FeedError(f"{path.name}: not an HSDS table file name (e.g. services.csv)")
-        if path.stat().st_size == 0:
-            raise FeedError(f"{path.name}: the file is empty")
-        with path.open("rb") as fh:
-            yield from _csv_rows(fh, path.name, spec.name, frozenset([spec.name]))
-    else:
-        if path.stat().st_size == 0:
-            raise FeedError(f"{path.name}: the file is empty")
-        yield from read_json(path, path.name)
-
-
-def parse_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+        start, depth, in_string = i, 0, False
+        while i < n:
+            ch = text[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                if depth == 0:
+                    break
+                depth -= 1
+                if depth == 0:
+                    i += 1
+                    break
+            elif ch == "," and depth == 0:
+                break
+            i += 1
+        yield index, start, i
+        index += 1

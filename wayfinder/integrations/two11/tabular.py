@@ -1,0 +1,185 @@
+"""The CSV datapackage reader (a folder, a zip or one table file): rows of each table, in commit order.
+
+Files are matched by name whatever their case; headers are matched case-insensitively (spaces and
+hyphens read as underscores). Files and columns HSDS does not define are listed in the report by
+name and not read. A 1.x or 2.0 datapackage is detected and read through ``legacy.py``. Each row
+carries a digest of its cells as the file gives them, so an unchanged record can be recognised
+before any of its fields is looked at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from wayfinder.lib.csv_safe import unneutralize
+
+from . import legacy
+from .checker import Notes
+from .readers import RecordError, Row, tabular_lists
+from .report import WARNING, Report
+from .sources import Encoding, Feed, FeedError, Member, csv_records, detect_encoding
+from .tables import BY_CSV, CSV_ALIASES, HSDS_31_TABLES, ORDER, TABLES, columns
+
+DIGEST_VERSION = "wayfinder-hsds-1"  # part of every digest: bump when reading a row changes
+_HEADER_SEP = re.compile(r"[\s\-]+")
+
+
+def header_key(name: str) -> str:
+    return _HEADER_SEP.sub("_", name.strip(" \t\r\n\ufeff\"'").lower())
+
+
+class TabularReader:
+    def __init__(self, feed: Feed, report: Report, notes: Notes) -> None:
+        self.feed, self.report, self.notes = feed, report, notes
+        self.encodings: dict[str, Encoding] = {}
+        self.version = ""
+        self.sources: dict[str, list[tuple[legacy.Source | None, Member]]] = {}
+        self.ctx = legacy.Context(notes)
+
+    # --- planning ---------------------------------------------------------------------
+    def encoding(self, member: Member) -> Encoding:
+        key = member.name.lower()
+        if key not in self.encodings:
+            enc = self.encodings[key] = detect_encoding(member)
+            if enc.note:
+                self.report.add(WARNING, f"{member.name}:{enc.first_bad_line}", "", "", "", enc.note)
+        return self.encodings[key]
+
+    def header(self, member: Member) -> list[str]:
+        for _, cells in csv_records(member, self.encoding(member)):
+            return [header_key(c) for c in cells]
+        return []
+
+    def plan(self) -> None:
+        csvs = {name: m for name, m in self.feed.members.items() if name.endswith(".csv")}
+        if not csvs:
+            raise FeedError(f"{self.feed.path.name}: no HSDS CSV files found")
+        headers = {
+            name: self.header(csvs[name]) for name in ("organizations.csv", "taxonomy_terms.csv") if name in csvs
+        }
+        self.version = legacy.version(set(csvs), headers, self.feed.datapackage)
+        where = self.feed.path.name
+        if self.version:
+            self.report.add(
+                WARNING, where, "", "", "", f"an HSDS {self.version} datapackage: read as HSDS 3.0 (see the report)"
+            )
+        by_file: dict[str, list[legacy.Source]] = {}
+        if self.version:
+            for source in legacy.SOURCES:
+                by_file.setdefault(source.file, []).append(source)
+        for name, member in csvs.items():
+            if name in legacy.DROPPED and self.version:
+                self.report.add(WARNING, member.name, "", "", "", f"not read: {legacy.DROPPED[name]}")
+            elif name == "eligibility.csv" and self.version:
+                self.read_eligibility(member)
+            elif name in by_file:
+                for source in by_file[name]:
+                    self.sources.setdefault(source.table, []).append((source, member))
+            elif (spec := BY_CSV.get(name) or TABLES.get(CSV_ALIASES.get(name, ""))) is not None:
+                self.sources.setdefault(spec.name, []).append((None, member))
+            else:
+                self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
+        for name, member in self.feed.members.items():
+            if not name.endswith(".csv") and name != "datapackage.json":
+                self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
+
+    def read_eligibility(self, member: Member) -> None:
+        """1.x's eligibility.csv holds text for its services: it becomes their eligibility_description."""
+        records = csv_records(member, self.encoding(member))
+        first = next(records, None)
+        if first is None:
+            return
+        keys = [header_key(h) for h in first[1]]
+        if "service_id" not in keys or "eligibility" not in keys:
+            return
+        sid, text = keys.index("service_id"), keys.index("eligibility")
+        for _, cells in records:
+            if len(cells) > max(sid, text) and cells[text].strip():
+                self.ctx.eligibility.setdefault(cells[sid].strip(), []).append(cells[text].strip())
+
+    # --- reading ----------------------------------------------------------------------
+    def tables(self) -> Iterator[tuple[str, Iterator[Row | RecordError]]]:
+        """(table, its rows) for every table the feed carries, parents first."""
+        self.plan()
+        present = frozenset(self.sources)
+        for table in ORDER:
+            if table in self.sources:
+                yield table, self.rows(table, present)
+
+    def rows(self, table: str, present: frozenset[str]) -> Iterator[Row | RecordError]:
+        lists = tabular_lists(table, present)
+        for source, member in self.sources[table]:
+            yield from self.file_rows(table, source, member, lists)
+
+    def file_rows(
+        self, table: str, source: legacy.Source | None, member: Member, lists: frozenset[str]
+    ) -> Iterator[Row | RecordError]:
+        records = csv_records(member, self.encoding(member))
+        first = next(records, None)
+        if first is None:
+            self.report.add(WARNING, member.name, table, "", "", "the file is empty")
+            return
+        header = first[1]
+        keys = [header_key(h) for h in header]
+        wanted = {c.name for c in columns(table)} if source is None else source.reads
+        mapping, seen = [], set()
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            if key in seen:
+                self.report.add(
+                    WARNING, f"{member.name}:1", table, "", header[i], "a second column of this name: ignored"
+                )
+            elif key in wanted:
+                mapping.append((i, key))
+            elif source is None:
+                self.report.add(WARNING, f"{member.name}:1", table, "", header[i], f"{self._unknown(table)}: ignored")
+            elif not source.name and key not in legacy_reads(member.name.lower()):
+                self.report.add(WARNING, f"{member.name}:1", table, "", header[i], "not mapped to HSDS 3.0: dropped")
+            seen.add(key)
+        tag = f"{DIGEST_VERSION}\x1e{table}\x1e{source.file + source.name if source else ''}\x1e"
+        prefix = hashlib.md5((tag + "\x1f".join(keys)).encode(), usedforsecurity=False)
+        width = len(header)
+        name = member.name
+        for line, cells in records:
+            where = f"{name}:{line}"
+            if len(cells) != width:
+                if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                    cells = cells[:width]
+                else:
+                    yield RecordError(where, f"expected {width} columns, found {len(cells)}", table, cells[0])
+                    continue
+            joined = "\x1f".join(cells)
+            digest = prefix.copy()
+            digest.update(joined.encode("utf-8", "surrogatepass"))
+            if "'" in joined:
+                cells = [unneutralize(c) for c in cells]
+            data = {key: cells[i] for i, key in mapping}
+            if source is None:
+                yield Row(table, data, where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
+                continue
+            self.ctx.where = where
+            for index, out in enumerate(source.convert(data, self.ctx)):
+                if index:
+                    digest = digest.copy()
+                    digest.update(str(index).encode())
+                yield Row(table, _as_text(out), where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
+
+    def _unknown(self, table: str) -> str:
+        return f"not an HSDS {'3.1' if table in HSDS_31_TABLES else '3.0'} column of {table}"
+
+
+def legacy_reads(file: str) -> frozenset[str]:
+    """Every column any legacy source of ``file`` reads (phones.csv: the phone's and its languages')."""
+    out: set[str] = set()
+    for source in legacy.SOURCES:
+        if source.file == file:
+            out |= source.reads
+    return frozenset(out)
+
+
+def _as_text(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("" if v is None else v) for k, v in values.items()}

@@ -1,0 +1,210 @@
+"""Writing what the import decided, in bulk, and the work after the last table.
+
+Ids are 32-character hex strings here (what SQLite stores; PostgreSQL reads them as UUIDs), so no
+UUID object is made per row. A re-sent record that changed is updated in the fields it carries
+only (the partial-record rule in checker.py); a new one is inserted whole, defaults for the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+from wayfinder.directory import categories as cats
+from wayfinder.directory.models import Source
+
+from .aftercommit import deactivate_missing, refresh_categories
+from .checker import UUID_TEXT
+from .children import ANY, LINKS, Pruner, services_of
+from .models import FeedIdentifier
+from .reconcile import drop_equal, keep_partner_fields
+from .sqlwrite import converters, write
+from .tables import TABLES, columns
+
+SOURCE_211 = str(Source.TWO11.value)
+SDOH = cats.SDOH_TAXONOMY_ID.hex
+Item = tuple[dict[str, Any], str, str, Any, bool]  # values, where, digest, raw id, exists
+
+
+@cache
+def field_defaults(table: str) -> dict[str, Any]:
+    fields = {f.attname: f for f in TABLES[table].model._meta.concrete_fields}
+    return {c.attname: fields[c.attname].get_default() for c in columns(table)}
+
+
+def is_ours(table: str, values: dict[str, Any]) -> bool:
+    """Wayfinder's own SDoH taxonomy is maintained in code, not by feeds."""
+    if table == "taxonomy":
+        return values["id"] == SDOH
+    return table == "taxonomy_term" and values.get("taxonomy_ref_id") == SDOH
+
+
+def _hex(value: Any) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "").lower()
+
+
+class Writer:
+    def __init__(self, imp: Any) -> None:
+        self.imp = imp
+        self.changed_services: set[str] = set()
+        # Search: the services showing a changed record are re-indexed. ``touched`` holds the records
+        # whose children (or own place) changed; ``written`` the parents this import itself wrote, whose
+        # services are known without asking (a new location's services come with its new
+        # service_at_locations), so a first import does not look all its parents up again.
+        self.touched: dict[str, set[str]] = defaultdict(set)
+        self.written: dict[str, set[str]] = defaultdict(set)
+        self.written["service"] = self.written[ANY] = self.changed_services
+        self.organizations: set[str] = set()
+        self.renamed_terms: set[str] = set()
+        self.originals: list[FeedIdentifier] = []
+        self.builders: dict[str, tuple[list[str], list[str], Any]] = {}
+
+    def prepare(self) -> None:
+        if connection.vendor == "sqlite":  # random UUID keys touch pages all over the indexes: cache more of them
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -131072")
+
+    def upsert(self, table: str, batch: list[Item]) -> None:
+        imp = self.imp
+        counts = imp.result.counts[table]
+        links = LINKS.get(table, {})
+        new, changed = [], []
+        for values, where, digest, raw_id, exists in batch:
+            if is_ours(table, values):
+                counts["unchanged"] += 1
+                continue
+            (changed if exists else new).append((values, digest, where))
+            if not exists and raw_id is not None and not UUID_TEXT.match(str(raw_id).strip()):
+                original = str(raw_id).strip()
+                if len(original) <= 500:
+                    self.originals.append(
+                        FeedIdentifier(feed=imp.ids.feed, table=table, original=original, record_id=values["id"])
+                    )
+        defaults = field_defaults(table)
+        old_links: dict[str, tuple] = {}
+        if table == "service":  # no last_modified from the feed: the record's last change is this import
+            for values, _, _ in changed:
+                if values.get("last_modified") is None:
+                    values.pop("last_modified", None)
+        if changed:
+            changed, old_links = drop_equal(table, changed, counts, defaults, links)
+        if changed:
+            imp.result.conflicts += keep_partner_fields(table, changed, imp.report)
+        if table == "service":
+            for values, _, _ in new + changed:
+                if values.get("last_modified") is None:
+                    values["last_modified"] = imp.now
+        self.note_for_search(table, new, changed, links, old_links)
+        model = TABLES[table].model
+        attnames, every, build = self.row_builder(table)
+        write(model, every, [build(v, d) for v, d, _ in new], prepared=True)
+        groups: dict[tuple[str, ...], list] = defaultdict(list)
+        for values, digest, _ in changed:
+            groups[tuple(a for a in attnames if a in values and a != "id")].append(build(values, digest))
+        for present, rows in groups.items():
+            update = [*present, "feed_hash", "updated_at", "last_verified"]
+            write(model, every, rows, update=update, prepared=True)
+        counts["created"] += len(new)
+        counts["updated"] += len(changed)
+        if len(self.originals) >= 2000:
+            self.feed_identifiers()
+
+    def row_builder(self, table: str) -> tuple[list[str], list[str], Any]:
+        """(HSDS attnames, every column written, a function values, digest -> a row in the database's
+        form). Built once per table: the constant columns (times, sources, empty JSON lists) are
+        converted once, and only the columns that need a conversion get one."""
+        if table in self.builders:
+            return self.builders[table]
+        model = TABLES[table].model
+        attnames = [c.attname for c in columns(table)]
+        defaults = field_defaults(table)
+        extra = ["feed_hash", "source", "updated_at", "last_verified"]
+        # created_at etc. go in the INSERT part of the upsert too: SQLite checks NOT NULL before ON CONFLICT.
+        created = ["created_at", "partner_owned_fields"] + (["categories"] if table == "service" else [])
+        every = [*attnames, *extra, *created]
+        convs = dict(converters(model, tuple(every)))
+        n = len(attnames)
+        now = convs[n + 2](self.imp.now) if n + 2 in convs else self.imp.now
+        tail = [convs[i](v) if i in convs else v for i, v in enumerate([self.imp.now, [], []][: len(created)], n + 4)]
+        verified = convs.get(n + 3, lambda v: v)
+        today = self.imp.today
+        per_value = [(i, c) for i, c in convs.items() if i < n]
+        pairs = [(a, defaults.get(a)) for a in attnames]
+
+        def build(values: dict[str, Any], digest: str) -> list[Any]:
+            get = values.get
+            row = [get(a, d) for a, d in pairs]
+            for i, c in per_value:
+                row[i] = c(row[i])
+            row += (digest, SOURCE_211, now, verified(get("assured_date") or today), *tail)
+            return row
+
+        self.builders[table] = (attnames, every, build)
+        return self.builders[table]
+
+    def feed_identifiers(self) -> None:
+        if self.originals:
+            FeedIdentifier.objects.bulk_create(self.originals, ignore_conflicts=True, batch_size=1000)
+            self.originals = []
+
+    def note_for_search(self, table: str, new: list, changed: list, links: dict[str, str], old: dict) -> None:
+        """Note what the written rows change on service pages and search documents (``touched``)."""
+        if table == "service":
+            self.changed_services.update(v["id"] for v, _, _ in new + changed)
+        elif table == "organization":  # its name is in its services' documents
+            self.written[table].update(v["id"] for v, _, _ in new)
+            self.organizations.update(v["id"] for v, _, _ in changed)
+        elif table == "location":  # so is its place
+            self.written[table].update(v["id"] for v, _, _ in new)
+            self.touched[table].update(v["id"] for v, _, _ in changed)
+        elif table == "taxonomy_term":  # a renamed term is in the keywords of the services filed under it
+            self.renamed_terms.update(v["id"] for v, _, _ in changed)
+        elif links:  # a child row: its parents, before and after (not an organization: see services_of)
+            touched, written = self.touched, self.written
+            shown = [(i, fk, parent) for i, (fk, parent) in enumerate(links.items()) if parent != "organization"]
+            for values, _, _ in new + changed:
+                for _, fk, parent in shown:
+                    if (value := values.get(fk)) and value not in written[parent]:
+                        touched[parent].add(value)
+            for values, _, _ in changed:
+                before = old.get(values["id"], ())
+                for i, _, parent in shown:
+                    if i < len(before) and (value := before[i]) is not None and _hex(value) not in written[parent]:
+                        touched[parent].add(_hex(value))
+            if table == "service_at_location":  # a written one has told its service already
+                written[table].update(v["id"] for v, _, _ in new + changed)
+
+    def remove_unlisted_children(self) -> None:
+        """2-1-1 children the re-sent records no longer list go (children.py); their services are re-indexed."""
+        imp = self.imp
+        pruner = Pruner(imp.statements, imp.ok, imp.failed, imp.report, imp.path.name)
+        outcome = pruner.plan()
+        for table, n in outcome.removed.items():
+            imp.result.counts[table]["removed"] += n
+        for table, n in outcome.unlinked.items():
+            imp.result.counts[table]["unlinked"] += n
+        imp.result.conflicts += outcome.conflicts
+        for table, ids in outcome.touched.items():
+            self.touched[table] |= {_hex(i) for i in ids} - self.written[table]
+        # read before the rows go: a deleted service_at_location still says which service it belonged to
+        found = services_of(self.touched, self.organizations, self.renamed_terms)
+        self.changed_services |= {_hex(i) for i in found}
+        pruner.execute()
+
+    def refresh_categories(self) -> None:
+        imp = self.imp
+        ids = set(self.changed_services)
+        if imp.result.counts["attribute"]["created"] or imp.result.counts["attribute"]["updated"]:
+            ids |= {f"{i:032x}" for i in imp.ok["service"]}
+        self.changed_services |= {_hex(i) for i in refresh_categories(ids)}
+
+    def deactivate_missing(self) -> None:
+        """--full: 2-1-1 services missing from the feed become inactive; a rejected one is in the feed."""
+        imp = self.imp
+        missing = deactivate_missing(imp.ok["service"] | imp.failed["service"], imp.now)
+        imp.result.deactivated = len(missing)
+        self.changed_services.update(_hex(i) for i in missing)
