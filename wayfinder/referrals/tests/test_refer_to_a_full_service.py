@@ -37,6 +37,14 @@ def _confirm_path(resident_id, service) -> str:
     return f"/referrals/new/{resident_id}/?org={service.organization_id}&service={service.pk}"
 
 
+def _post(client, path: str, data: dict):
+    """The confirmation form as a browser sends it: with the form's one-time token."""
+    import re
+
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get(path).content.decode()).group(1)
+    return client.post(path, {**data, "form_token": token})
+
+
 def test_the_service_list_and_the_confirmation_say_it_is_full(client, world, personas, formula_services):
     full, other, _elsewhere_full = formula_services
     client.force_login(personas["food_bank_staff"])
@@ -56,10 +64,10 @@ def test_it_refers_to_a_full_service_only_when_confirmed(client, world, personas
     full = formula_services[0]
     client.force_login(personas["food_bank_staff"])
     path = _confirm_path(world.resident.pk, full)
-    refused = client.post(path, {"note": "Needs formula"})
+    refused = _post(client, path, {"note": "Needs formula"})
     assert refused.status_code == 400 and "This service says it is full" in refused.content.decode()
     assert not Referral.objects.filter(service=full).exists()
-    assert client.post(path, {"note": "Needs formula", "refer_anyway": "on"}).status_code == 302
+    assert _post(client, path, {"note": "Needs formula", "refer_anyway": "on"}).status_code == 302
     assert Referral.objects.filter(service=full).count() == 1
 
 
@@ -68,4 +76,4 @@ def test_an_accepting_service_needs_no_confirmation(client, world, personas, for
     client.force_login(personas["food_bank_staff"])
     page = client.get(_confirm_path(world.resident.pk, other)).content.decode()
     assert "data-full-service" not in page and "Accepting referrals" in page
-    assert client.post(_confirm_path(world.resident.pk, other), {"note": ""}).status_code == 302
+    assert _post(client, _confirm_path(world.resident.pk, other), {"note": ""}).status_code == 302
