@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_setup import sign_in  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "assessments.json"
 CACHE = ROOT / "var" / "bench-cache"
 
@@ -150,7 +153,7 @@ def bench_suggestions(seed: int, residents: int = 200) -> dict:
         profile = cProfile.Profile()
         profile.enable()
         for user in people[:50]:
-            client.force_login(user)
+            sign_in(client, user)
             client.get("/assessments/suggested-for-me/")
         profile.disable()
         pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
@@ -158,7 +161,7 @@ def bench_suggestions(seed: int, residents: int = 200) -> dict:
     for _ in range(3):
         times = []
         for user in people:
-            client.force_login(user)
+            sign_in(client, user)
             started = time.perf_counter()
             response = client.get("/assessments/suggested-for-me/")
             times.append((time.perf_counter() - started) * 1000)
@@ -248,7 +251,7 @@ def signed_in_with_mfa(client, user) -> None:
     """A completed staff sign-in (password and TOTP code, as allauth records them in
     the session): MFA is checked per session, and force_login alone is a password-only
     session that the middleware ends."""
-    client.force_login(user)
+    sign_in(client, user)
     now = time.time()
     session = client.session
     session["account_authentication_methods"] = [

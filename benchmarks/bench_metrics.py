@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_setup import configure_django, percentile, sign_in  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "metrics.json"
 CATEGORIES = ["food", "housing", "utilities", "transportation", "health-care", "mental-health", "employment",
               "education", "income", "child-care", "legal", "safety", "goods"]  # fmt: skip
@@ -38,24 +40,7 @@ COUNTIES = ["Jefferson", "Fayette", "Kenton", "Boone", "Warren", "Hardin", "Davi
 
 
 def configure(args: argparse.Namespace) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        data = ROOT / "benchmarks" / "data"
-        data.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{data / f'bench-metrics-{args.referrals}.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wayfinder.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("WAYFINDER_DEMO", "1")
-    os.environ["WAYFINDER_DATA_DIR"] = str(ROOT / "benchmarks" / "data" / "var")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    configure_django(f"bench-metrics-{args.referrals}")
 
 
 def build_world(organizations: int, residents: int, seed: int) -> None:
@@ -270,7 +255,7 @@ def staff_client(organization):
     if not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -346,7 +331,7 @@ def main() -> None:
     from django.test import Client
 
     state_client = Client()
-    state_client.force_login(reviewer)
+    sign_in(state_client, reviewer)
     statewide = time_pages(
         state_client,
         ["/metrics/statewide/", "/metrics/statewide/?period=90d", "/metrics/statewide/?period=year",

@@ -8,7 +8,7 @@ a signed-in person's 403 (and 404, unless ``audited_404=False``) leaves an
 entry. Every feature that adds a URL adds its rows in its own module under
 ``tests/permission_rules/`` (a ``RULES`` list built with the helpers below).
 
-Roles (the personas of engineering.md):
+Roles (docs/product.md, "People and roles"; the demo personas of wayfinder/demo/personas.py):
   anonymous        not signed in
   resident         Amy Brand
   org_staff        staff of the owning organization (Bluegrass Community Food Bank)

@@ -1,5 +1,5 @@
 """The one access layer: who a person acts for, who may open which page, and the
-audit of every refusal (docs/security.md, "Access").
+audit of every refusal (docs/security.md, "Access control").
 
 - ``acting_membership(user)`` / ``acting_organization(user)``: the one rule for the
   organization a person acts for.
@@ -115,8 +115,8 @@ class NotVisible(Http404):
 
 
 class NotOnboarded(PermissionDenied):
-    """Staff of an organization that has not finished onboarding (seeds: "User Not
-    Onboarded" gets Access Denied, with the way to finish onboarding)."""
+    """Staff of an organization that has not finished onboarding (docs/product.md 3.2:
+    they get the Access Denied page, with the way to finish onboarding)."""
 
 
 def not_onboarded_page(request: HttpRequest) -> HttpResponse:

@@ -44,8 +44,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse(landing_url_name(request.user))
 
     def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
-        """A sign-in refused by the rate limit is audited (security.md: every sign-in
-        attempt), then refused as allauth refuses it."""
+        """A sign-in refused by the rate limit is audited (every sign-in attempt is:
+        docs/security.md, "Authentication and sessions"), then refused as allauth refuses it."""
         from django.core.exceptions import ValidationError
 
         from wayfinder.audit import names

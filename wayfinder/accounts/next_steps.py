@@ -43,8 +43,8 @@ def next_required_step(user: Any) -> str | None:
 
 
 def landing_url_name(user: Any) -> str:
-    """Where a person starts after signing in (seeds: "Upon log in, users begin on
-    their Organization's Dashboard"): organization staff on their dashboard (its
+    """Where a person starts after signing in (docs/product.md, "People and roles": users begin on
+    their organization's dashboard): organization staff on their dashboard (its
     inbox), reviewers on the claims queue, referral specialists on their
     follow-up queue, system administrators on the administration home, residents
     on My Plan. Someone with several roles starts at the first of these. Each is a

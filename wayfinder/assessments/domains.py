@@ -14,7 +14,7 @@ from wayfinder.directory.categories import CATEGORY_BY_SLUG
 SDOHCC_SYSTEM = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
 
 # Every category code of STU 2.2, 2.3 (incarceration-status, language-access) and 3
-# (protective-factor): accepted on input (standards.md section 8).
+# (protective-factor): accepted on input (docs/assessments.md, "Scoring rules").
 SDOHCC_CODES = frozenset(
     {
         "sdoh-category-unspecified",

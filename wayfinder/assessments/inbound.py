@@ -1,5 +1,6 @@
 """Reading QuestionnaireResponses written by another system, tolerantly, saying
-what was assumed (standards.md section 8: real EHR bundles differ in small ways),
+what was assumed (docs/assessments.md, "Checking answer sets from another system":
+real EHR bundles differ in small ways),
 and scoring them without storing anything.
 
 ``response.answers_from`` reads back our own documents exactly. Documents from

@@ -8,7 +8,7 @@ is retired (still readable, so every response keeps the version it answered).
 An ``Assessment`` is one completed QuestionnaireResponse: the FHIR-shaped document
 itself (``response``), the scored domains with their codes (``results``), and who
 completed it for which organization and when (the incentive report counts these,
-product 7.3, through the ``(organization, completed_at)`` index).
+docs/product.md 7.3, through the ``(organization, completed_at)`` index).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Who is offered which questionnaire (product 6.1; seeds: the CMS assessment is
-"only available to hospital users").
+"""Who is offered which questionnaire (docs/product.md 6.1: the CMS screening is
+for clinical users).
 
 A questionnaire's ``audience`` says it: everyone (the Wayfinder needs assessment:
 anonymous people, residents, staff), staff only, or clinical staff only. Clinical

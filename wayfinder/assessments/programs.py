@@ -1,4 +1,4 @@
-"""Enrollment-aware suggestions (product 10.4): what the household already has, and
+"""Enrollment-aware suggestions (docs/product.md 10.4): what the household already has, and
 what it likely qualifies for, read from ``rules/programs.json``.
 
 A program the household has an active or approved eligibility case for is named

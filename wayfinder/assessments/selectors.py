@@ -1,4 +1,4 @@
-"""Counts other features read (the incentive report of product 7.3)."""
+"""Counts other features read (the incentive report of docs/product.md 7.3)."""
 
 from __future__ import annotations
 

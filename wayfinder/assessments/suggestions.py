@@ -1,4 +1,4 @@
-"""Suggested resources (product 6.3): for each open need, the nearest services of the
+"""Suggested resources (docs/product.md 6.3): for each open need, the nearest services of the
 matching categories, read from the directory's search index (no database query
 for the services themselves).
 

@@ -34,7 +34,7 @@ from . import links, notify
 from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralLink, ReferralNote, Status
 
 # Referrals to organizations that have not onboarded may be closed by a referral
-# specialist once they are this old (product 5.5).
+# specialist once they are this old (docs/product.md 5.5).
 NON_ONBOARDED_CLOSABLE_AFTER = timedelta(days=14)
 
 _ALLOWED_MOVES: dict[str, set[str]] = {
@@ -59,9 +59,7 @@ class ServiceChoice:
 
 def resident_search_key(resident) -> str:
     """What the inbox's client search matches against (see Referral.resident_search)."""
-    from wayfinder.residents.names import name_key
-
-    return name_key(f"{resident.first_name} {resident.last_name}")[:200]
+    return resident.search_name
 
 
 def resident_keys(resident) -> str:
@@ -115,9 +113,9 @@ def create_referral(
     now: datetime | None = None,
 ) -> Referral:
     """Refer ``resident`` to ``service``. Consent is never needed to refer
-    (product 4.3). ``pre_consent``: a resident referring themselves also lets the
+    (docs/product.md 4.3). ``pre_consent``: a resident referring themselves also lets the
     receiving organization see their record; staff referring someone only *offer*
-    it, through the resident's own contact on file (product 4.4: pre-consent is the
+    it, through the resident's own contact on file (docs/product.md 4.4: pre-consent is the
     resident's step)."""
     now = now or timezone.now()
     if service.status != "active":
@@ -388,7 +386,7 @@ def add_note(
 
 
 def validate_outcome(provided: bool | None, reason: str, reason_other: str, experience: str) -> None:
-    """The closing questions of product 5.4: provided yes/no; a reason when no
+    """The closing questions of docs/product.md 5.4: provided yes/no; a reason when no
     ("other" needs words); the experience question is always required."""
     errors: dict[str, str] = {}
     if provided is None:

@@ -3,12 +3,12 @@
 
 - The receiving organization's public contacts (the phones, email and website
   the directory shows anyone) are shown to everyone who can see the referral,
-  specialists included: outreach to the partner is their job (product 5.5).
+  specialists included: outreach to the partner is their job (docs/product.md 5.5).
 - The resident's own contact details are shown to a referral specialist only on
   a "confirm with the resident that the need was met" follow-up, the one item that
-  requires calling the resident (seeds: "Outreach to resident to confirm need has
-  been met"; "United Way staff have Privacy and Security training and guidelines
-  to follow when contacting residents about referrals"). Only the contacts on file
+  requires calling the resident (docs/security.md, "Contact details in the referral specialists'
+  queue": confirming that the need was met is the specialists' job, and they are
+  trained for contacting residents). Only the contacts on file
   from the eligibility system or the resident, and those the two organizations of
   this referral entered, never the rest of the record. Every such read is an
   audit entry the resident sees under "Who viewed my record".

@@ -3,7 +3,7 @@
 A referral moves New → In Progress → Closed. Only the receiving organization
 moves it; the sender watches it in its outbox. Every change is an event row
 (who, when, from, to), and the referral carries a ``version`` so two people
-editing at once never overwrite each other silently (security.md, concurrency).
+editing at once never overwrite each other silently (docs/security.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Status(models.TextChoices):
 
 
 class NotProvidedReason(models.TextChoices):
-    """Why a resource was not provided (product 5.4); coded so metrics can count them."""
+    """Why a resource was not provided (docs/product.md 5.4); coded so metrics can count them."""
 
     UNABLE_TO_REACH = "unable_to_reach", _("Unable to reach the resident")
     HELPED_ELSEWHERE = "helped_elsewhere", _("Got help from another organization")
@@ -103,7 +103,7 @@ class Referral(models.Model):
     not_provided_reason = models.CharField(max_length=32, choices=NotProvidedReason.choices, blank=True)
     not_provided_other = models.CharField(max_length=300, blank=True)
     # "How was your experience with the resident?" Required, stored, never shown
-    # to anyone (product 5.4): no template, API or export reads this field.
+    # to anyone (docs/product.md 5.4): no template, API or export reads this field.
     experience_private = models.TextField(blank=True)
 
     class Meta:
@@ -203,7 +203,7 @@ class ReferralNote(models.Model):
 
 
 class FollowUp(models.Model):
-    """An item in the United Way referral specialists' queue (product 5.5)."""
+    """An item in the United Way referral specialists' queue (docs/product.md 5.5)."""
 
     class Kind(models.TextChoices):
         STALE_OPEN = "stale_open", _("Open more than 7 days: contact the receiving partner")

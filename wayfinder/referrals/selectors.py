@@ -1,7 +1,7 @@
 """Reads of referrals, always scoped to what the person may see.
 
 A referral of another organization is a 404, never a 403: the answer must not
-confirm that it exists (security.md).
+confirm that it exists (docs/security.md, "Access control").
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
 
 def _page_rows(queryset: QuerySet, page: int) -> list[Referral]:
     """One page, plus one row that tells whether a next page exists without
-    counting every match (performance.md)."""
+    counting every match (docs/performance.md, "Referral inbox and outbox")."""
     start = (page - 1) * PAGE_SIZE
     return list(
         queryset.select_related("resident", "service", "receiving_organization", "sending_organization", "assigned_to")
@@ -248,7 +248,7 @@ def referrals_of_resident(resident, *, organization=None, limit: int = 50) -> li
     )
 
 
-# --- reads of resident data, audited (security.md: every read of resident data) -------
+# --- reads of resident data, audited (docs/security.md, "Audit log": every read) -------
 
 
 def log_detail_read(user, referral: Referral, side: str, access=None) -> None:

@@ -1,4 +1,4 @@
-"""Creating referrals: organization → location → service → submit (product 5.1),
+"""Creating referrals: organization → location → service → submit (docs/product.md 5.1),
 several at once from favorites, and a resident referring themselves."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .models import Origin
 
 def _resident_for_referral(request: HttpRequest, resident_id):
     """The resident and the access, if the staff member may refer them (any visible
-    record: a referral never needs consent, product 4.3)."""
+    record: a referral never needs consent, docs/product.md 4.3)."""
     from wayfinder.residents.selectors import resident_for
 
     return resident_for(request.user, resident_id, purpose="create_referral")

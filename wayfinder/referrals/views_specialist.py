@@ -1,4 +1,4 @@
-"""The United Way referral specialists' queue (product 5.5)."""
+"""The United Way referral specialists' queue (docs/product.md 5.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-""" "Who viewed my record" (product 4.5), as visits rather than single reads.
+""" "Who viewed my record" (docs/product.md 4.5), as visits rather than single reads.
 
 Every read of a record is its own audit entry, so one referral made by one
 person is a dozen reads (the record, each step of the referral form, the

@@ -1,8 +1,8 @@
 """The resident record: identity, contact points, household, eligibility cases,
-social needs and notes (product 4.1).
+social needs and notes (docs/product.md 4.1).
 
 Every piece keeps where it came from (``source``) and when it changed, because
-what an organization may see depends on who entered it (product 4.3: without
+what an organization may see depends on who entered it (docs/product.md 4.3: without
 consent, only the contact details *it* entered), and because later features
 (assessments, FHIR inbound data, referrals) add rows from their own sources.
 Rows are closed, never deleted, so the history stays attributable.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,12 +90,44 @@ class Resident(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
+        """Keys in step with the names; and when the name changed (the eligibility
+        feed renames people), the copies other apps keep of it (the referral inbox's
+        search key) follow in the same transaction, whoever saved the record."""
         self.refresh_keys()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        renamed = (
+            not self._state.adding
+            and (update_fields is None or bool({"first_name", "last_name"} & set(update_fields)))
+            and getattr(self, "_stored_search_name", None) != self.search_name
+        )
+        if renamed:
+            from .extension_points import name_changed
+
+            with transaction.atomic(using=kwargs.get("using") or self._state.db):
+                super().save(*args, **kwargs)
+                name_changed(self)
+        else:
+            super().save(*args, **kwargs)
+        if update_fields is None or renamed:
+            self._stored_search_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        resident = super().from_db(db, field_names, values)
+        # The name as stored, to notice a rename when the record is saved again.
+        deferred = resident.get_deferred_fields()
+        resident._stored_search_name = None if {"first_name", "last_name"} & deferred else resident.search_name
+        return resident
 
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name, self.suffix) if part)
+
+    @property
+    def search_name(self) -> str:
+        """The whole name as one search key ("Amy Brand" -> "amy brand"): what copies of
+        the name kept elsewhere (``Referral.resident_search``) hold."""
+        return name_key(f"{self.first_name} {self.last_name}")[:200]
 
     def refresh_keys(self) -> None:
         self.first_key = name_key(self.first_name)

@@ -1,4 +1,4 @@
-"""My Plan: the signed-in resident's own pages (product 4.6)."""
+"""My Plan: the signed-in resident's own pages (docs/product.md 4.6)."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def revoke(request: ResidentRequest, consent_id) -> HttpResponse:
 @resident_required()
 @require_safe
 def access_log(request: ResidentRequest) -> HttpResponse:
-    """Who looked at my record, when, and under what consent (product 4.5), one row
+    """Who looked at my record, when, and under what consent (docs/product.md 4.5), one row
     per visit (``access_log``): the pages one person opened within half an hour."""
     page = Paginator(visits_of(request.resident), 50).get_page(request.GET.get("page"))
     visits = list(page.object_list)

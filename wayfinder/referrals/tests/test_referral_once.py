@@ -85,7 +85,7 @@ def test_a_closed_referral_is_no_duplicate(client, personas, world, referral):
 
 def test_without_consent_another_organizations_referral_is_not_disclosed(client, personas, world, referral):
     """The hospital holds no consent from Amy: the food bank's referral to the
-    formula is not its business, so it gets no warning (product 4.3)."""
+    formula is not its business, so it gets no warning (docs/product.md 4.3)."""
     client.force_login(personas["hospital_user"])
     form = client.get(confirm_url(world.formula))
     assert form.status_code == 200
