@@ -22,7 +22,7 @@ from .models import AvailabilityStatus, ServiceAvailability
 UNCONFIRMED_AFTER = timedelta(days=30)
 
 # SDOH Clinical Care STU 3 HealthcareServiceForReferralManagement capacity codes
-# (docs/standards.md); the code system is the IG's temporary codes.
+# (HL7 SDOH Clinical Care IG); the code system is the IG's temporary codes.
 SDOHCC_CODES = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
 _FHIR_CODE = {
     AvailabilityStatus.ACCEPTING: ("capacity", "Capacity"),

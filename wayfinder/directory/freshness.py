@@ -1,4 +1,4 @@
-"""How fresh a service's information is (issue #21 item 3, product 10.3).
+"""How fresh a service's information is (issue #21 item 3, docs/product.md 10.3).
 
 Why a year: 2-1-1 agencies re-verify each record yearly (AIRS standards); a record
 nobody confirmed for longer is likely to have a wrong phone or hours, so it is

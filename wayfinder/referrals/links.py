@@ -1,4 +1,4 @@
-"""Recipient-light links (issue #21, product 10.1): the receiving organization acts
+"""Recipient-light links (issue #21, docs/product.md 10.1): the receiving organization acts
 on a referral from the email or text it received, without an account.
 
 Why it is safe enough to need no sign-in:

@@ -1,4 +1,4 @@
-"""Whether a service takes referrals now (issue #21 item 2, product 10.2).
+"""Whether a service takes referrals now (issue #21 item 2, docs/product.md 10.2).
 
 Not an HSDS object: HSDS 3.1 ``service_capacity`` counts units (beds, slots) and
 says nothing of a waitlist or of whether referrals are welcome. The HSDS export

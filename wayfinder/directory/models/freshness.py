@@ -1,4 +1,4 @@
-"""Who confirmed a service's information, and when (issue #21 item 3, product 10.3).
+"""Who confirmed a service's information, and when (issue #21 item 3, docs/product.md 10.3).
 
 ``Record.last_verified`` says when; this says by whom: the 2-1-1 feed (the
 importer's date), the partner ("still correct" in its workspace or from the
