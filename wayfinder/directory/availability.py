@@ -8,6 +8,8 @@ people away from help, or to a door that is closed, so it is shown as a hint.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,8 +113,10 @@ def hsds_wait_time(service: Any, now: datetime | None = None) -> str | None:
     """HSDS ``service.wait_time`` text carrying the availability (English, as the feed
     is), or None to keep the feed's own text."""
     value = of_service(service, now)
-    if value is None:
-        return None
+    return None if value is None else _wait_time_text(value)
+
+
+def _wait_time_text(value: Shown) -> str:
     confirmed = value.confirmed_at.date().isoformat()
     words = {
         AvailabilityStatus.ACCEPTING: "Accepting referrals",
@@ -120,3 +124,52 @@ def hsds_wait_time(service: Any, now: datetime | None = None) -> str | None:
         AvailabilityStatus.FULL: "Full: not accepting referrals",
     }[AvailabilityStatus(value.status)]
     return f"{words} (confirmed {confirmed})"
+
+
+# The HSDS 3.1 unit Wayfinder counts referral places in. Fixed ids (uuid5), so every
+# export names the same unit and the same capacity row for a service, and a system that
+# imports our exports updates its rows instead of adding new ones.
+_HSDS_NAMESPACE = uuid.UUID("6f4d3a52-1b7e-4c0a-9a43-2f0d9d1c7e21")
+HSDS_UNIT: dict[str, str] = {
+    "id": str(uuid.uuid5(_HSDS_NAMESPACE, "unit:referral-place")),
+    "name": "Referral place",
+    "scheme": "Wayfinder",
+    "identifier": "referral-place",
+}
+
+
+def hsds_capacity_id(service_id: Any) -> str:
+    """The id of the ``service_capacity`` row that carries a service's availability."""
+    return str(uuid.uuid5(_HSDS_NAMESPACE, f"availability:{service_id}"))
+
+
+def hsds_fields(service_id: Any, value: Shown) -> dict[str, Any]:
+    """What the HSDS export and API say of an availability, for one service:
+
+    - ``wait_time`` (HSDS 3.0, kept in 3.1): the status as text with its confirmation
+      date, for every status. It replaces the feed's own text: the partner's confirmed
+      word is the newer one.
+    - ``capacity`` (HSDS 3.1 ``service_capacity``, or None): a full service or a
+      waitlist has no referral place now, which is a count HSDS can carry (``available``
+      0, ``updated`` the confirmation time). "Accepting" says there is room but not how
+      much, and ``available`` is a required number: inventing one would be a false
+      figure, so an accepting service has no capacity row (its wait_time says it).
+    """
+    capacity = None
+    if value.status in (AvailabilityStatus.FULL, AvailabilityStatus.WAITLIST):
+        capacity = {
+            "id": hsds_capacity_id(service_id),
+            "service_id": str(service_id),
+            "unit": dict(HSDS_UNIT),
+            "unit_id": HSDS_UNIT["id"],
+            "available": 0,
+            "description": _wait_time_text(value),
+            "updated": value.confirmed_at.isoformat().replace("+00:00", "Z"),
+        }
+    return {"wait_time": _wait_time_text(value), "capacity": capacity}
+
+
+def hsds_for_services(service_ids: Iterable[Any], now: datetime | None = None) -> dict[str, dict[str, Any]]:
+    """{service id (text): ``hsds_fields``} for the services that have an availability,
+    in one query (a page or an export chunk of services)."""
+    return {sid: hsds_fields(sid, value) for sid, value in of_services(service_ids, now).items()}
