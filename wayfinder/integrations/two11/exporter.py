@@ -6,7 +6,6 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-
 from typing import Any
 
 from wayfinder.directory import availability
