@@ -80,16 +80,17 @@ def set_availability(
 
 
 @transaction.atomic
-def verify_service(*, service: Service, actor: Any, source: str) -> ServiceVerification:
+def verify_service(*, service: Service, actor: Any, source: str, via: str = "") -> ServiceVerification:
     """ "Still correct": the partner (from its workspace or the reminder email) or a
     reviewer confirms the service's information as it is. It moves the record's
-    last-verified date, not its last-modified one (nothing changed)."""
+    last-verified date, not its last-modified one (nothing changed). ``via`` names a
+    way in other than a signed-in page (the reminder email's link), for the audit."""
     if source not in (Source.PARTNER, Source.REVIEWER):
         raise ValidationError(_("Only the organization or a reviewer confirms a service."))
     user = actor if getattr(actor, "is_authenticated", False) else None
     row = ServiceVerification.objects.create(service=service, source=source, by=user)
     Service.objects.filter(pk=service.pk).update(last_verified=timezone.localdate(row.at))
-    log_action(user, names.DIRECTORY_SERVICE_VERIFIED, service, data={"source": source})
+    log_action(user, names.DIRECTORY_SERVICE_VERIFIED, service, data={"source": source, **({"via": via} if via else {})})
     search_hooks.service_changed(service.pk)  # freshness ranks results
     return row
 

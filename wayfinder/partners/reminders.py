@@ -1,8 +1,9 @@
 """The monthly "is this still correct?" email to partner admins (issue #21 item 3).
 
 Each onboarded organization whose services were not verified for six months gets
-one email a month listing them, with the workspace page where each is confirmed
-in one click. Six months, half the year after which a service is flagged and
+one email a month listing them, each with its signed one-click "still correct"
+link (``still_correct``: bound to the service and to that admin, expiring) and the
+workspace page where they can also be confirmed or edited. Six months, half the year after which a service is flagged and
 ranked lower (directory.freshness.STALE_AFTER), so partners hear in time.
 Idempotent: an organization already reminded this month is skipped.
 """
@@ -22,6 +23,8 @@ from wayfinder.accounts.models import Membership
 from wayfinder.directory.models import Organization, Service, ServiceStatus
 from wayfinder.notifications.models import OutboundMessage
 from wayfinder.notifications.services import queue_email
+
+from . import still_correct
 
 REMIND_AFTER = dt.timedelta(days=182)
 KIND = "verify_reminder"
@@ -53,7 +56,11 @@ def send_verification_reminders(now: dt.datetime | None = None) -> int:
                     subject=_("Is %(organization)s's information still correct?") % {"organization": organization.name},
                     body=render_to_string(
                         "partners/email/verify_reminder.txt",
-                        {"organization": organization, "services": services, "link": link},
+                        {
+                            "organization": organization,
+                            "services": [(s, still_correct.link_url(s.pk, address)) for s in services],
+                            "link": link,
+                        },
                     ),
                     kind=KIND,
                 )

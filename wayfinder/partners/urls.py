@@ -6,6 +6,7 @@ from . import (
     views_onboarding,
     views_quality,
     views_review,
+    views_still_correct,
     views_staff,
     views_types,
     views_workspace,
@@ -23,6 +24,8 @@ urlpatterns = [
     # The one-time links of the welcome email.
     path("welcome/<str:token>/", views_onboarding.accept_new, name="accept_new"),
     path("welcome/<str:token>/existing-account/", views_onboarding.accept_existing, name="accept_existing"),
+    # The monthly reminder's one-click "still correct" (signed, no sign-in; issue #21).
+    path("still-correct/<str:token>/", views_still_correct.still_correct_link, name="still_correct"),
     # Final onboarding.
     path("onboarding/agreement/", views_onboarding.agreement, name="agreement"),
     path("onboarding/training/", views_onboarding.training_list, name="training"),
