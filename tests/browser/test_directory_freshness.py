@@ -39,7 +39,9 @@ def result_names(page, live_server) -> list[str]:
     return page.locator("li.result h3.result-name a").all_inner_texts()
 
 
-def test_a_stale_service_is_flagged_and_ranked_lower(live_server, own_live_index, personas, page, sign_in_as, axe_check):
+def test_a_stale_service_is_flagged_and_ranked_lower(
+    live_server, own_live_index, personas, page, sign_in_as, axe_check
+):
     before = result_names(page, live_server)
     assert before.index("Community Food Pantry") < before.index("Louisville Food Pantry")
 

@@ -16,7 +16,6 @@ REVIEWERS = ("reviewer", "system_admin")
 ADMIN = ("org_admin",)
 
 
-
 def _still_correct_path() -> str:
     from wayfinder.demo.personas import PERSONAS
     from wayfinder.partners.still_correct import make_token

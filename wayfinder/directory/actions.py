@@ -90,7 +90,9 @@ def verify_service(*, service: Service, actor: Any, source: str, via: str = "") 
     user = actor if getattr(actor, "is_authenticated", False) else None
     row = ServiceVerification.objects.create(service=service, source=source, by=user)
     Service.objects.filter(pk=service.pk).update(last_verified=timezone.localdate(row.at))
-    log_action(user, names.DIRECTORY_SERVICE_VERIFIED, service, data={"source": source, **({"via": via} if via else {})})
+    log_action(
+        user, names.DIRECTORY_SERVICE_VERIFIED, service, data={"source": source, **({"via": via} if via else {})}
+    )
     search_hooks.service_changed(service.pk)  # freshness ranks results
     return row
 

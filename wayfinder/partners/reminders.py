@@ -3,8 +3,9 @@
 Each onboarded organization whose services were not verified for six months gets
 one email a month listing them, each with its signed one-click "still correct"
 link (``still_correct``: bound to the service and to that admin, expiring) and the
-workspace page where they can also be confirmed or edited. Six months, half the year after which a service is flagged and
-ranked lower (directory.freshness.STALE_AFTER), so partners hear in time.
+workspace page where they can also be confirmed or edited. Six months, half the
+year after which a service is flagged and ranked lower (directory.freshness.STALE_AFTER),
+so partners hear in time.
 Idempotent: an organization already reminded this month is skipped.
 """
 

@@ -103,7 +103,9 @@ def check(token: str) -> Checked | None:
 def confirm(checked: Checked) -> ServiceVerification:
     """The one click: the admin confirms the service (audited as theirs, via the link)."""
     assert checked.state == State.OPEN and checked.service is not None
-    return directory_actions.verify_service(service=checked.service, actor=checked.admin, source=Source.PARTNER, via=VIA)
+    return directory_actions.verify_service(
+        service=checked.service, actor=checked.admin, source=Source.PARTNER, via=VIA
+    )
 
 
 def _is_uuid(text: str) -> bool:

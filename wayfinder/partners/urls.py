@@ -6,8 +6,8 @@ from . import (
     views_onboarding,
     views_quality,
     views_review,
-    views_still_correct,
     views_staff,
+    views_still_correct,
     views_types,
     views_workspace,
 )

@@ -104,7 +104,12 @@ def test_guessed_altered_and_other_purpose_tokens_are_not_found(client, personas
     other_purpose = signing.TimestampSigner(salt="wayfinder.referrals.recipient-link").sign_object(
         {"s": str(pantry.pk), "a": "x"}
     )
-    for bad in ("not-a-real-token", token[:-2] + ("AA" if not token.endswith("AA") else "BB"), other_purpose, "x" * 400):
+    for bad in (
+        "not-a-real-token",
+        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        other_purpose,
+        "x" * 400,
+    ):
         assert client.post(f"/partners/still-correct/{bad}/").status_code == 404, bad
         assert client.get(f"/partners/still-correct/{bad}/").status_code == 404, bad
     assert not ServiceVerification.objects.exists()
