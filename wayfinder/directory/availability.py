@@ -23,13 +23,19 @@ from .models import AvailabilityStatus, ServiceAvailability
 
 UNCONFIRMED_AFTER = timedelta(days=30)
 
-# SDOH Clinical Care STU 3 HealthcareServiceForReferralManagement capacity codes
-# (HL7 SDOH Clinical Care IG); the code system is the IG's temporary codes.
+# SDOH Clinical Care STU 3 (3.0.0) capacity status: the value set SDOHCC-ValueSetCapacityStatus,
+# codes of the IG's temporary code system, carried on a HealthcareService by the extension
+# SDOHCC-ExtensionHealthcareServiceCapacityStatus (its "capacityStatus" part). The fourth code,
+# additional-assessment-required, has no Wayfinder status.
 SDOHCC_CODES = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+SDOHCC_CAPACITY_VALUE_SET = "http://hl7.org/fhir/us/sdoh-clinicalcare/ValueSet/SDOHCC-ValueSetCapacityStatus"
+SDOHCC_CAPACITY_EXTENSION = (
+    "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ExtensionHealthcareServiceCapacityStatus"
+)
 _FHIR_CODE = {
-    AvailabilityStatus.ACCEPTING: ("capacity", "Capacity"),
-    AvailabilityStatus.WAITLIST: ("waitlist", "Waitlist"),
-    AvailabilityStatus.FULL: ("no-capacity", "No capacity"),
+    AvailabilityStatus.ACCEPTING: ("capacity", "Has Capacity"),
+    AvailabilityStatus.WAITLIST: ("waitlist", "No Capacity - Has Waitlist"),
+    AvailabilityStatus.FULL: ("no-capacity", "No Capacity"),
 }
 
 
@@ -99,9 +105,11 @@ def unconfirmed_text(value: Shown) -> str:
 
 
 def fhir_capacity_coding(service: Any, now: datetime | None = None) -> dict | None:
-    """The SDOH Clinical Care capacity code of ``service`` as a FHIR Coding, for the
-    HealthcareService the FHIR server (issue #19) will serve: None when unknown or
-    unconfirmed (a month-old "full" is not a fact to send to a clinician)."""
+    """The SDOH Clinical Care capacity status of ``service`` (a directory Service) as a FHIR
+    Coding (``system``, ``code``, ``display``), for the HealthcareService the FHIR server
+    (issue #19) serves: it goes in the ``capacityStatus`` part of the
+    ``SDOHCC_CAPACITY_EXTENSION``. None when the partner never set one or it is unconfirmed
+    (older than 30 days: a month-old "full" is not a fact to send to a clinician)."""
     value = of_service(service, now)
     if value is None or value.unconfirmed:
         return None

@@ -62,10 +62,17 @@ def test_a_status_older_than_30_days_is_shown_as_unconfirmed(
 def test_the_fhir_capacity_code_follows_sdoh_clinical_care(directory):
     service = directory["pantry-lex"]
     assert availability.fhir_capacity_coding(service) is None
-    for status, code in (("accepting", "capacity"), ("waitlist", "waitlist"), ("full", "no-capacity")):
+    # STU 3's SDOHCC-ValueSetCapacityStatus (codes and displays as published in 3.0.0)
+    expected = {
+        "accepting": ("capacity", "Has Capacity"),
+        "waitlist": ("waitlist", "No Capacity - Has Waitlist"),
+        "full": ("no-capacity", "No Capacity"),
+    }
+    for status, (code, display) in expected.items():
         actions.set_availability(service=service, actor=None, status=status)
         coding = availability.fhir_capacity_coding(service)
-        assert coding["code"] == code and coding["system"].endswith("SDOHCC-CodeSystemTemporaryCodes")
+        assert (coding["code"], coding["display"]) == (code, display)
+        assert coding["system"] == "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
     with time_machine.travel(timezone.now() + timedelta(days=31)):
         assert availability.fhir_capacity_coding(service) is None
 
