@@ -69,6 +69,9 @@ def set_availability(
             "source": source,
         },
     )
+    # The HSDS record changes with it (its wait_time and capacities): harvesters asking for
+    # ``modified_after`` must see it, as they see a partner's edit (``Service.save``).
+    Service.objects.filter(pk=service.pk).update(last_modified=availability.confirmed_at)
     log_action(
         actor if getattr(actor, "is_authenticated", False) else None,
         names.DIRECTORY_SERVICE_AVAILABILITY_SET,

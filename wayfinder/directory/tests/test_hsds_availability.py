@@ -6,8 +6,11 @@ wayfinder/integrations/two11/tests/test_hsds_31_and_profiles.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import jsonschema
 import pytest
+from django.utils import timezone
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -59,3 +62,14 @@ def test_each_status_reaches_the_api_and_validates(client, directory, validators
     organization = get(client, f"/api/hsds/organizations/{full.organization_id}?full_service=true")
     [in_org] = [s for s in organization["services"] if s["id"] == str(full.id)]
     assert in_org["wait_time"] == bodies[full.pk]["wait_time"]
+
+
+def test_harvesters_asking_for_recent_changes_see_a_new_availability(client, directory):  # noqa: F811
+    service = Service.objects.exclude(feed_hash="").order_by("id").first()
+    Service.objects.filter(pk=service.pk).update(last_modified=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    since = (timezone.now() - dt.timedelta(minutes=5)).isoformat().replace("+", "%2B")
+    url = f"/api/hsds/services?modified_after={since}&per_page=200"
+    assert str(service.id) not in {s["id"] for s in get(client, url)["contents"]}
+    actions.set_availability(service=service, actor=None, status="full")
+    [listed] = [s for s in get(client, url)["contents"] if s["id"] == str(service.id)]
+    assert listed["wait_time"].startswith("Full: not accepting referrals")
