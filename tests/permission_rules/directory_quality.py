@@ -8,6 +8,8 @@ wayfinder/directory/tests/test_freshness.py, wayfinder/partners/tests/test_still
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.permission_rules.directory import SERVICE, service_exists
 from tests.permission_table import Rule, everyone, only
 
@@ -21,7 +23,8 @@ def _still_correct_path() -> str:
     from wayfinder.partners.still_correct import make_token
 
     [admin] = [p.email for p in PERSONAS if p.key == "food_bank_admin"]
-    return f"/partners/still-correct/{make_token(SERVICE, admin)}/"
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)  # the same in every worker
+    return f"/partners/still-correct/{make_token(SERVICE, admin, issued_at=today)}/"
 
 
 STILL_CORRECT = _still_correct_path()

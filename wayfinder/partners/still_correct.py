@@ -58,8 +58,22 @@ def _address_key(address: str) -> str:
     return hmac.new(key, address.strip().lower().encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def make_token(service_id: Any, address: str) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object({"s": str(service_id), "a": _address_key(address)})
+class _Signer(signing.TimestampSigner):
+    """Django's timestamped signer, with the time of issue given (the email's send time)."""
+
+    def __init__(self, issued_at: datetime | None = None) -> None:
+        super().__init__(salt=SALT)
+        self.issued_at = issued_at
+
+    def timestamp(self) -> str:
+        if self.issued_at is None:
+            return super().timestamp()
+        return signing.b62_encode(int(self.issued_at.timestamp()))
+
+
+def make_token(service_id: Any, address: str, issued_at: datetime | None = None) -> str:
+    """The token for ``service_id`` sent to ``address``, issued now (or at ``issued_at``)."""
+    return _Signer(issued_at).sign_object({"s": str(service_id), "a": _address_key(address)})
 
 
 def link_url(service_id: Any, address: str) -> str:
@@ -72,7 +86,7 @@ def check(token: str) -> Checked | None:
     ``make_token`` (a 404, whoever asks)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    signer = signing.TimestampSigner(salt=SALT)
+    signer = _Signer()
     try:
         value = signer.unsign_object(token, max_age=VALID_FOR)
     except signing.SignatureExpired:

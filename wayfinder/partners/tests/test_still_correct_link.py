@@ -12,6 +12,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail, signing
+from django.test import Client
 from django.utils import timezone
 
 from wayfinder.accounts.models import Membership
@@ -113,3 +114,16 @@ def test_guessed_altered_and_other_purpose_tokens_are_not_found(client, personas
         assert client.post(f"/partners/still-correct/{bad}/").status_code == 404, bad
         assert client.get(f"/partners/still-correct/{bad}/").status_code == 404, bad
     assert not ServiceVerification.objects.exists()
+
+
+def test_a_service_confirmed_since_the_email_leaves_the_link_nothing_to_do(
+    client, personas, django_capture_on_commit_callbacks
+):
+    pantry = stale("Weekly food pantry")
+    link = emailed_links(django_capture_on_commit_callbacks)["Weekly food pantry"]
+    reviewer = Client()
+    reviewer.force_login(personas["reviewer"])
+    assert reviewer.post(f"/partners/review/services/{pantry.pk}/verify/").status_code == 302
+    assert "already confirmed" in client.get(link).content.decode()
+    assert client.post(link).status_code == 409
+    assert ServiceVerification.objects.filter(service=pantry).count() == 1
