@@ -4,21 +4,25 @@
 A service nobody verified for two years is flagged in the reviewers' queue and shown
 lower in search; a reviewer's "Verified" puts it back. A visitor reports a problem on a
 service page; the organization marks it Being fixed with a reply and a reviewer marks
-it Fixed with another, and each reply reaches the reporter through a real SMTP server."""
+it Fixed with another, and each reply reaches the reporter through a real SMTP server.
+The monthly reminder reaches the partner admin the same way, and its link confirms a
+service in one click on a phone, without signing in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
 from django.utils import timezone
 
-from conftest import message_text
-from wayfinder.directory.models import ProblemReport, Service
+from conftest import assert_no_horizontal_scroll, message_text
+from wayfinder.directory.models import ProblemReport, Service, ServiceVerification
 from wayfinder.directory.search import reindex_services
 from wayfinder.directory.tests.search_fixtures import live_directory, search_index_dir  # noqa: F401
 from wayfinder.referrals.tests.conftest import make_service, org
+from wayfinder.scheduling.jobs import JOBS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,3 +114,29 @@ def test_a_problem_report_through_its_states_with_replies_to_the_reporter(
     assert "Monday to Thursday" in message_text(second)
     report.refresh_from_db()
     assert report.status == "fixed"
+
+
+def test_still_correct_in_one_click_from_the_monthly_reminder_on_a_phone(
+    live_server, settings, personas, phone_page, smtp_server, axe_check
+):
+    settings.SITE_URL = live_server.url
+    service = make_service(org("food_bank"), "Weekly food pantry")
+    Service.objects.filter(pk=service.pk).update(last_verified=timezone.localdate() - dt.timedelta(days=200))
+    [job] = [job for job in JOBS if job.name == "verification_reminders"]
+    assert job.function()() == 1
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == personas["food_bank_admin"].email
+    link = re.search(r"https?://\S+/partners/still-correct/\S+/", message_text(message)).group(0)
+
+    phone_page.goto(link)  # not signed in
+    phone_page.get_by_role("heading", name="Is this still correct?").wait_for()
+    assert phone_page.get_by_text("Weekly food pantry, at Bluegrass Community Food Bank.").is_visible()
+    assert axe_check(phone_page) == []
+    assert_no_horizontal_scroll(phone_page)
+    assert not ServiceVerification.objects.filter(service=service).exists()  # opening it changed nothing
+    phone_page.get_by_role("button", name="Still correct").click()
+    phone_page.get_by_text("Thank you: Weekly food pantry is marked as verified today.").wait_for()
+    [row] = ServiceVerification.objects.filter(service=service)
+    assert row.by == personas["food_bank_admin"]
+    phone_page.goto(link)
+    phone_page.get_by_text("Nothing more to do.").wait_for()
