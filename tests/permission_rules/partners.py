@@ -125,4 +125,17 @@ RULES = [
         method="POST",
     ),
     Rule("partners:staff_detail", "/partners/workspace/staff/999999/", admins(404), method="POST"),
+    # Availability (issue #21): any member, of the organization's own services only.
+    Rule(
+        "partners:service_availability",
+        f"/partners/workspace/organization/services/{MISSING_UUID}/availability/",
+        members(404),
+    ),
+    Rule(
+        "partners:service_availability",
+        f"/partners/workspace/organization/services/{MISSING_UUID}/availability/",
+        members(404),
+        method="POST",
+        data={"status": "full"},
+    ),
 ]

@@ -8,6 +8,8 @@ whose SDOHCC code points at a narrower subcategory (homelessness: emergency
 shelter) looks there first and widens to the whole category when that finds too
 little. Services offering a program the household already has are left out and
 the program is named instead; a likely program links to the directory's search for it.
+Each suggestion shows its availability (accepting / waitlist / full, "unconfirmed" after
+30 days) as search results do, from the same index fields (issue #21 item 2).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from wayfinder.directory import availability as avail
 from wayfinder.directory.search import Hit, SearchParams, search
 from wayfinder.lib import geo
 
@@ -58,6 +61,7 @@ class Suggestion:
     miles: float | None
     partner: bool
     url: str = ""
+    availability: avail.Shown | None = None
 
 
 _SERVICE_URL = ""
@@ -83,6 +87,7 @@ def _row(hit: Hit) -> Suggestion:
         miles=round(hit.distance_km / KM_PER_MILE, 1) if hit.distance_km is not None else None,
         partner=bool(shown.get("partner")),
         url=_service_url(hit.service_id),
+        availability=avail.from_display(shown) if shown.get("cap") else None,
     )
 
 

@@ -68,11 +68,15 @@ DIRECTORY_ORGANIZATION_CREATED_BY_PARTNER = "directory.organization_created_by_p
 DIRECTORY_ORGANIZATION_EDITED_BY_PARTNER = "directory.organization_edited_by_partner"
 DIRECTORY_PHONE_CREATED_BY_PARTNER = "directory.phone_created_by_partner"
 DIRECTORY_PHONE_EDITED_BY_PARTNER = "directory.phone_edited_by_partner"
+DIRECTORY_DID_NOT_WORK = "directory.did_not_work"
+DIRECTORY_PROBLEM_REPORT_UPDATED = "directory.problem_report_updated"
 DIRECTORY_PROBLEM_REPORTED = "directory.problem_reported"
 DIRECTORY_SERVICE_CREATED_BY_PARTNER = "directory.service_created_by_partner"
 DIRECTORY_SERVICE_EDITED_BY_PARTNER = "directory.service_edited_by_partner"
+DIRECTORY_SERVICE_AVAILABILITY_SET = "directory.service_availability_set"
 DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER = "directory.service_categories_edited_by_partner"
 DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edited_by_partner"
+DIRECTORY_SERVICE_VERIFIED = "directory.service_verified"
 
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"

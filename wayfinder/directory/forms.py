@@ -12,6 +12,7 @@ from wayfinder.lib import geo
 from wayfinder.lib.phones import us_e164
 
 from .categories import LABELS, SITUATIONS
+from .models import DidNotWork
 
 MILES_TO_KM = 1.609344
 DISTANCE_CHOICES = [
@@ -190,4 +191,14 @@ class ProblemReportForm(forms.Form):
     )
     contact = forms.CharField(
         label=_("Your email or phone, if you want us to follow up (optional)"), required=False, max_length=200
+    )
+
+
+class DidNotWorkForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What happened?"), choices=DidNotWork.Reason.choices, widget=forms.RadioSelect)
+    where = forms.ChoiceField(
+        choices=[("service_page", "service_page"), ("referral", "referral")],
+        initial="service_page",
+        required=False,
+        widget=forms.HiddenInput,
     )

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from wayfinder.lib import links
 
+from . import availability as avail
 from .categories import CATEGORIES, CATEGORY_BY_SLUG, LABELS, SITUATIONS, SUBCATEGORY_PARENT
 from .search import Hit
 from .search.query import normalize
@@ -106,12 +108,15 @@ class ResultRow:
     miles: float | None
     open_now: bool | None
     partner: bool
+    availability: avail.Shown | None = None
+    organization_id: str = ""
 
 
 def result_rows(hits: list[Hit]) -> list[ResultRow]:
     """Display rows from the index alone (the Partner flag included): no query per results page."""
     # One reverse() for the page, not one per row: rendering, not searching, is the cost of a results page.
     pattern = reverse("directory:service", args=["00000000-0000-0000-0000-000000000000"])
+    now = timezone.now()
     return [
         ResultRow(
             service_id=h.service_id,
@@ -124,9 +129,21 @@ def result_rows(hits: list[Hit]) -> list[ResultRow]:
             miles=round(h.distance_km / KM_PER_MILE, 1) if h.distance_km is not None else None,
             open_now=h.open_now,
             partner=bool(h.display.get("partner")),
+            availability=avail.from_display(h.display, now) if h.display.get("cap") else None,
+            organization_id=h.organization_id,
         )
         for h in hits
     ]
+
+
+def availability_badge(value: avail.Shown) -> str:
+    """The availability of a result, as ``directory/_availability.html`` shows it."""
+    title = html.escape(avail.unconfirmed_text(value)) if value.unconfirmed else ""
+    extra = f' <span class="muted">({title})</span>' if title else ""
+    return (
+        f'<span class="availability availability-{value.css}" data-availability="{value.css}">'
+        f"{html.escape(value.label)}{extra}</span>"
+    )
 
 
 def render_result_rows(
@@ -164,6 +181,8 @@ def render_result_rows(
         elif row.open_now is False:
             meta += f'<span class="closed-now">{closed_text}</span>'
         badge = f' <span class="badge badge-partner">{partner}</span>' if row.partner else ""
+        if row.availability is not None:
+            meta += availability_badge(row.availability)
         short = f"<p>{e(row.short)}</p>" if row.short else ""
         address = f'<p class="muted">{e(row.address)}</p>' if row.address else ""
         phone_href = links.tel_href(row.phone) if row.phone else ""

@@ -241,3 +241,11 @@ def fees_text(service: Service) -> list[str]:
         amount = f"${option.amount:,.2f}" if option.amount is not None else ""
         lines.append(" ".join(filter(None, [option.option, amount, option.amount_description])))
     return lines
+
+
+def open_alternatives(service: Service, limit: int = 5) -> list[pages.ResultRow]:
+    """Services of the same category nearby that are not full: what the referral
+    flow offers instead of a full service (issue #21 item 2)."""
+    first = next((p for p in places(service) if p.lat is not None), None)
+    rows = related_services(service, first, limit=limit * 2)
+    return [row for row in rows if not (row.availability and row.availability.is_full)][:limit]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category, name="category"),
     path("services/<uuid:service_id>/", views_service.service, name="service"),
     path("services/<uuid:service_id>/report/", views_service.report_problem, name="report_problem"),
+    path("services/<uuid:service_id>/did-not-work/", views_service.did_not_work, name="did_not_work"),
     path("my-list/", views_share.my_list, name="my_list"),
     path("my-list/add/", views_share.list_add, name="list_add"),
     path("my-list/remove/", views_share.list_remove, name="list_remove"),

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
-from . import actions, pages, service_page
+from . import actions, availability, freshness, pages, service_page
 from .extension_points import PAIRED_HISTORY
-from .forms import ProblemReportForm
+from .forms import DidNotWorkForm, ProblemReportForm
 from .sharing import my_list_ids
 
 # The service whose problem report this browser just sent: its page thanks the person next to
@@ -24,6 +24,7 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
     svc = service_page.load_service(service_id)
     context = _context(request, svc, ProblemReportForm())
     context["reported"] = request.session.pop(REPORTED_KEY, None) == str(svc.pk)
+    context["said_did_not_work"] = request.session.pop(REPORTED_KEY + "_dnw", None) == str(svc.pk)
     return render(request, "directory/service.html", context)
 
 
@@ -52,6 +53,9 @@ def _context(request: HttpRequest, svc, report_form: ProblemReportForm) -> dict:
         "in_list": str(svc.pk) in my_list_ids(request),
         "report_form": report_form,
         "last_verified": svc.last_verified or svc.organization.last_verified,
+        "availability": availability.of_service(svc),
+        "verified": freshness.last_verified(svc),
+        "did_not_work_form": DidNotWorkForm(),
     }
 
 
@@ -74,3 +78,28 @@ def report_problem(request: HttpRequest, service_id: str) -> HttpResponse:
     actions.report_problem(service=svc, actor=request.user, language=get_language() or "", **form.cleaned_data)
     request.session[REPORTED_KEY] = str(svc.pk)
     return redirect(reverse("directory:service", args=[svc.pk]) + "#report")
+
+
+DID_NOT_WORK_KEY = "directory_did_not_work"
+
+
+@require_POST
+def did_not_work(request: HttpRequest, service_id: str) -> HttpResponse:
+    """ "This did not work" (issue #21 item 3), from the service page or a closed referral;
+    one per service per browser session, so a reload does not count twice."""
+    svc = service_page.load_service(service_id)
+    form = DidNotWorkForm(request.POST)
+    if not form.is_valid():
+        context = {**_context(request, svc, ProblemReportForm()), "did_not_work_form": form}
+        return render(request, "directory/service.html", context, status=400)
+    said = set(request.session.get(DID_NOT_WORK_KEY, []))
+    if str(svc.pk) not in said:
+        actions.record_did_not_work(
+            service=svc,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            where=form.cleaned_data["where"] or "service_page",
+        )
+        request.session[DID_NOT_WORK_KEY] = sorted(said | {str(svc.pk)})[-200:]
+    request.session[REPORTED_KEY + "_dnw"] = str(svc.pk)
+    return redirect(reverse("directory:service", args=[svc.pk]) + "#did-not-work")

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import views_join, views_onboarding, views_review, views_staff, views_types, views_workspace
+from . import (
+    views_capacity,
+    views_join,
+    views_onboarding,
+    views_quality,
+    views_review,
+    views_staff,
+    views_still_correct,
+    views_types,
+    views_workspace,
+)
 
 app_name = "partners"
 
@@ -14,6 +24,8 @@ urlpatterns = [
     # The one-time links of the welcome email.
     path("welcome/<str:token>/", views_onboarding.accept_new, name="accept_new"),
     path("welcome/<str:token>/existing-account/", views_onboarding.accept_existing, name="accept_existing"),
+    # The monthly reminder's one-click "still correct" (signed, no sign-in; issue #21).
+    path("still-correct/<str:token>/", views_still_correct.still_correct_link, name="still_correct"),
     # Final onboarding.
     path("onboarding/agreement/", views_onboarding.agreement, name="agreement"),
     path("onboarding/training/", views_onboarding.training_list, name="training"),
@@ -27,6 +39,21 @@ urlpatterns = [
     path("workspace/organization/locations/<uuid:location_id>/", views_workspace.location_edit, name="location_edit"),
     path("workspace/organization/services/new/", views_workspace.service_edit, name="service_add"),
     path("workspace/organization/services/<uuid:service_id>/", views_workspace.service_edit, name="service_edit"),
+    path(
+        "workspace/organization/services/<uuid:service_id>/availability/",
+        views_capacity.service_availability,
+        name="service_availability",
+    ),
+    path(
+        "workspace/organization/services/<uuid:service_id>/verify/",
+        views_quality.service_verify,
+        name="service_verify",
+    ),
+    path(
+        "workspace/organization/problems/<uuid:report_id>/",
+        views_quality.organization_problem_update,
+        name="organization_problem_update",
+    ),
     path("workspace/favorites/", views_workspace.favorite_list, name="favorites"),
     path("workspace/favorites/add/", views_workspace.favorite_add, name="favorite_add"),
     path("workspace/favorites/<int:favorite_id>/remove/", views_workspace.favorite_remove, name="favorite_remove"),
@@ -47,6 +74,10 @@ urlpatterns = [
     path("review/<int:request_id>/approve/", views_review.review_approve, name="review_approve"),
     path("review/<int:request_id>/reject/", views_review.review_reject, name="review_reject"),
     path("review/partner-edits/", views_review.change_history, name="change_history"),
+    # Directory quality (issue #21): problem reports, services not verified for a year, "did not work".
+    path("review/directory/", views_quality.directory_quality, name="directory_quality"),
+    path("review/problems/<uuid:report_id>/", views_quality.reviewer_problem_update, name="reviewer_problem_update"),
+    path("review/services/<uuid:service_id>/verify/", views_quality.reviewer_verify, name="reviewer_verify"),
     path("review/organizations/", views_types.organization_types, name="organization_types"),
     path("review/organizations/<uuid:organization_id>/", views_types.organization_type, name="organization_type"),
 ]

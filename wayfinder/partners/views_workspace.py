@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wayfinder.accounts.access import StaffRequest, partner_admin_required, partner_member_required
+from wayfinder.directory import availability
+from wayfinder.directory.models import ProblemReport
 
-from . import selectors
+from . import selectors, views_quality
 from .forms_directory import LocationForm, OrganizationForm, ServiceForm
 from .selectors import organization_location, organization_service
 from .services import favorites, self_service
@@ -35,12 +37,17 @@ def dashboard(request: StaffRequest) -> HttpResponse:
 def organization(request: StaffRequest) -> HttpResponse:
     org = request.organization
     locations = org.locations.prefetch_related("addresses", "phones").order_by("name")
-    services = org.services.order_by("name")
+    services = list(org.services.order_by("name"))
+    shown = availability.of_services(s.pk for s in services)
+    for service in services:
+        service.shown_availability = shown.get(str(service.pk))
     context = {
         "organization": org,
         "locations": locations,
         "services": services,
         "is_admin": request.membership.role == "admin",
+        "problem_reports": views_quality.open_reports(org),
+        "problem_states": ProblemReport.Status.choices,
     }
     return render(request, "partners/organization.html", context)
 

@@ -30,8 +30,8 @@ from wayfinder.audit.names import (
     REFERRAL_STATUS_CHANGED,
 )
 
-from . import notify
-from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralNote, Status
+from . import links, notify
+from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralLink, ReferralNote, Status
 
 # Referrals to organizations that have not onboarded may be closed by a referral
 # specialist once they are this old (docs/product.md 5.5).
@@ -80,9 +80,17 @@ def _in_onboarding(user: User) -> bool:
     return OnboardingProgress.objects.filter(user=user, completed_at__isnull=True).exists()
 
 
-def require_receiver(user: User, referral: Referral) -> Membership:
-    """Only the receiving organization moves or closes a referral."""
-    membership = _membership_at(user, referral.receiving_organization_id)
+def _by_link(link, referral: Referral, name: str = "") -> dict:
+    """What an event and an audit entry record of a change made through the
+    receiving organization's emailed or texted link (issue #21)."""
+    links.require_open(link, referral)
+    return {"via": links.VIA, "link": link.pk, "sent_to": links.masked_contact(link.contact), "name": name[:100]}
+
+
+def require_receiver(user: User | None, referral: Referral) -> Membership:
+    """Only the receiving organization moves or closes a referral (signed in here;
+    from its link, see ``_by_link``)."""
+    membership = _membership_at(user, referral.receiving_organization_id) if user is not None else None
     if membership is None:
         raise PermissionDenied(_("Only the organization that received this referral can change it."))
     if not is_onboarded(referral.receiving_organization):
@@ -245,9 +253,24 @@ def _apply(referral_id, expected_version: int, **changes) -> Referral:
 
 
 @transaction.atomic
-def change_status(*, actor: User, referral: Referral, to_status: str, expected_version: int) -> Referral:
-    """Move between New and In Progress (closing has its own action)."""
-    membership = require_receiver(actor, referral)
+def change_status(
+    *,
+    actor: User | None,
+    referral: Referral,
+    to_status: str,
+    expected_version: int,
+    link: ReferralLink | None = None,
+    name: str = "",
+) -> Referral:
+    """Move between New and In Progress (closing has its own action). With ``link``
+    (no ``actor``): the receiving organization from its link, which moves a referral
+    to In Progress once."""
+    via = _by_link(link, referral, name) if link is not None else {}
+    organization_id = (
+        referral.receiving_organization_id if link is not None else require_receiver(actor, referral).organization_id
+    )
+    if link is not None and to_status != Status.IN_PROGRESS:
+        raise ValidationError(_("From this link a referral can only be set to In progress or closed."))
     if to_status == Status.CLOSED:
         raise ValidationError(_("Use “Close referral” to close it and record the outcome."))
     if to_status not in _ALLOWED_MOVES.get(referral.status, set()):
@@ -256,6 +279,8 @@ def change_status(*, actor: User, referral: Referral, to_status: str, expected_v
             % {"old": Status(referral.status).label, "new": dict(Status.choices).get(to_status, to_status)}
         )
     now = timezone.now()
+    if link is not None:
+        links.claim_step(link, "started", now)
     updated = _apply(referral.pk, expected_version, status=to_status, status_changed_at=now)
     if updated.status != to_status:  # pragma: no cover - guarded by the version check
         raise ReferralChanged(updated)
@@ -265,11 +290,19 @@ def change_status(*, actor: User, referral: Referral, to_status: str, expected_v
         from_status=referral.status,
         to_status=to_status,
         actor=actor,
-        actor_organization_id=membership.organization_id,
+        actor_organization_id=organization_id,
         version=updated.version,
         at=now,
+        data=via,
     )
-    log_action(actor, REFERRAL_STATUS_CHANGED, updated, resident=updated.resident_id, data={"to": to_status})
+    log_action(
+        actor,
+        REFERRAL_STATUS_CHANGED,
+        updated,
+        resident=updated.resident_id,
+        actor_label=links.ACTOR_LABEL if link is not None else "",
+        data={"to": to_status, **via},
+    )
     return updated
 
 
@@ -297,23 +330,58 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
 
 
 @transaction.atomic
-def add_note(*, actor: User, referral: Referral, body: str, organization=None) -> ReferralNote:
-    """Notes only ever add: two people writing at once both keep their note."""
+def add_note(
+    *,
+    actor: User | None,
+    referral: Referral,
+    body: str,
+    organization=None,
+    link: ReferralLink | None = None,
+    name: str = "",
+) -> ReferralNote:
+    """Notes only ever add: two people writing at once both keep their note. With
+    ``link`` (no ``actor``): a note from the receiving organization's link; the same
+    note sent twice from one link (a reload, a double tap) is kept once."""
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a note before saving."))
     if len(body) > 4000:
         raise ValidationError(_("Notes are limited to 4,000 characters."))
-    note = ReferralNote.objects.create(referral=referral, author=actor, organization=organization, body=body)
+    via: dict = {}
+    if link is not None:
+        via = _by_link(link, referral, name)
+        organization = referral.receiving_organization
+        sent_before = [
+            data.get("note_id")
+            for data in ReferralEvent.objects.filter(referral=referral, kind=ReferralEvent.Kind.NOTE_ADDED)
+            .filter(actor=None)
+            .values_list("data", flat=True)
+            if (data or {}).get("link") == link.pk
+        ]
+        repeated = ReferralNote.objects.filter(pk__in=sent_before, body=body).first()
+        if repeated is not None:
+            return repeated
+        links.touch(link, timezone.now())
+    note = ReferralNote.objects.create(
+        referral=referral, author=actor, author_name=name.strip()[:100], organization=organization, body=body
+    )
     ReferralEvent.objects.create(
         referral=referral,
         kind=ReferralEvent.Kind.NOTE_ADDED,
         actor=actor,
         actor_organization=organization,
         version=referral.version,
-        data={"note_id": note.pk},
+        data={"note_id": note.pk, **via},
     )
-    log_action(actor, REFERRAL_NOTE_ADDED, referral, resident=referral.resident_id, organization=organization)
+    log_action(
+        actor,
+        REFERRAL_NOTE_ADDED,
+        referral,
+        resident=referral.resident_id,
+        organization=organization,
+        actor_label=links.ACTOR_LABEL if link is not None else "",
+        data=via or None,
+    )
     return note
 
 
@@ -337,7 +405,7 @@ def validate_outcome(provided: bool | None, reason: str, reason_other: str, expe
 @transaction.atomic
 def close_referral(
     *,
-    actor: User,
+    actor: User | None,
     referral: Referral,
     expected_version: int,
     provided: bool | None,
@@ -345,14 +413,22 @@ def close_referral(
     reason_other: str = "",
     experience: str = "",
     as_specialist: bool = False,
+    link: ReferralLink | None = None,
+    name: str = "",
     now: datetime | None = None,
 ) -> Referral:
-    """Close with the outcome. The receiving organization closes; a referral
-    specialist may close a referral to a non-onboarded organization once it is
-    old enough."""
+    """Close with the outcome. The receiving organization closes (signed in, or
+    from its link: ``link``, no ``actor``); a referral specialist may close a
+    referral to a non-onboarded organization once it is old enough."""
     now = now or timezone.now()
     organization_id = None
-    if as_specialist:
+    via: dict = {}
+    if link is not None:
+        if referral.status == Status.CLOSED:
+            raise ReferralChanged(referral)
+        via = _by_link(link, referral, name)
+        organization_id = referral.receiving_organization_id
+    elif as_specialist:
         follow_up = FollowUp.objects.filter(referral=referral, kind=FollowUp.Kind.NON_ONBOARDED).first()
         if follow_up is None or follow_up.closable_from is None or follow_up.closable_from > now:
             raise ValidationError(
@@ -363,6 +439,8 @@ def close_referral(
     if referral.status == Status.CLOSED:
         raise ReferralChanged(referral)
     validate_outcome(provided, reason, reason_other, experience)
+    if link is not None:
+        links.claim_step(link, "closed", now)
     updated = _apply(
         referral.pk,
         expected_version,
@@ -384,18 +462,22 @@ def close_referral(
         actor_organization_id=organization_id,
         version=updated.version,
         at=now,
-        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist},
+        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist, **via},
     )
-    if as_specialist:
-        FollowUp.objects.filter(referral=referral, state=FollowUp.State.OPEN).update(
-            state=FollowUp.State.DONE, resolved_at=now, resolved_by=actor
-        )
+    if as_specialist or link is not None:
+        # Specialists need not chase a referral the organization closed itself.
+        FollowUp.objects.filter(
+            referral=referral,
+            state=FollowUp.State.OPEN,
+            kind__in=[FollowUp.Kind.NON_ONBOARDED, FollowUp.Kind.STALE_OPEN],
+        ).update(state=FollowUp.State.DONE, resolved_at=now, resolved_by=actor)
     log_action(
         actor,
         REFERRAL_CLOSED,
         updated,
         resident=updated.resident_id,
-        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist},
+        actor_label=links.ACTOR_LABEL if link is not None else "",
+        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist, **via},
     )
     notify.referral_closed(updated)
     return updated

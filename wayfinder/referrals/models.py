@@ -178,7 +178,10 @@ class ReferralNote(models.Model):
     """A note shared between the sending and the receiving organization."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for a note written from the receiving organization's emailed link
+    # (issue #21): ``author_name`` then holds the name the writer gave, if any.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    author_name = models.CharField(max_length=100, blank=True)
     organization = models.ForeignKey(
         "directory.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -190,6 +193,13 @@ class ReferralNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note by {self.author_id} on {self.referral_id}"
+
+    @property
+    def author_display(self) -> str:
+        """Who wrote it, as the notes list shows it."""
+        if self.author is not None:
+            return self.author.get_full_name()
+        return self.author_name or str(_("Sent from the emailed link"))
 
 
 class FollowUp(models.Model):
@@ -252,3 +262,6 @@ class Outreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {self.get_result_display()}"
+
+
+from .link_models import ReferralLink  # noqa: E402, F401  (its own module, issue #21)

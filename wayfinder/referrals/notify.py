@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from wayfinder.accounts.access import is_onboarded
 from wayfinder.accounts.models import Membership
 from wayfinder.notifications.services import queue_email, queue_sms
 
-from .models import Referral
+from . import links
+from .models import Referral, ReferralLink
 
 
 def _receiving_staff_emails(referral: Referral) -> list[tuple[str, str]]:
@@ -58,25 +60,49 @@ def _organization_contact(referral: Referral) -> dict[str, str]:
     }
 
 
+def _staff_languages(referral: Referral) -> dict[str, str]:
+    return {address.strip().lower(): preferred for address, preferred in _receiving_staff_emails(referral)}
+
+
 def referral_created(referral: Referral) -> None:
+    """Tell the receiving organization (onboarded or not) and the resident. Every
+    message to the organization carries its own link (``links``): staff and
+    organizations that never signed up act on the referral from it."""
     context = {"referral": referral, "site_url": settings.SITE_URL, "contact": _organization_contact(referral)}
-    if not referral.to_non_onboarded:
-        context["inbox_url"] = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
-        for address, preferred in _receiving_staff_emails(referral):
-            with translation.override(_language(preferred)):
-                queue_email(
-                    to=address,
-                    subject=_("New referral: %(service)s") % {"service": referral.service.name},
-                    body=render_to_string("referrals/email/new_referral.txt", context),
-                    kind="referral_new",
-                )
-        partner = getattr(referral.receiving_organization, "partner", None)
-        sms_number = getattr(partner, "referral_sms_number", "") if partner else ""
-        if sms_number:
+    languages = _staff_languages(referral)
+    onboarded = is_onboarded(referral.receiving_organization)
+    for contact, channel in links.recipient_contacts(referral).items():
+        url = links.issue_link(referral, contact, channel)[1]
+        if channel == ReferralLink.Channel.SMS:
             # The organization's number has no language of its own: the site's default.
             with translation.override(settings.LANGUAGE_CODE):
-                text = _("Wayfinder: new referral for %(service)s. Sign in to view it.")
-                queue_sms(to=sms_number, body=text % {"service": referral.service.name})
+                text = _("Wayfinder: new referral for %(service)s. See it and reply (no sign-in): %(link)s")
+                queue_sms(
+                    to=contact,
+                    body=text % {"service": referral.service.name, "link": url},
+                    kind="referral_new",
+                    one_time=[url],
+                )
+            continue
+        message_context = {
+            **context,
+            "link": url,
+            "days": links.valid_for().days,
+            "inbox_url": (
+                settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
+                if onboarded and contact in languages
+                else ""
+            ),
+            "join_url": "" if onboarded else settings.SITE_URL + join_path(referral),
+        }
+        with translation.override(_language(languages.get(contact, ""))):
+            queue_email(
+                to=contact,
+                subject=_("New referral: %(service)s") % {"service": referral.service.name},
+                body=render_to_string("referrals/email/new_referral.txt", message_context),
+                kind="referral_new",
+                one_time=[url],
+            )
     with translation.override(_language(referral.resident.preferred_language)):
         _tell_resident(
             referral,
@@ -84,6 +110,11 @@ def referral_created(referral: Referral) -> None:
             _("You were referred to %(organization)s") % {"organization": referral.receiving_organization.name},
             context,
         )
+
+
+def join_path(referral: Referral) -> str:
+    """The one-click "join as a partner": the claim form of the receiving organization."""
+    return reverse("partners:claim_form", args=[referral.receiving_organization_id])
 
 
 def referral_closed(referral: Referral) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_create, views_settings, views_specialist
+from . import views, views_create, views_link, views_settings, views_specialist
 
 app_name = "referrals"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("<uuid:referral_id>/notes/", views.add_note, name="add_note"),
     path("<uuid:referral_id>/close/", views.close, name="close"),
     path("<uuid:referral_id>/specialist-close/", views_specialist.specialist_close, name="specialist_close"),
+    # The receiving organization's emailed or texted link (no sign-in, issue #21).
+    path("r/<str:token>/", views_link.link_page, name="link"),
+    path("r/<str:token>/start/", views_link.link_start, name="link_start"),
+    path("r/<str:token>/note/", views_link.link_note, name="link_note"),
+    path("r/<str:token>/close/", views_link.link_close, name="link_close"),
 ]

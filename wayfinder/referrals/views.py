@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import StaffRequest, signed_in, staff_required
 
-from . import actions, contacts, selectors
+from . import actions, contacts, links, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
@@ -81,6 +81,12 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
         context["assign_form"] = forms.get("assign_form") or AssignForm(
             initial={"version": referral.version, "assignee": referral.assigned_to_id or ""}, staff=staff
         )
+    if side != "resident":
+        context["handled_by_link"] = bool(links.handled_by_link([referral.pk]))
+    elif referral.status == Status.CLOSED:
+        from wayfinder.directory.models import DidNotWork
+
+        context["did_not_work_reasons"] = DidNotWork.Reason.choices
     context["resident_access"] = _resident_access(request.user, referral)
     selectors.log_detail_read(request.user, referral, side, context["resident_access"])
     return context

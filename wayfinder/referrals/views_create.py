@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wayfinder.accounts.access import ResidentRequest, StaffRequest, resident_required, staff_required
 from wayfinder.lib.responses import gone
 
-from . import actions, form_tokens, selectors
+from . import actions, capacity_step, form_tokens, selectors
 from .forms import CreateForm, SelfReferralForm
 from .models import Origin
 
@@ -91,7 +91,7 @@ def create(request: StaffRequest, resident_id) -> HttpResponse:
         request.POST or None, initial={"form_token": form_tokens.issue(request.user, resident, form_tokens.STAFF_FORM)}
     )
     duplicates = _open_duplicates(request, resident, access, [service.pk]).get(str(service.pk), [])
-    context.update(location=location, service=service, duplicates=duplicates)
+    context.update(location=location, service=service, duplicates=duplicates, **capacity_step.step_context(service))
     if request.method == "POST" and form.is_valid():
         key = form_tokens.redeem(form.cleaned_data["form_token"], request.user, resident, form_tokens.STAFF_FORM)
         made = selectors.referral_made_by_form(key, service) if key else None
@@ -102,6 +102,8 @@ def create(request: StaffRequest, resident_id) -> HttpResponse:
             return redirect("referrals:detail", made.pk)
         elif duplicates and not form.cleaned_data["confirm_duplicate"]:
             form.add_error("confirm_duplicate", _("Tick the box to send another referral, or open the one above."))
+        elif not capacity_step.check(form, request.POST, service):
+            pass  # a full service: "Refer anyway" not ticked (the error is on the form)
         else:
             try:
                 referral, created = actions.create_referral_once(

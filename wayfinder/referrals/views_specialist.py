@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import specialist_required
 
-from . import actions, contacts, followups, selectors
+from . import actions, contacts, followups, links, selectors
 from .forms import CloseForm, OutreachForm
 from .models import FollowUp
 from .views import add_errors
@@ -30,7 +30,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             item.outreach_form = _outreach_form(item)
         sections.append({"kind": kind, "label": label, "items": items})
     selectors.log_list_read(request.user, "specialist_queue", [i.referral for s in sections for i in s["items"]])
-    return render(request, "referrals/specialist_queue.html", {"sections": sections, "now": now})
+    # The referrals the organization works from its emailed link (issue #21).
+    handled = links.handled_by_link(i.referral_id for s in sections for i in s["items"])
+    context = {"sections": sections, "now": now, "handled_by_link": handled}
+    return render(request, "referrals/specialist_queue.html", context)
 
 
 def _outreach_form(item: FollowUp) -> OutreachForm:

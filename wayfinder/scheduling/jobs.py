@@ -17,6 +17,7 @@ from django.conf import settings
 from wayfinder.audit.checkpoints import scheduled_checkpoint
 from wayfinder.directory.hsds.dumps import build_dumps
 from wayfinder.notifications.services import deliver_due
+from wayfinder.partners.reminders import send_verification_reminders
 from wayfinder.referrals.followups import run_followups
 
 
@@ -54,6 +55,8 @@ class Job:
 JOBS: list[Job] = [
     Job("deliver_outbox", deliver_due, every=timedelta(minutes=1)),
     Job("referral_followups", run_followups, daily_at=time(6, 0)),
+    # "Is this still correct?" to partner admins (partners/reminders.py, issue #21).
+    Job("verification_reminders", send_verification_reminders, daily_at=time(9, 0), monthly_on_day=1),
     # Signed checkpoint of the audit chain outside the database (audit/checkpoints.py).
     Job("audit_checkpoint", scheduled_checkpoint, every=timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES)),
     # The unpaged HSDS API downloads of the whole directory (directory/hsds/dumps.py).

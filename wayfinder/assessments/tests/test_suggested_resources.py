@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wayfinder.assessments import needs, programs, suggestions
 from wayfinder.assessments.suggestions import Suggestion, partner_first_among_equals
-from wayfinder.directory.tests.search_fixtures import directory, search_index_dir  # noqa: F401
+from wayfinder.directory.tests.search_fixtures import directory, own_index, search_index_dir  # noqa: F401
 from wayfinder.residents.models import HouseholdMember
 
 from .conftest import AMY
@@ -40,6 +40,34 @@ def test_nearest_services_of_the_need_category(directory):
     assert "Old Food Pantry" not in names  # inactive services are not in the index
     [housing] = suggestions.suggest([("housing", ["homelessness"])], LEXINGTON)
     assert housing.services[0].name == "Emergency Homeless Shelter"  # homelessness looks at shelter first
+
+
+def test_suggestions_show_availability_as_search_results_do(
+    client, personas, amy, directory, own_index, django_capture_on_commit_callbacks
+):
+    """Issue #21 item 2: a full pantry says so where it is suggested (from the index, like the
+    results page); a waitlist gives its wait; a month-old status is shown as unconfirmed."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from wayfinder.directory import actions
+
+    with django_capture_on_commit_callbacks(execute=True):  # the index update runs after commit
+        actions.set_availability(service=directory["pantry-lex"], actor=None, status="full")
+        actions.set_availability(service=directory["meals-lex"], actor=None, status="waitlist", wait_weeks=2)
+    [food] = suggestions.suggest([("food", ["food-insecurity"])], LEXINGTON)
+    shown = {s.name: s.availability for s in food.services}
+    assert shown["Community Food Pantry"].is_full
+    assert shown["Hot Meals Kitchen"].label == "Waitlist: about 2 weeks"
+    needs.record_need(amy, kind="staff", observed_at=timezone.now(), domain="food")
+    client.force_login(personas["food_bank_staff"])
+    html = client.get(f"/clients/{AMY}/").content.decode()
+    card = html[html.index("Community Food Pantry") :][:1200]
+    assert 'data-availability="full"' in card and "Full: not taking referrals now" in card
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        [food] = suggestions.suggest([("food", ["food-insecurity"])], LEXINGTON)
+    assert {s.name: s.availability for s in food.services}["Community Food Pantry"].unconfirmed
 
 
 def test_a_program_the_household_has_is_named_not_suggested(directory, amy):

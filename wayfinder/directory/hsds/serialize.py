@@ -11,6 +11,11 @@ fields as plain strings and numbers, so ``null`` would not validate.
 One addition the schemas allow (they do not forbid other properties): a taxonomy term carries its
 parent term as ``parent``, so a hierarchy survives a JSON export and import even when no service
 is filed under the parent (Wayfinder's importer reads it back; other tools ignore it).
+
+A service's availability as its partner confirmed it (accepting / waitlist / full, issue #21) is
+exported in HSDS terms (``attach_availability``; the mapping is ``directory.availability.hsds_fields``):
+HSDS 3.0's ``wait_time`` text in every view, and in the nested views HSDS 3.1's ``capacities``
+carries a full service or a waitlist as a service capacity of 0 referral places.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
+from .. import availability
 from .fields import MODELS, datetime_text, fields, flat
 
 Node = dict[str, Any]
@@ -130,6 +136,7 @@ class Builder:
                 if name in self.lists or name in self.refs:
                     self.read(name)
         self.attach_attributes_and_metadata([n for rows in self.built.values() for n in rows.values()])
+        attach_availability(list(self.built["service"].values()), nested=True)
         return nodes
 
     def expand(self, table: str, nodes: list[Node]) -> None:
@@ -194,6 +201,29 @@ class Builder:
                 node.setdefault("metadata", []).append(meta)
 
 
+def attach_availability(services: list[Node], *, nested: bool) -> None:
+    """Put each service's availability into its HSDS object (one query for the batch): its
+    ``wait_time`` and, when ``nested``, its row in ``capacities``. A stored row with that row's id
+    (written by an import of our own export) is older than the partner's word: it is replaced, and
+    left out when the service is now accepting (which has no capacity row)."""
+    found = availability.hsds_for_services(n["_"]["id"] for n in services) if services else {}
+    for node in services:
+        hsds = found.get(str(node["_"]["id"]))
+        if hsds is None:
+            continue
+        node["wait_time"] = hsds["wait_time"]
+        if not nested:
+            continue
+        own = availability.hsds_capacity_id(node["_"]["id"])
+        kept = [c for c in node.get("capacities", []) if str(c["_"]["id"]) != own]
+        if hsds["capacity"] is not None:
+            kept.append(hsds["capacity"])
+        if kept:
+            node["capacities"] = kept
+        else:
+            node.pop("capacities", None)
+
+
 def terms_with_parents(ids: set[Any]) -> dict[Any, Node]:
     """Taxonomy terms by id, each with its taxonomy (``taxonomy_detail``) and its ancestors (``parent``)."""
     terms: dict[Any, Node] = {}
@@ -236,7 +266,9 @@ def services_full(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
 
 def services_flat(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
     """List items (compiled/service_list.json): the service's own fields."""
-    return _in_order(ids, fetch_in("service", "id", ids) if ids else [])
+    nodes = fetch_in("service", "id", ids) if ids else []
+    attach_availability(nodes, nested=False)
+    return _in_order(ids, nodes)
 
 
 def services_minimal(ids: list[uuid.UUID]) -> list[dict[str, Any]]:

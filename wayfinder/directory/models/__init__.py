@@ -1,5 +1,6 @@
 """HSDS 3.0 directory models, one per HSDS object (see docs/formats/hsds-import.md)."""
 
+from .availability import AvailabilityStatus, ServiceAvailability
 from .base import BASE_FIELDS, Record, Source, hsds_fields
 from .core import (
     Address,
@@ -27,6 +28,7 @@ from .details import (
     Url,
 )
 from .feedback import ProblemReport
+from .freshness import DidNotWork, ServiceVerification
 from .taxonomy import Attribute, Metadata, MetaTableDescription, Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -34,8 +36,10 @@ __all__ = [
     "Accessibility",
     "Address",
     "Attribute",
+    "AvailabilityStatus",
     "Contact",
     "CostOption",
+    "DidNotWork",
     "Funding",
     "Language",
     "Location",
@@ -53,8 +57,10 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
+    "ServiceAvailability",
     "ServiceCapacity",
     "ServiceStatus",
+    "ServiceVerification",
     "Source",
     "Taxonomy",
     "TaxonomyTerm",

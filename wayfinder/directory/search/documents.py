@@ -21,6 +21,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.db import connection
 
 from .. import schedules
 from ..categories import LABELS, SITUATIONS
+from ..freshness import freshness_day
 from ..models import (
     Address,
     Attribute,
@@ -39,6 +41,7 @@ from ..models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceAvailability,
     ServiceStatus,
     TaxonomyTerm,
 )
@@ -84,6 +87,27 @@ def short_text(text: str, limit: int = 180) -> str:
     return cut.rstrip(",.;:") + "…"
 
 
+def _date(value) -> date | None:
+    """A date or timestamp column as a date, as either driver returns it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _iso(value) -> str:
+    """A timestamp column as ISO text with its offset, as either driver returns it
+    (SQLite: naive UTC text; PostgreSQL: an aware datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
 def _partner_ids() -> set[str]:
     """Organizations that finished onboarding (the Partner badge), as strings."""
     return {str(pk) for pk in Organization.objects.filter(partner_since__isnull=False).values_list("pk", flat=True)}
@@ -99,7 +123,8 @@ def _service_sql(where: str) -> str:
     """
     return (
         f"SELECT s.id, s.organization_id, s.name, s.alternate_name, s.description, s.eligibility_description, "
-        f"s.fees_description, s.fees, s.minimum_age, s.maximum_age, s.categories, o.name, s.status "
+        f"s.fees_description, s.fees, s.minimum_age, s.maximum_age, s.categories, o.name, "
+        f"s.last_verified, o.last_verified, s.created_at, s.status "
         f"FROM {_t(Service)} s JOIN {_t(Organization)} o ON o.id = s.organization_id "
         f"WHERE {where} ORDER BY s.id"
     )
@@ -263,6 +288,13 @@ def _chunk_documents(
         cursor, f"SELECT service_id, number FROM {_t(Phone)} WHERE {where_l} ORDER BY service_id, number", p3
     ):
         phones.setdefault(service_id, number)
+    availability: dict = {}
+    for service_id, status, wait, confirmed in _fetch(
+        cursor,
+        f"SELECT service_id, status, wait_weeks, confirmed_at FROM {_t(ServiceAvailability)} WHERE {where_l}",
+        p3,
+    ):
+        availability[service_id] = (status, wait, _iso(confirmed))
     free_by_cost: set = set()
     for service_id, option, amount, description in _fetch(
         cursor, f"SELECT service_id, option, amount, amount_description FROM {_t(CostOption)} WHERE {where_l}", p3
@@ -296,6 +328,9 @@ def _chunk_documents(
         max_age,
         cats,
         org_name,
+        verified,
+        org_verified,
+        created,
     ) in rows:
         sid, oid = _u(raw_id), _u(raw_org)  # maps above are keyed by the driver's raw ids
         if isinstance(cats, str):
@@ -320,7 +355,10 @@ def _chunk_documents(
             "age_max": int(max_age) if max_age is not None else None,
             "phone": phones.get(raw_id, ""),
             "tz": tz,
+            "fresh": freshness_day(_date(verified) or _date(org_verified), _date(created)),
         }
+        if raw_id in availability:  # accepting / waitlist / full (directory.availability)
+            base["cap"], base["wait"], base["cap_at"] = availability[raw_id]
         service_rows = by_service.get(raw_id)
         at = [
             (sal_id, place)

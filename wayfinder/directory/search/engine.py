@@ -26,7 +26,15 @@ from .. import schedules
 from . import schema as f
 from . import store
 from .query import BuiltQuery, build_text_query, parse
-from .ranking import KM_PER_DEGREE_LAT, by_tier_and_distance, listing_key, tier_of, unique, with_tiers
+from .ranking import (
+    KM_PER_DEGREE_LAT,
+    by_tier_and_distance,
+    demote_stale,
+    listing_key,
+    tier_of,
+    unique,
+    with_tiers,
+)
 
 MUST = tantivy.Occur.Must
 DEFAULT_RADII_KM = (40.0, 80.0, 160.0, None)  # keyword + place, no distance chosen: widen until enough
@@ -68,6 +76,8 @@ def document_json(doc: dict) -> str:
     english = " ".join(filter(None, [org, doc.get("description"), doc.get("keywords")]))
     hours = doc.get("hours")
     display = {k: doc.get(k) for k in ("name", "organization_name", "short", "address", "phone", "hours", "tz")}
+    if doc.get("cap"):  # availability (directory.availability.from_display); most services have none
+        display.update(cap=doc["cap"], wait=doc.get("wait"), cap_at=doc.get("cap_at"))
     lat, lon = doc.get("lat"), doc.get("lon")
     # The Partner badge comes from here, not from a query per results page: onboarding re-indexes the
     # organization's services (partners.services.self_service.queue_search_update).
@@ -92,6 +102,7 @@ def document_json(doc: dict) -> str:
         f.SORT_NAME: name.lower()[:60],
         f.DISPLAY: base64.b64encode(_encode(display).encode()).decode("ascii"),
         f.LISTING: listing_key(name, org, doc.get("address") or ""),
+        f.FRESH: int(doc.get("fresh") or 0),
     }
     if lat is not None and lon is not None:
         fields[f.LAT], fields[f.LON] = float(lat), float(lon)
@@ -239,6 +250,7 @@ def search(p: SearchParams) -> SearchPage:
     else:
         return result  # nothing asked: the page shows categories instead
     result.radius_km = radius
+    candidates = demote_stale(searcher, candidates, local_now.date())
     _fill(result, searcher, candidates, p, local_now, need)
     return result
 

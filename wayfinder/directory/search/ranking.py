@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from datetime import date
 
 import tantivy
 
@@ -94,3 +95,30 @@ def by_tier_and_distance(searcher, point: tuple[float, float], hits, radius: flo
         ranked.append((key, s, addr, dist))
     ranked.sort(key=lambda t: t[0])
     return unique(searcher, [(s, addr, dist) for _, s, addr, dist in ranked])
+
+
+# Freshness (issue #21 item 3): a service whose information nobody verified for a
+# year is shown this many places lower than its relevance and distance put it,
+# within its name tier (what was typed still comes first). A fixed number of places,
+# not a score factor, so the rule reads the same with or without a place, a text or
+# only filters, and a stale service close by still shows on the first page.
+STALE_DEMOTION = 5
+STALE_AFTER_DAYS = 365
+_EPOCH = date(1970, 1, 1)
+
+
+def demote_stale(searcher, candidates: list, today: date) -> list:
+    """Candidates (score, address, km) in their order, each stale one ``STALE_DEMOTION``
+    places lower within its tier (stable: fresh ones keep their order)."""
+    if not candidates:
+        return candidates
+    days = searcher.fast_field_values(f.FRESH, [addr for _, addr, _ in candidates])
+    cutoff = (today - _EPOCH).days - STALE_AFTER_DAYS
+    if not any(day and day < cutoff for day in days):  # 0: unknown, never stale
+        return candidates
+    keyed = []
+    for position, (candidate, day) in enumerate(zip(candidates, days, strict=True)):
+        stale = bool(day) and day < cutoff
+        keyed.append(((-tier_of(candidate[0]), position + (STALE_DEMOTION + 0.5 if stale else 0)), candidate))
+    keyed.sort(key=lambda t: t[0])
+    return [candidate for _, candidate in keyed]

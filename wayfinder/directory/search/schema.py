@@ -15,7 +15,7 @@ import tantivy
 
 # Bump when the schema or analyzers change: readers refuse an index of another version
 # and ``rebuild_search_index`` writes a fresh generation.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 EN = "wf_en"
 ES = "wf_es"
@@ -46,6 +46,9 @@ DISPLAY = "disp"
 # 2-1-1 feed lists some services two or three times, differing only by phone, and a
 # results page shows each listing once (``ranking.unique``).
 LISTING = "listing"
+# The day (since 1970) the service's information was last verified, or added when never:
+# results older than a year rank lower (ranking.demote_stale, docs/search.md "Freshness").
+FRESH = "fresh"
 
 # Multi-valued keyword fields are indexed as one space-separated string (one call per
 # field instead of one per value: a third of the build time at a million services).
@@ -78,6 +81,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field(SORT_NAME, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field(DISPLAY, stored=True)
     builder.add_unsigned_field(LISTING, fast=True)
+    builder.add_unsigned_field(FRESH, fast=True)
     return builder.build()
 
 

@@ -40,3 +40,13 @@ def print_details(items: list) -> dict:
 @register.filter
 def get_item(mapping: dict, key: object):
     return mapping.get(str(key))
+
+
+@register.simple_tag
+def service_availability(service: object):
+    """``{% service_availability service as availability %}``: the service's
+    availability as shown (directory.availability), for short lists of services
+    (one query each; search results read it from the index instead)."""
+    from wayfinder.directory import availability
+
+    return availability.of_service(service)

@@ -167,7 +167,7 @@ def test_report_a_problem_is_stored_for_reviewers(client, directory):
     response = client.post(url, {"kind": "phone", "details": "Number rings out", "contact": ""})
     assert response.status_code == 302
     report = ProblemReport.objects.get()
-    assert report.service_id == sid("pantry-lex") and report.kind == "phone" and report.status == "open"
+    assert report.service_id == sid("pantry-lex") and report.kind == "phone" and report.status == "new"
     from wayfinder.audit.models import AuditEvent
 
     [entry] = AuditEvent.objects.filter(action="directory.problem_reported")

@@ -6,9 +6,11 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from wayfinder.directory import availability
 from wayfinder.directory.hsds.serialize import services_full
-from wayfinder.directory.models import Service
+from wayfinder.directory.models import Service, ServiceAvailability
 from wayfinder.lib import csv_safe
 
 from .tables import TABLES, csv_columns, datapackage, text_value
@@ -40,6 +42,7 @@ def export_csv(out: Path) -> dict[str, int]:
     folder = Path(tempfile.mkdtemp()) if out.suffix == ".zip" else out
     folder.mkdir(parents=True, exist_ok=True)
     counts, resources = {}, []
+    extra = AvailabilityRows()
     for name, spec in TABLES.items():
         cols = csv_columns(name)
         if not cols:
@@ -50,7 +53,12 @@ def export_csv(out: Path) -> dict[str, int]:
             writer.writerow([c.name for c in cols])
             rows = spec.model.objects.order_by("id").values_list(*[c.attname for c in cols])
             for row in rows.iterator(chunk_size=2000):
-                writer.writerow([text_value(c, v) for c, v in zip(cols, row, strict=True)])
+                values = extra.row(name, dict(zip((c.name for c in cols), row, strict=True)))
+                if values is not None:
+                    writer.writerow([text_value(c, values[c.name]) for c in cols])
+                    counts[name] += 1
+            for values in extra.added(name):
+                writer.writerow([values.get(c.name, "") for c in cols])
                 counts[name] += 1
         resources.append(name)
     package = {k: v for k, v in datapackage().items() if k != "resources"}
@@ -60,3 +68,34 @@ def export_csv(out: Path) -> dict[str, int]:
         shutil.make_archive(str(out.with_suffix("")), "zip", folder)
         shutil.rmtree(folder)
     return counts
+
+
+class AvailabilityRows:
+    """The partners' availability in the CSV datapackage, as serialize.attach_availability puts it
+    in the JSON: the services' ``wait_time``, and a 3.1 service capacity of 0 referral places (in
+    the "Referral place" unit) for a full service or a waitlist; a stored row with that capacity's
+    id (an import of our own export) gives way to the current one."""
+
+    def __init__(self) -> None:
+        ids = ServiceAvailability.objects.values_list("service_id", flat=True)
+        self.by_service = availability.hsds_for_services(ids)
+        self.own_ids = {availability.hsds_capacity_id(sid) for sid in self.by_service}
+        self.unit_stored = False
+
+    def row(self, table: str, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The stored row as it is exported, or None to leave it out."""
+        if table == "service" and (hsds := self.by_service.get(str(values["id"]))) is not None:
+            return {**values, "wait_time": hsds["wait_time"]}
+        if table == "service_capacity" and str(values["id"]) in self.own_ids:
+            return None
+        if table == "unit" and str(values["id"]) == availability.HSDS_UNIT["id"]:
+            self.unit_stored = True
+        return values
+
+    def added(self, table: str) -> list[dict[str, str]]:
+        capacities = [h["capacity"] for h in self.by_service.values() if h["capacity"] is not None]
+        if table == "service_capacity":
+            return [{k: str(v) for k, v in c.items() if k != "unit"} for c in capacities]
+        if table == "unit" and capacities and not self.unit_stored:
+            return [dict(availability.HSDS_UNIT)]
+        return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from io import StringIO
 
 import pytest
@@ -150,3 +151,63 @@ def test_a_uk_profile_record_with_mistakes_lands_and_exports_valid(tmp_path, cli
     assert not errors(tmp_path / "r.csv")
     body = client.get(f"/api/hsds/services/{doc['id']}").json()
     assert not [e.message for e in compiled_validator().iter_errors(body)]
+
+
+def test_availability_is_exported_as_wait_time_and_a_31_capacity_and_survives_a_reimport(tmp_path):
+    """Issue #21 item 2: a partner's "full" leaves in HSDS as the 3.0 ``wait_time`` text and a 3.1
+    service capacity of 0 referral places; a system importing the export (here, ours) stores that
+    row once and a second export names it once, with the same id."""
+    from wayfinder.directory import actions, availability
+    from wayfinder.directory.models import ServiceAvailability
+
+    doc = service_doc(wait_time="Two days")
+    _, err, exc = run_import(write_json(tmp_path / "f.json", doc), report=tmp_path / "r.csv")
+    assert exc is None, err
+    service = Service.objects.get(id=doc["id"])
+    actions.set_availability(service=service, actor=None, status="full")
+    confirmed = ServiceAvailability.objects.get(service=service).confirmed_at
+
+    def exported() -> dict:
+        out = tmp_path / "services.json"
+        call_command("export_hsds", str(out), "--format", "json", stdout=StringIO())
+        [body] = [d for d in json.loads(out.read_text()) if d["id"] == doc["id"]]
+        assert not [e.message for e in compiled_validator().iter_errors(body)]
+        return body
+
+    body = exported()
+    assert body["wait_time"] == f"Full: not accepting referrals (confirmed {confirmed.date().isoformat()})"
+    [capacity] = body["capacities"]
+    assert capacity["available"] == 0 and capacity["unit"]["name"] == "Referral place"
+    assert capacity["id"] == availability.hsds_capacity_id(service.pk)
+    assert capacity["updated"].startswith(confirmed.date().isoformat())
+    _, err, exc = run_import(tmp_path / "services.json", report=tmp_path / "r2.csv")
+    assert exc is None, err
+    assert ServiceCapacity.objects.get().id == uuid.UUID(capacity["id"])
+    assert [c["id"] for c in exported()["capacities"]] == [capacity["id"]]
+
+    actions.set_availability(service=service, actor=None, status="accepting")
+    again = exported()
+    assert again["wait_time"].startswith("Accepting referrals (confirmed ")
+    assert capacity["id"] not in [c["id"] for c in again.get("capacities", [])]  # not the stored old "full"
+
+
+def test_availability_is_in_the_csv_datapackage_and_it_stays_valid(tmp_path):
+    from wayfinder.directory import actions, availability
+
+    from .conftest import read_csv
+
+    doc = service_doc()
+    _, err, exc = run_import(write_json(tmp_path / "f.json", doc), report=tmp_path / "r.csv")
+    assert exc is None, err
+    service = Service.objects.get(id=doc["id"])
+    actions.set_availability(service=service, actor=None, status="waitlist", wait_weeks=2)
+    package = tmp_path / "package"
+    call_command("export_hsds", str(package), "--format", "csv", stdout=StringIO())
+    report = frictionless_report(package)
+    assert report["valid"], report["problems"][:10]
+    [row] = [r for r in read_csv(package, "services.csv")[1] if r["id"] == doc["id"]]
+    assert row["wait_time"].startswith("Waitlist, about 2 weeks (confirmed ")
+    [capacity] = read_csv(package, "service_capacity.csv")[1]
+    assert (capacity["service_id"], capacity["available"]) == (doc["id"], "0")
+    assert capacity["id"] == availability.hsds_capacity_id(service.pk)
+    assert [u["name"] for u in read_csv(package, "units.csv")[1]] == ["Referral place"]
