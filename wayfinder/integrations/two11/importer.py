@@ -181,15 +181,17 @@ class Importer:
             entries.append((row, hexid, row.digest or json_digest(table, row.data)))
         stored = stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
         pending = []
+        ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
+        add_statement, unchanged = self.statements.add, 0
         for row, hexid, digest in entries:
             rid = int(hexid, 16)
             raw_id = row.data.get("id")
-            if rid in self.ok[table] or rid in self.failed[table]:
+            if rid in ok or rid in failed:
                 # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
                 if row.nested:
                     continue
-                if rid in self.nested_only[table]:
-                    self.nested_only[table].discard(rid)
+                if rid in nested_only:
+                    nested_only.discard(rid)
                     continue
                 self.report.add(
                     ERROR, row.where, table, raw_id, "id",
@@ -197,11 +199,11 @@ class Importer:
                 )  # fmt: skip
                 continue
             if row.nested:
-                self.nested_only[table].add(rid)
+                nested_only.add(rid)
             if stored.get(hexid) == digest:
-                self.ok[table].add(rid)
-                self.statements.add(table, rid, row.lists)
-                counts["unchanged"] += 1
+                ok.add(rid)
+                add_statement(table, rid, row.lists)
+                unchanged += 1
                 continue
             try:
                 values = check_row(
@@ -212,9 +214,10 @@ class Importer:
                 continue
             if not self.rules.check(table, values, row.where, raw_id):
                 continue
-            self.ok[table].add(rid)
-            self.statements.add(table, rid, row.lists)
+            ok.add(rid)
+            add_statement(table, rid, row.lists)
             pending.append((values, row.where, digest, raw_id, hexid in stored))
+        counts["unchanged"] += unchanged
         if pending:
             good = self.links.resolve(table, pending)
             if good:
