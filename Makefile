@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals bench-metrics clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals bench-metrics bench-assessments clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -80,7 +80,7 @@ BENCH_SEARCH_SIZES ?= 12000 100000 1000000
 # The search benchmark's PostgreSQL gets the buffer cache a production server would (25% of 8 GB).
 BENCH_PG_SHARED_BUFFERS ?= 2GB
 
-bench: bench-import bench-search bench-referrals bench-metrics
+bench: bench-import bench-search bench-referrals bench-metrics bench-assessments
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
@@ -99,6 +99,10 @@ bench-referrals: install
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
+
+bench-assessments: install
+	env -u DATABASE_URL $(PY) benchmarks/bench_assessments.py
+	WITH_POSTGRES_ROLE=superuser PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) ./scripts/with-postgres.sh $(PY) benchmarks/bench_assessments.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

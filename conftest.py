@@ -34,18 +34,13 @@ def _empty_cache() -> Iterator[None]:
 def _force_login_signs_in_fully(self, user, backend=None) -> None:
     """``client.force_login(user)`` stands for a completed sign-in: the password
     and, for staff, the TOTP code, as allauth records them in the session. MFA is
-    checked per session (security.md), so without this every staff test would have
+    checked per session (docs/security.md, "Authentication and sessions"), so without this every staff test would have
     to type a code; the per-session rule itself is tested through real sign-ins in
     wayfinder/accounts/tests/test_mfa_per_session.py."""
+    from wayfinder.lib.http_testing import record_full_sign_in
+
     _original_force_login(self, user, backend)
-    now = time.time()
-    session = self.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
+    record_full_sign_in(self, user)
 
 
 from django.test.client import ClientMixin  # noqa: E402
@@ -121,7 +116,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def personas(db):
-    """The demo personas (engineering.md), keyed by persona key."""
+    """The demo personas (wayfinder/demo/personas.py), keyed by persona key."""
     from wayfinder.accounts.models import User
     from wayfinder.demo.personas import PERSONAS, load_personas
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_setup import configure_django, percentile, sign_in  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "metrics.json"
 CATEGORIES = ["food", "housing", "utilities", "transportation", "health-care", "mental-health", "employment",
               "education", "income", "child-care", "legal", "safety", "goods"]  # fmt: skip
@@ -38,24 +40,7 @@ COUNTIES = ["Jefferson", "Fayette", "Kenton", "Boone", "Warren", "Hardin", "Davi
 
 
 def configure(args: argparse.Namespace) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        data = ROOT / "benchmarks" / "data"
-        data.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{data / f'bench-metrics-{args.referrals}.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wayfinder.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("WAYFINDER_DEMO", "1")
-    os.environ["WAYFINDER_DATA_DIR"] = str(ROOT / "benchmarks" / "data" / "var")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    configure_django(f"bench-metrics-{args.referrals}")
 
 
 def build_world(organizations: int, residents: int, seed: int) -> None:
@@ -182,22 +167,23 @@ def fill_referrals(target: int, seed: int) -> float:
 
 
 def fill_assessments(target: int, seed: int) -> tuple[float, str]:
-    """Completed assessments: through the assessments app's model when it exists;
-    until then (issue #17 not merged) as the metrics facts the pages read."""
-    from django.apps import apps
+    """Completed assessments as the assessments app stores them (``Assessment`` rows,
+    bulk-inserted): the metrics job then reads them through
+    ``metrics.sources.completed_assessments`` like any others. Each row carries a
+    small QuestionnaireResponse and the scored domains (what metrics reads)."""
     from django.utils import timezone
 
+    from wayfinder.accounts.models import User
+    from wayfinder.assessments.loading import ensure_shipped
+    from wayfinder.assessments.models import Assessment
     from wayfinder.directory.models import Organization
-    from wayfinder.metrics.definitions import local_day
-    from wayfinder.metrics.models import AssessmentFact
     from wayfinder.residents.models import Resident
 
-    model = apps.get_app_config("assessments").models.get("assessment")
-    if model is not None:
-        return 0.0, "assessments model present: not filled by this version of the benchmark"
-    existing = AssessmentFact.objects.count()
+    existing = Assessment.objects.count()
     if existing >= target:
-        return 0.0, "assessment facts"
+        return 0.0, "assessments (Assessment rows)"
+    questionnaire = ensure_shipped("needs")
+    author, _created = User.objects.get_or_create(email="bench.assessor@example.org")
     rng = random.Random(seed * 3 + existing)
     org_ids = list(Organization.objects.filter(name__startswith="Bench org").values_list("pk", flat=True))
     resident_ids = list(Resident.objects.filter(first_name__startswith="Bench").values_list("pk", flat=True))
@@ -206,23 +192,32 @@ def fill_assessments(target: int, seed: int) -> tuple[float, str]:
     batch = []
     for _ in range(target - existing):
         at = now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
-        positive = sorted(set(rng.sample(CATEGORIES, rng.randint(0, 3))))
+        positive = set(rng.sample(CATEGORIES, rng.randint(0, 3)))
         organization = rng.choice(org_ids) if rng.random() < 0.8 else None
+        resident = rng.choice(resident_ids)
+        assessment_id = uuid.uuid4()
         batch.append(
-            AssessmentFact(
-                assessment_id=uuid.uuid4(), resident_id=rng.choice(resident_ids), organization_id=organization,
-                completed_at=at, completed_day=local_day(at), positive_categories=positive,
+            Assessment(
+                id=assessment_id, questionnaire=questionnaire, resident_id=resident, completed_by=author,
+                organization_id=organization, completed_at=at, submission_key=uuid.uuid4(),
+                completion="resident" if organization is None else "staff",
+                response={"resourceType": "QuestionnaireResponse", "id": str(assessment_id), "status": "completed",
+                          "subject": {"reference": f"Patient/{resident}"}},
+                results={"domains": [{"category": c, "status": "positive" if c in positive else "negative"}
+                                     for c in CATEGORIES]},
+                positive_domains=len(positive),
             )
         )  # fmt: skip
         if len(batch) == 20000:
-            AssessmentFact.objects.bulk_create(batch, batch_size=5000)
+            Assessment.objects.bulk_create(batch, batch_size=5000)
             batch = []
-    AssessmentFact.objects.bulk_create(batch, batch_size=5000)
-    return time.perf_counter() - started, "assessment facts (the assessments model is not in main yet)"
+    Assessment.objects.bulk_create(batch, batch_size=5000)
+    return time.perf_counter() - started, "assessments (Assessment rows)"
 
 
 def tally_assessments() -> float:
-    """Assessment facts inserted directly get their tallies the way the job adds them."""
+    """Assessment facts inserted directly (by earlier versions of this benchmark, into a
+    kept database) get their tallies the way the job adds them."""
     from collections import Counter
 
     from wayfinder.metrics.facts import assessment_contributions
@@ -260,7 +255,7 @@ def staff_client(organization):
     if not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -336,7 +331,7 @@ def main() -> None:
     from django.test import Client
 
     state_client = Client()
-    state_client.force_login(reviewer)
+    sign_in(state_client, reviewer)
     statewide = time_pages(
         state_client,
         ["/metrics/statewide/", "/metrics/statewide/?period=90d", "/metrics/statewide/?period=year",

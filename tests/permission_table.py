@@ -8,7 +8,7 @@ a signed-in person's 403 (and 404, unless ``audited_404=False``) leaves an
 entry. Every feature that adds a URL adds its rows in its own module under
 ``tests/permission_rules/`` (a ``RULES`` list built with the helpers below).
 
-Roles (the personas of engineering.md):
+Roles (docs/product.md, "People and roles"; the demo personas of wayfinder/demo/personas.py):
   anonymous        not signed in
   resident         Amy Brand
   org_staff        staff of the owning organization (Bluegrass Community Food Bank)
@@ -98,6 +98,8 @@ RULES: list[Rule] = [
     Rule("demo:mailbox", "/demo/mailbox/", everyone(404), audited_404=False),
     # --- accounts (allauth + ours) ------------------------------------------------
     Rule("accounts:home", "/accounts/home/", signed_in(200)),
+    # Each role's own start page (accounts.next_steps.landing_url_name).
+    Rule("accounts:start", "/accounts/start/", signed_in(302)),
     # "Continue" at the end of MFA set-up: on to the next step.
     Rule("accounts:mfa_continue", "/accounts/2fa/continue/", signed_in(302)),
     Rule("account_login", "/accounts/login/", anonymous_only(200)),

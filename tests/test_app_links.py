@@ -27,6 +27,7 @@ REQUIRED = {
     ("consent.limited_access_links", "referrals"),
     ("directory.paired_history", "referrals"),
     ("residents.my_plan_sections", "referrals"),
+    ("residents.name_changed", "referrals"),
     ("residents.record_sections", "referrals"),
     ("scheduling.recurring_jobs", "metrics"),
 }

@@ -1,5 +1,5 @@
 """Cells a spreadsheet would run as formulas never leave in a CSV we write
-(security.md; OWASP "CSV injection"), through the real interfaces, and no module
+(docs/security.md, "Input and transport"; OWASP "CSV injection"), through the real interfaces, and no module
 writes CSV except through ``wayfinder.lib.csv_safe``."""
 
 from __future__ import annotations

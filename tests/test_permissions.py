@@ -116,6 +116,8 @@ READ_ACTIONS = {
     "resident.access_log_exported",
     "referral.viewed",
     "referral.listed",
+    "assessment.viewed",
+    "assessment.printed",
 }
 
 

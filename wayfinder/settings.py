@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "wayfinder.accounts.context_processors.roles",
+                "wayfinder.navigation.menu",
             ],
         },
     },
@@ -146,7 +147,7 @@ if _db.engine == "sqlite":
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN: measured, deferred
                 # transactions lose updates or fail with "database is locked" when
-                # a read lock must be upgraded (docs/decisions.md, security.md).
+                # a read lock must be upgraded (docs/decisions.md, docs/security.md, "Concurrency").
                 "transaction_mode": "IMMEDIATE",
                 "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
                 "init_command": (

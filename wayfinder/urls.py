@@ -22,6 +22,7 @@ urlpatterns = [
     path("sms/", include("wayfinder.consent.sms_urls")),
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
+    path("assessments/", include("wayfinder.assessments.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("metrics/", include("wayfinder.metrics.urls")),
     # The demo mailbox (a 404 outside demo mode).

@@ -73,4 +73,4 @@ def test_partner_refers_partner_closes_resident_sees_outcome(live_server, person
     sign_in_as(page, personas["resident"])
     page.goto(f"{live_server.url}/my-plan/")
     plan = page.content()
-    assert closed_service in plan and "Resource provided" in plan
+    assert closed_service in plan and "You got this help" in plan  # in her words

@@ -20,9 +20,11 @@ def test_partner_staff_signs_in_with_password_and_totp(live_server, personas, pa
     page.get_by_label("Code").fill(fresh_totp_code(demo_totp_secret(staff.email)))
     page.get_by_role("button", name="Sign In").click()
 
-    page.wait_for_url("**/accounts/home/")
-    assert page.get_by_role("heading", name="Welcome, Marcus Hill").is_visible()
-    assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
+    # Staff start on their organization's dashboard, with its inbox (seeds).
+    page.wait_for_url("**/partners/workspace/")
+    assert page.get_by_role("heading", name="Bluegrass Community Food Bank").is_visible()
+    # The inbox part of the dashboard is the metrics summary's newest items (issue #18).
+    assert page.get_by_role("heading", name="Newest in your inbox").is_visible()
 
 
 def test_the_sign_in_page_fits_a_phone(live_server, phone_page):

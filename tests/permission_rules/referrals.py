@@ -61,10 +61,16 @@ RULES = [
         only(WORKERS, 302),  # nothing ticked: back to the form with a message
         method="POST",
     ),
+    # A resident's own step (confirmation page, then the referral); staff refer from the record.
     Rule(
         "referrals:self_refer",
         "/referrals/self/00000000-0000-4000-8000-000000000000/",
-        {**dict.fromkeys(ROLES, 302), "resident": 404},  # staff have no resident record: sent to connect one
+        only(("resident",), 404),
+    ),
+    Rule(
+        "referrals:self_refer",
+        "/referrals/self/00000000-0000-4000-8000-000000000000/",
+        only(("resident",), 404),
         method="POST",
     ),
     Rule(
@@ -72,6 +78,11 @@ RULES = [
         "/referrals/follow-ups/",
         only(("specialist", "system_admin")),
         reads_resident=True,
+    ),
+    Rule(
+        "referrals:follow_up",
+        "/referrals/follow-ups/999999/",
+        only(("specialist", "system_admin"), 404),
     ),
     Rule(
         "referrals:record_outreach",

@@ -1,5 +1,5 @@
 """The one access layer: who a person acts for, who may open which page, and the
-audit of every refusal (docs/security.md, "Access").
+audit of every refusal (docs/security.md, "Access control").
 
 - ``acting_membership(user)`` / ``acting_organization(user)``: the one rule for the
   organization a person acts for.
@@ -115,8 +115,8 @@ class NotVisible(Http404):
 
 
 class NotOnboarded(PermissionDenied):
-    """Staff of an organization that has not finished onboarding (seeds: "User Not
-    Onboarded" gets Access Denied, with the way to finish onboarding)."""
+    """Staff of an organization that has not finished onboarding (docs/product.md 3.2:
+    they get the Access Denied page, with the way to finish onboarding)."""
 
 
 def not_onboarded_page(request: HttpRequest) -> HttpResponse:
@@ -273,11 +273,19 @@ def user_passes(check: Callable[[Any], bool], refusal: str) -> Callable[[View], 
     return decorator
 
 
+def holds_global_role(user: Any, *allowed: str) -> bool:
+    """The person holds one of ``allowed`` (system administrators hold every global
+    role's pages). ``global_role_required`` and the navigation menu both ask this."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        roles.is_system_admin(user) or bool(roles.global_roles(user) & set(allowed))
+    )
+
+
 def global_role_required(*allowed: str) -> Callable[[View], View]:
     """The signed-in person holds one of ``allowed`` (system administrators pass)."""
 
     def holds(user: Any) -> bool:
-        return roles.is_system_admin(user) or bool(roles.global_roles(user) & set(allowed))
+        return holds_global_role(user, *allowed)
 
     return user_passes(holds, f"needs one of {', '.join(sorted(allowed))}")
 

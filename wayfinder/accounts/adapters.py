@@ -34,9 +34,18 @@ class AccountAdapter(DefaultAccountAdapter):
             one_time=one_time,
         )
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Each role starts on its own page (``next_steps.landing_url_name``), not on a
+        generic account page; a ``?next=`` link still wins (allauth checks it first)."""
+        from django.urls import reverse
+
+        from .next_steps import landing_url_name
+
+        return reverse(landing_url_name(request.user))
+
     def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
-        """A sign-in refused by the rate limit is audited (security.md: every sign-in
-        attempt), then refused as allauth refuses it."""
+        """A sign-in refused by the rate limit is audited (every sign-in attempt is:
+        docs/security.md, "Authentication and sessions"), then refused as allauth refuses it."""
         from django.core.exceptions import ValidationError
 
         from wayfinder.audit import names

@@ -14,7 +14,7 @@ NEXT_REQUIRED_STEP: ExtensionPoint[Callable[[Any], str | None]] = ExtensionPoint
     "accounts.next_required_step",
     "Where a person must go next once MFA set-up is done, before any staff page.",
     required={
-        "partners": "product 3.2: after MFA enrolment a new partner goes on to the user agreement and the three "
-        "trainings, and finishes them before any client, consent or referral page",
+        "partners": "docs/product.md 3.2: after MFA enrolment a new partner goes on to the user agreement and the "
+        "three trainings, and finishes them before any client, consent or referral page",
     },
 )

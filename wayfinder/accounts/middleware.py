@@ -51,7 +51,7 @@ def is_page_navigation(request: HttpRequest) -> bool:
 
 class StaffMfaRequiredMiddleware:
     """Every staff request comes from a session that passed MFA *in this session*
-    (security.md, issue #13): the account having TOTP is not enough.
+    (docs/security.md, "Authentication and sessions"; issue #13): the account having TOTP is not enough.
 
     - No TOTP on the account yet: only MFA set-up opens (pages are sent there).
     - TOTP on the account but this session never entered a code (it signed in with
@@ -92,7 +92,8 @@ class StaffMfaRequiredMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """Staff sessions end after 30 idle minutes and 12 hours in all (security.md)."""
+    """Staff sessions end after 30 idle minutes and 12 hours in all
+    (docs/security.md, "Authentication and sessions")."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -148,7 +149,7 @@ def carries_private_data(request: HttpRequest) -> bool:
 
 class NoStoreMiddleware:
     """``Cache-Control: no-store`` on every response that may carry resident data
-    (security.md; HIPAA 164.312): a shared computer's browser cache, its back
+    (docs/security.md, "Input and transport"; HIPAA 164.312): a shared computer's browser cache, its back
     button or a proxy must not keep a record, a referral, a consent screen, an
     export or a PDF. Keyed centrally on the view, so a new page cannot forget it."""
 

@@ -4,7 +4,7 @@ A role is data, not a Django group: a user is *staff or admin of an organization
 through a ``Membership`` (an organization may be a community partner, a state
 agency, a hospital or a provider office), and may also hold *global* roles that
 belong to no organization (United Way reviewer, referral specialist, system
-administrator). Every staff role requires MFA (security.md).
+administrator). Every staff role requires MFA (docs/security.md, "Authentication and sessions").
 """
 
 from __future__ import annotations

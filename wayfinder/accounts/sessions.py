@@ -1,4 +1,5 @@
-"""Sessions and their authentication level (security.md: MFA is checked per session).
+"""Sessions and their authentication level: MFA is checked per session
+(docs/security.md, "Authentication and sessions").
 
 allauth keeps, in each session, the list of ways the person proved who they are
 in *that* session (password, TOTP code, recovery code). These rules read that list,

@@ -1,8 +1,8 @@
 """Audit of authentication events.
 
 Sign-out and failed attempts are performed by Django and allauth, not by
-our actions, so their signals are the only place to record them (security.md
-requires every sign-in attempt in the audit log). Nothing else happens here.
+our actions, so their signals are the only place to record them (docs/security.md, "Authentication and sessions":
+every sign-in attempt is in the audit log). Nothing else happens here.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def record_wrong_mfa_code(sender, request, user, authenticator, reauthentication
     )
 
 
-# An MFA change ends the account's other sessions (security.md: "all sessions
+# An MFA change ends the account's other sessions (docs/security.md, "Authentication and sessions": "all sessions
 # ended when ... its password or MFA changes"): a session that signed in with a
 # password alone before TOTP existed must not become an MFA session, and whoever
 # holds an old session must not outlive a reset of the codes. The session making

@@ -10,7 +10,7 @@ from .models import GlobalRole
 @signed_in
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a person lands after signing in: their roles and where to go next."""
+    """My account: the person's roles, where their work is, and their security settings."""
     user = request.user
     global_roles = sorted(roles.global_roles(user))
     labels = dict(GlobalRole.Role.choices)
@@ -24,6 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "requires_mfa": roles.requires_mfa(user),
         },
     )
+
+
+@signed_in
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """The person's own starting page (``next_steps.landing_url_name``): a link that is
+    right for every role, e.g. the brand link's target once signed in."""
+    return redirect(next_steps.landing_url_name(request.user))
 
 
 @signed_in

@@ -14,7 +14,7 @@ from wayfinder.lib.extension_points import ExtensionPoint
 ACTOR_ROLE: ExtensionPoint[Callable[[Any], tuple[str, str]]] = ExtensionPoint(
     "audit.actor_role",
     "The organization and role an audit entry records for its actor.",
-    required={"accounts": "security.md: every audit entry names the actor's organization and role"},
+    required={"accounts": "docs/security.md, Audit log: every audit entry names the actor's organization and role"},
 )
 
 

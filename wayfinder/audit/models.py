@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail (security.md: HIPAA 164.312(b), ASTM E2147).
+"""The append-only, hash-chained audit trail (docs/security.md, "Audit log"; HIPAA 164.312(b), ASTM E2147).
 
 Each row stores the hash of the row before it, so changing or removing any row
 breaks every later link and ``manage.py verify_audit_log`` names the first break.

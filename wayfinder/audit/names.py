@@ -34,6 +34,16 @@ ADMIN_ADDED = "admin.added"
 ADMIN_CHANGED = "admin.changed"
 ADMIN_DELETED = "admin.deleted"
 
+# --- assessments and SDoH needs (wayfinder.assessments) ----------------------------
+ASSESSMENT_COMPLETED = "assessment.completed"
+ASSESSMENT_PRINTED = "assessment.printed"
+ASSESSMENT_VIEWED = "assessment.viewed"
+NEED_CONFIRMED = "need.confirmed"
+NEED_OPENED = "need.opened"
+NEED_STATUS_CHANGED = "need.status_changed"
+NEEDS_SUGGESTIONS_VIEWED = "needs.suggestions_viewed"
+QUESTIONNAIRE_LOADED = "questionnaire.loaded"
+
 # --- consent ----------------------------------------------------------------------
 CONSENT_CONTACT_CONFIRMED = "consent.contact_confirmed"
 CONSENT_CONTACT_REJECTED = "consent.contact_rejected"
@@ -91,6 +101,7 @@ PARTNER_STAFF_DEACTIVATED = "partner.staff_deactivated"
 PARTNER_STAFF_PERMISSION_CHANGED = "partner.staff_permission_changed"
 PARTNER_STAFF_REACTIVATED = "partner.staff_reactivated"
 PARTNER_TRAINING_COMPLETED = "partner.training_completed"
+PARTNER_TYPE_CHANGED = "partner.type_changed"
 
 # --- referrals --------------------------------------------------------------------
 REFERRAL_ASSIGNED = "referral.assigned"
@@ -107,6 +118,7 @@ REFERRAL_VIEWED = "referral.viewed"
 RESIDENT_ACCESS_LOG_EXPORTED = "resident.access_log_exported"
 RESIDENT_ACCOUNT_LINKED = "resident.account_linked"
 RESIDENT_CLOSED = "resident.closed"
+RESIDENT_CONTACT_VIEWED = "resident.contact_viewed"
 RESIDENT_CREATED = "resident.created"
 RESIDENT_HISTORY_PRINTED = "resident.history_printed"
 RESIDENT_IMPORTED = "resident.imported"
@@ -119,7 +131,7 @@ RESIDENT_UPDATED = "resident.updated"
 RESIDENT_VIEWED = "resident.viewed"
 
 #: Reads of a resident's data by someone else: what "who viewed my record" lists.
-RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED})
+RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED})
 
 KNOWN: frozenset[str] = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)

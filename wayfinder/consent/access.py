@@ -3,12 +3,12 @@
 ``record_access(user, resident)`` is called by every view that shows resident
 data (and by the referral and assessment features): it reads the consents from
 the database on every call, never from a cache, so a revocation applies to the
-very next request (security.md).
+very next request (docs/security.md, "Access control").
 
 Levels:
   none     the organization may not know this record exists (answer 404)
   limited  what the organization needs to refer: the name, the contact details it
-           entered itself, its own referrals (product 4.3)
+           entered itself, its own referrals (docs/product.md 4.3)
   full     the whole record under a general consent; Part 2 items only when a
            separate Part 2 consent is active too (``part2``)
 """
@@ -86,7 +86,7 @@ def record_access(user, resident) -> Access:
     if getattr(resident, "user_id", None) and resident.user_id == getattr(user, "pk", None):
         return Access(FULL, is_self=True)
     # The one rule for who a person acts for (accounts.access); only an onboarded
-    # organization sees records (seeds: "User Not Onboarded" gets Access Denied).
+    # organization sees records (docs/product.md 3.2: "not onboarded" gets Access Denied).
     organization = onboarded_organization(user)
     if organization is None:
         return Access(NONE)
@@ -103,7 +103,7 @@ def record_access(user, resident) -> Access:
 
 
 def limited_access_link(organization, resident) -> str:
-    """The first link (a referral between them, product 4.3) that lets the
+    """The first link (a referral between them, docs/product.md 4.3) that lets the
     organization see the limited record without consent, as its audit label; "" for none.
     The links come from ``LIMITED_ACCESS_LINKS`` (the referrals app provides one)."""
     for provider in LIMITED_ACCESS_LINKS.providers():

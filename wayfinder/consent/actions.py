@@ -126,7 +126,7 @@ def record_verbal_consent(*, resident: Resident, organization, actor, acknowledg
     """Staff attest they read every statement and the resident agreed to each. Only
     general consent (Part 2 is never verbal), and only when the resident can be told
     through a contact they control: the confirmation carries the one-click
-    revocation (product 4.4)."""
+    revocation (docs/product.md 4.4)."""
     required = [code for code, _text in VERBAL_STATEMENTS]
     if sorted(set(acknowledged)) != sorted(required):
         raise ConsentError(_("Read each statement to the resident and tick it before submitting."))
@@ -337,6 +337,6 @@ def _grant(*, resident, organization, scope, method, actor, request=None, actor_
     ).update(status=ConsentRequest.Status.SUPERSEDED, responded_at=now)
     if not _is_resident(actor, resident):
         # Not given in the resident's own account: the resident is told, with a
-        # one-click revocation (product 4.4).
+        # one-click revocation (docs/product.md 4.4).
         notices.confirm_to_resident(consent, request)
     return consent

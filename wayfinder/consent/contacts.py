@@ -1,6 +1,6 @@
 """Which of a resident's contact details may carry consent messages.
 
-Only the resident gives consent (security.md, product 4.4), so a consent request
+Only the resident gives consent (docs/security.md, "Consent"; docs/product.md 4.4), so a consent request
 goes only where the resident will read it:
 
 - contact details from the state's eligibility system, or entered by the resident;

@@ -14,7 +14,7 @@ LIMITED_ACCESS_LINKS: ExtensionPoint[Callable[[Any, Any], bool]] = ExtensionPoin
     "consent.limited_access_links",
     "Links between an organization and a resident that give the organization the limited record.",
     required={
-        "referrals": "product 4.3: a referral lets the sending and the receiving organization see the limited "
+        "referrals": "docs/product.md 4.3: a referral lets the sending and the receiving organization see the limited "
         "record of the resident it is about (referrals never need consent)",
     },
 )

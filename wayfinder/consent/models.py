@@ -1,6 +1,6 @@
 """Consent: which organization may see a resident's full record, and how it was given.
 
-A ``Consent`` carries what security.md lists (resident, receiving organization,
+A ``Consent`` carries what docs/security.md, "Consent" lists (resident, receiving organization,
 scope, purpose, method, given / expires / revoked, who recorded it) plus the extra
 fields a 42 CFR Part 2 consent needs. At most one unrevoked consent exists per
 resident, organization and scope (a new grant supersedes the old one), and every
@@ -163,7 +163,7 @@ class ConsentRequest(models.Model):
 class ContactVerification(models.Model):
     """A contact detail an organization entered, waiting for the resident to confirm
     it is theirs (a link sent to it). Until confirmed it never receives a consent
-    request; even confirmed it never carries a Part 2 request (product 4.4)."""
+    request; even confirmed it never carries a Part 2 request (docs/product.md 4.4)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the resident")

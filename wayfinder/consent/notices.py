@@ -2,7 +2,7 @@
 
 Every consent not given in the resident's own signed-in account (verbal, by link,
 by text reply, pre-consent offered with a referral) is confirmed to the resident
-through a contact they control (product 4.4, security.md). The confirmation says
+through a contact they control (docs/product.md 4.4, docs/security.md, "Consent"). The confirmation says
 which organization, what it covers, who recorded or requested it, and carries a
 link that takes the consent back in one step.
 """

@@ -57,7 +57,7 @@ def request_consent(
 def offer_pre_consent(*, resident: Resident, organization, actor, referral=None, base_url: str = "") -> ConsentRequest:
     """With a referral made by staff: ask the resident, through their own contact on
     file, whether the receiving organization may also see their record. Staff only
-    offer; the resident answers (product 4.4: pre-consent is the resident's step)."""
+    offer; the resident answers (docs/product.md 4.4: pre-consent is the resident's step)."""
     destination = contacts.notice_destination(resident)
     if destination is None:
         raise ConsentError(

@@ -1,5 +1,5 @@
 """A contact detail staff enter is confirmed by the resident before it may carry a
-consent request (product 4.4, issue #13).
+consent request (docs/product.md 4.4, issue #13).
 
 Staff type the new email or number; a link goes *to it*; whoever reads it there
 says "yes, this is mine" or "no". Only then does it join the destinations of
@@ -47,7 +47,7 @@ def _normalized(kind: str, value: str) -> str:
 
 @transaction.atomic
 def add_contact_for_confirmation(*, resident: Resident, organization, actor, kind: str, value: str):
-    """Keep the new contact (visible to this organization, product 4.3) and send it
+    """Keep the new contact (visible to this organization, docs/product.md 4.3) and send it
     the confirmation link. Returns the ``ContactVerification``."""
     value = _normalized(kind, value)
     if not value:

@@ -1,7 +1,7 @@
 """The demo mailbox: a copy of every email and text the demo sends (demo mode only).
 
 The outbox cuts one-time links (welcome, consent, password reset) out of its own
-rows once a message is delivered (security.md). The demo's personas have no real
+rows once a message is delivered (docs/security.md, "Input and transport"). The demo's personas have no real
 inboxes, so in demo mode each message is also copied here as it is queued, links
 included, for the mailbox page (``/demo/mailbox/``). Outside demo mode nothing is
 ever written to this table.

@@ -1,4 +1,4 @@
-"""The demo personas shared by ``make run`` and the tests (engineering.md).
+"""The demo personas shared by ``make run`` and the tests (docs/product.md, "People and roles").
 
 Every persona has a fixed email and password; staff personas have TOTP enrolled
 with a secret derived from their email, so ``manage.py demo_totp EMAIL`` can print

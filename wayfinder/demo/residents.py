@@ -1,6 +1,6 @@
 """The persona resident Amy Brand: a record from the eligibility system, linked to
 her demo account, with consent given to the food bank and not to the family
-center (engineering.md personas). Used by the demo loader and the tests."""
+center (the demo personas, docs/product.md, "People and roles"). Used by the demo loader and the tests."""
 
 from __future__ import annotations
 

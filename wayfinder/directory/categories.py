@@ -1,4 +1,4 @@
-"""Wayfinder's SDoH categories, situation tiles, and the 2-1-1/AIRS code mapping (product 1.2).
+"""Wayfinder's SDoH categories, situation tiles, and the 2-1-1/AIRS code mapping (docs/product.md 1.2).
 
 The categories live in code (reviewed like code, translated in one place) and are
 mirrored into the database as an HSDS taxonomy by ``ensure_sdoh_taxonomy`` so the

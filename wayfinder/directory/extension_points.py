@@ -15,5 +15,5 @@ from wayfinder.lib.extension_points import ExtensionPoint
 PAIRED_HISTORY: ExtensionPoint[Callable[[Any], Callable[[], Iterable[Iterable[str]]]]] = ExtensionPoint(
     "directory.paired_history",
     "Where 'Frequently paired together' on the service page learns which services go together.",
-    required={"referrals": "product 1.4: the service page shows services frequently referred together"},
+    required={"referrals": "docs/product.md 1.4: the service page shows services frequently referred together"},
 )

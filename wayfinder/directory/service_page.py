@@ -1,4 +1,4 @@
-"""Everything the service page shows (product 1.4), read with a fixed number of queries."""
+"""Everything the service page shows (docs/product.md 1.4), read with a fixed number of queries."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    """A category's subcategories and its "View all" (seeds: search by category and subcategory),
+    """A category's subcategories and its "View all" (docs/product.md 1.3: search by category and subcategory),
     with a place box whose place every link carries along (a place it cannot find is said so)."""
     if slug not in CATEGORY_BY_SLUG:
         raise Http404

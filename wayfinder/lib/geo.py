@@ -1,6 +1,6 @@
 """Offline geography: distances, bounding boxes, ZIP and city centroids.
 
-Everything here works without the network (engineering.md): ZIP centroids come
+Everything here works without the network (docs/architecture.md, "Inside an app"): ZIP centroids come
 from the ``zipcodes`` package's bundled table, loaded once per process.
 """
 

@@ -1,5 +1,5 @@
 """Links made from imported data (2-1-1 feeds, partner edits): only http, https,
-mailto and a valid tel (security.md "Input and transport").
+mailto and a valid tel (docs/security.md, "Input and transport").
 
 A feed once carried ``javascript:`` websites and ``tel:javascript:`` phones, which
 became clickable script. Every place a URL, email address or phone number from

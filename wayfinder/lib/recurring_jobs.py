@@ -16,5 +16,5 @@ from wayfinder.lib.extension_points import ExtensionPoint
 RECURRING_JOBS: ExtensionPoint[Callable[[], Iterable[dict[str, Any]]]] = ExtensionPoint(
     "scheduling.recurring_jobs",
     "Recurring jobs of apps above or beside the scheduler.",
-    required={"metrics": "product 7: the dashboards' tallies and the incentive report on the 1st"},
+    required={"metrics": "docs/product.md 7: the dashboards' tallies and the incentive report on the 1st"},
 )

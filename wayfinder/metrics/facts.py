@@ -68,7 +68,7 @@ def fact_values(fact: ReferralFact) -> tuple:
 
 
 def referral_contributions(fact: ReferralFact) -> list[Key]:
-    """The tally rows one referral adds 1 to (docs/metrics.md, "Tallies")."""
+    """The tally rows one referral adds 1 to (docs/metrics.md, "Tally measures")."""
     state = STATE_SCOPE
     receiving = str(fact.receiving_org_id)
     sending = str(fact.sending_org_id) if fact.sending_org_id else None

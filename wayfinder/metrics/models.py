@@ -32,7 +32,7 @@ STATE_SCOPE = ""  # the scope of statewide tallies; an organization's scope is i
 
 
 class Closer(models.TextChoices):
-    """Who closed a referral (standards.md 8: reported apart from the closure rate)."""
+    """Who closed a referral (docs/metrics.md, "Referral figures": reported apart from the closure rate)."""
 
     RECEIVING_ORGANIZATION = "receiving_organization", _("Receiving organization")
     SPECIALIST = "specialist", _("Referral specialist")

@@ -46,7 +46,7 @@ def organization_page(organization_id, period: Period, today: date) -> dict:
 
 
 def statewide_page(period: Period, today: date) -> dict:
-    """The statewide page: the seeds' metrics slide and the breakdowns."""
+    """The statewide page: docs/product.md 7.2 and the breakdowns."""
     from wayfinder.directory.models import Organization
 
     counts = tally(STATE_SCOPE, period.first, period.last, figures.SUMMARY_MEASURES)

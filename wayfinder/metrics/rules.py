@@ -36,7 +36,7 @@ def may_see_incentives(user: Any) -> bool:
     return roles.is_system_admin(user) or roles.has_global_role(user, GlobalRole.Role.REVIEWER)
 
 
-#: Statewide figures (product 7.2).
+#: Statewide figures (docs/product.md 7.2).
 statewide_required = user_passes(may_see_statewide, "statewide metrics are for state agencies and United Way")
-#: The incentive report (product 7.3).
+#: The incentive report (docs/product.md 7.3).
 incentives_required = user_passes(may_see_incentives, "the incentive report is for United Way reviewers")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from wayfinder.assessments.models import Assessment
 from wayfinder.directory.models import Service
 from wayfinder.partners.models import Partner
 from wayfinder.referrals.models import Referral, ReferralEvent, Status
@@ -153,20 +154,13 @@ def completed_assessments(
     """Assessments completed in [since, until) (``since`` None: from the start),
     oldest first, at most ``limit``.
 
-    THE connection point to the assessments app (issue #17): a completed
-    assessment records its organization (None when a resident assessed
-    themselves), resident, completion time and scored domains
-    (``results["domains"]``: ``{"category", "status"}``, positive domains
-    counted). While the app has no ``Assessment`` model yet this returns nothing,
-    and every assessment figure reads zero rather than anything invented.
+    THE connection point to the assessments app: a completed assessment
+    records its organization (None when a resident assessed themselves),
+    resident, completion time and scored domains (``results["domains"]``:
+    ``{"category", "status"}``; the positive domains are counted). The range
+    is one scan of the ``(completed_at)`` order; each row is read once.
     """
-    from django.apps import apps
-
-    # Until #17 lands the app has no model; then this becomes a plain import.
-    model = apps.get_app_config("assessments").models.get("assessment")
-    if model is None:
-        return []
-    queryset = model.objects.filter(completed_at__lt=until)
+    queryset = Assessment.objects.filter(completed_at__lt=until)
     if since is not None:
         queryset = queryset.filter(completed_at__gte=since)
     rows = queryset.order_by("completed_at", "id").values_list(

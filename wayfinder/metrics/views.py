@@ -27,7 +27,7 @@ from .rules import may_see_statewide, statewide_required
 @require_GET
 @partner_member_required
 def organization(request: StaffRequest) -> HttpResponse:
-    """The organization's dashboard (product 7.1) with a date-range filter."""
+    """The organization's dashboard (docs/product.md 7.1) with a date-range filter."""
     as_of = refresh_if_stale()
     form = period_form(request)
     period = form.chosen()
@@ -48,7 +48,7 @@ def organization(request: StaffRequest) -> HttpResponse:
 @require_GET
 @statewide_required
 def statewide(request: HttpRequest) -> HttpResponse:
-    """Statewide metrics (product 7.2) for state agencies, United Way and administrators."""
+    """Statewide metrics (docs/product.md 7.2) for state agencies, United Way and administrators."""
     as_of = refresh_if_stale()
     form = period_form(request)
     period = form.chosen()

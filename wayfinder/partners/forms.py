@@ -35,6 +35,23 @@ def clean_ein(value: str) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
+def clean_website(value: str) -> str:
+    """An http(s) web address; "example.org" gets https:// in front. Anything else
+    ("not a url") is refused with an example (issue #14)."""
+    from django.core.validators import URLValidator
+
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except forms.ValidationError as error:
+        raise forms.ValidationError(_("Enter a web address, for example https://www.example.org.")) from error
+    return value
+
+
 def clean_phone(value: str) -> str:
     value = value.strip()
     if value and (not PHONE_PATTERN.match(value) or len(re.sub(r"\D", "", value)) < 7):
@@ -49,6 +66,7 @@ class SiteRequestForm(forms.ModelForm):
         model = SiteRequest
         fields = list(REQUEST_FIELDS)
         widgets = {
+            "organization_website": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
             "requester_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "requester_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "organization_phone": forms.TextInput(attrs={"type": "tel"}),
@@ -59,6 +77,7 @@ class SiteRequestForm(forms.ModelForm):
         help_texts = {
             "ein": _("Employer Identification Number, NN-NNNNNNN. Required for not-for-profit organizations."),
             "requester_email": _("Use your work address at the organization; the welcome email goes here."),
+            "organization_website": _("For example https://www.example.org"),
         }
 
     def __init__(self, *args, new_organization: bool = False, organization=None, **kwargs) -> None:
@@ -96,6 +115,9 @@ class SiteRequestForm(forms.ModelForm):
 
     def clean_organization_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("organization_phone", ""))
+
+    def clean_organization_website(self) -> str:
+        return clean_website(self.cleaned_data.get("organization_website", ""))
 
     def clean_state_province(self) -> str:
         value = self.cleaned_data.get("state_province", "").strip().upper()

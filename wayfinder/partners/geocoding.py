@@ -1,7 +1,7 @@
 """Placing a partner's location on the map from its address, offline.
 
 The directory's distance search needs a point for every location. There is no
-geocoding service to call (engineering.md: everything works without the network), so a
+geocoding service to call (docs/architecture.md, "Inside an app": everything works without the network), so a
 location is placed at its ZIP code's centre from the bundled ZIP table, or at its
 city's centre when the ZIP code is unknown there; a partner who wants the exact spot
 picks it on the map where the deployment has map tiles.

@@ -3,7 +3,7 @@
 The directory (``directory.Organization``) describes what an organization offers;
 a ``Partner`` row says what kind of organization it is for the network (community
 partner, state agency, hospital, provider office), its tax status (which decides
-incentive eligibility, product 7.3) and whether and when it finished onboarding
+incentive eligibility, docs/product.md 7.3) and whether and when it finished onboarding
 (which shows the "Partner" badge and opens the referral inbox).
 """
 
@@ -35,8 +35,11 @@ class Partner(models.Model):
     tax_status = models.CharField(max_length=16, choices=TaxStatus.choices, default=TaxStatus.NONPROFIT)
     ein = models.CharField(_("EIN"), max_length=10, blank=True)
     serves_state = models.BooleanField(default=True, help_text="Actively serving residents in the deployment's state")
+    # A federally assisted substance use disorder program (42 CFR Part 2): what its staff
+    # record (assessments, needs) is shown only under a resident's Part 2 consent.
+    part2_program = models.BooleanField(_("42 CFR Part 2 program"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
-    # Opt-in: a mobile number that gets a text for every new referral (product 5.2).
+    # Opt-in: a mobile number that gets a text for every new referral (docs/product.md 5.2).
     referral_sms_number = models.CharField(_("text new referrals to"), max_length=20, blank=True)
 
     class Meta:

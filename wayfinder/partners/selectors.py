@@ -21,6 +21,21 @@ def is_claimed(organization_id: Any) -> bool:
     )
 
 
+def has_pending_claim(organization_id: Any) -> bool:
+    """Someone asked to claim it and a United Way reviewer has not decided yet."""
+    return SiteRequest.objects.filter(
+        organization_id=organization_id, kind=SiteRequest.Kind.CLAIM, status=SiteRequest.Status.PENDING
+    ).exists()
+
+
+def claim_state(organization_id: Any) -> str:
+    """ "claimed", "pending" (a claim waits for review: nobody else may claim it
+    meanwhile, and the search shows it disabled) or "open"."""
+    if is_claimed(organization_id):
+        return "claimed"
+    return "pending" if has_pending_claim(organization_id) else "open"
+
+
 # Small words an initialism skips: "CHFS" is Cabinet *for* Health *and* Family Services.
 _SKIPPED_WORDS = ("and", "for", "of", "the", "&", "on", "in", "to", "at", "a", "an", "de", "la", "y")
 
@@ -54,11 +69,15 @@ def search_organizations(query: str) -> QuerySet:
         condition |= Q(name__iregex=pattern)
     claimed_admins = Membership.objects.filter(organization=OuterRef("pk"), role="admin", is_active=True)
     approved = SiteRequest.objects.filter(organization=OuterRef("pk"), status=SiteRequest.Status.APPROVED)
+    pending = SiteRequest.objects.filter(
+        organization=OuterRef("pk"), kind=SiteRequest.Kind.CLAIM, status=SiteRequest.Status.PENDING
+    )
     return (
         Organization.objects.filter(condition)
         .annotate(
             has_admin=Exists(claimed_admins),
             has_approved_claim=Exists(approved),
+            has_pending_claim=Exists(pending),
             onboarded=ExpressionWrapper(Q(partner_since__isnull=False), output_field=BooleanField()),
         )
         .order_by("name", "id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_join, views_onboarding, views_review, views_staff, views_workspace
+from . import views_join, views_onboarding, views_review, views_staff, views_types, views_workspace
 
 app_name = "partners"
 
@@ -47,4 +47,6 @@ urlpatterns = [
     path("review/<int:request_id>/approve/", views_review.review_approve, name="review_approve"),
     path("review/<int:request_id>/reject/", views_review.review_reject, name="review_reject"),
     path("review/partner-edits/", views_review.change_history, name="change_history"),
+    path("review/organizations/", views_types.organization_types, name="organization_types"),
+    path("review/organizations/<uuid:organization_id>/", views_types.organization_type, name="organization_type"),
 ]

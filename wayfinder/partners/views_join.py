@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import OrganizationSearchForm, SiteRequestForm
-from .selectors import is_claimed, organization_cities, organization_to_claim, search_organizations, submitted_request
+from .selectors import claim_state, organization_cities, organization_to_claim, search_organizations, submitted_request
 from .services.claims import ClaimError, submit_claim, submit_new_organization
 
 PAGE_SIZE = 20
@@ -64,6 +64,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
         for org in results:
             org.city = cities.get(str(org.pk), "")
             org.claimed = org.has_admin or org.has_approved_claim or org.onboarded
+            org.claim_pending = not org.claimed and org.has_pending_claim
     context = {
         "form": form,
         "query": query,
@@ -81,8 +82,11 @@ def claim_search(request: HttpRequest) -> HttpResponse:
 def claim_form(request: HttpRequest, organization_id) -> HttpResponse:
     organization = organization_to_claim(organization_id)
     context = {"organization": organization, "support_email": support_email()}
-    if is_claimed(organization.pk):
-        return render(request, "partners/claim_form.html", {**context, "claimed": True})
+    state = claim_state(organization.pk)
+    # A claim waiting for review is shown, not offered again; a form opened before
+    # it arrived may still be sent (the reviewer then sees both claims).
+    if state == "claimed" or (state == "pending" and request.method == "GET"):
+        return render(request, "partners/claim_form.html", {**context, "claimed": state})
     form = SiteRequestForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         if _over_request_limit(request):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from . import notify
 from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralNote, Status
 
 # Referrals to organizations that have not onboarded may be closed by a referral
-# specialist once they are this old (product 5.5).
+# specialist once they are this old (docs/product.md 5.5).
 NON_ONBOARDED_CLOSABLE_AFTER = timedelta(days=14)
 
 _ALLOWED_MOVES: dict[str, set[str]] = {
@@ -59,13 +59,25 @@ class ServiceChoice:
 
 def resident_search_key(resident) -> str:
     """What the inbox's client search matches against (see Referral.resident_search)."""
-    from wayfinder.residents.names import name_key
+    return resident.search_name
 
-    return name_key(f"{resident.first_name} {resident.last_name}")[:200]
+
+def resident_keys(resident) -> str:
+    """Whole name words and sound-alike keys for the tolerant client search (Referral.resident_keys)."""
+    from wayfinder.residents.names import search_keys
+
+    return search_keys(f"{resident.first_name} {resident.last_name}")[:300]
 
 
 def _membership_at(user: User, organization_id) -> Membership | None:
     return Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).first()
+
+
+def _in_onboarding(user: User) -> bool:
+    """Still in final onboarding: they could not open the referral (partners middleware)."""
+    from wayfinder.partners.models import OnboardingProgress
+
+    return OnboardingProgress.objects.filter(user=user, completed_at__isnull=True).exists()
 
 
 def require_receiver(user: User, referral: Referral) -> Membership:
@@ -89,12 +101,13 @@ def create_referral(
     note: str = "",
     pre_consent: bool = False,
     origin: str = Origin.STAFF,
+    form_token: str = "",
     now: datetime | None = None,
 ) -> Referral:
     """Refer ``resident`` to ``service``. Consent is never needed to refer
-    (product 4.3). ``pre_consent``: a resident referring themselves also lets the
+    (docs/product.md 4.3). ``pre_consent``: a resident referring themselves also lets the
     receiving organization see their record; staff referring someone only *offer*
-    it, through the resident's own contact on file (product 4.4: pre-consent is the
+    it, through the resident's own contact on file (docs/product.md 4.4: pre-consent is the
     resident's step)."""
     now = now or timezone.now()
     if service.status != "active":
@@ -116,8 +129,10 @@ def create_referral(
         created_by=actor,
         origin=origin,
         resident_search=resident_search_key(resident),
+        resident_keys=resident_keys(resident),
         note=note.strip(),
         to_non_onboarded=not is_onboarded(receiving),
+        form_token=form_token,
         created_at=now,
         status_changed_at=now,
     )
@@ -172,6 +187,33 @@ def create_referrals(
             )
             for choice in choices
         ]
+
+
+def create_referral_once(*, form_token: str, service, **kwargs) -> tuple[Referral, bool]:
+    """``create_referral`` for a form: the same form (``form_token``, see
+    form_tokens) sent again returns the referral it already made, with False."""
+    existing = Referral.objects.filter(form_token=form_token, service=service).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create_referral(service=service, form_token=form_token, **kwargs), True
+    except IntegrityError:
+        # The other submit of the same form won the race (unique form_token + service).
+        return Referral.objects.get(form_token=form_token, service=service), False
+
+
+def create_referrals_once(*, form_token: str, **kwargs) -> tuple[list[Referral], bool]:
+    """``create_referrals`` for a form (favorites): sent again, it returns the
+    referrals the first submit made, with False."""
+    existing = list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id"))
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create_referrals(form_token=form_token, **kwargs), True
+    except IntegrityError:
+        return list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id")), False
 
 
 def _pre_consent(resident, organization, actor: User, origin: str, referral: Referral) -> None:
@@ -237,6 +279,8 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
     membership = require_receiver(actor, referral)
     if assignee is not None and _membership_at(assignee, referral.receiving_organization_id) is None:
         raise ValidationError(_("Referrals can only be assigned to staff of the receiving organization."))
+    if assignee is not None and _in_onboarding(assignee):
+        raise ValidationError(_("%(name)s has not finished onboarding yet.") % {"name": assignee.get_full_name()})
     if referral.status == Status.CLOSED:
         raise ValidationError(_("This referral is closed."))
     updated = _apply(referral.pk, expected_version, assigned_to=assignee)
@@ -274,7 +318,7 @@ def add_note(*, actor: User, referral: Referral, body: str, organization=None) -
 
 
 def validate_outcome(provided: bool | None, reason: str, reason_other: str, experience: str) -> None:
-    """The closing questions of product 5.4: provided yes/no; a reason when no
+    """The closing questions of docs/product.md 5.4: provided yes/no; a reason when no
     ("other" needs words); the experience question is always required."""
     errors: dict[str, str] = {}
     if provided is None:

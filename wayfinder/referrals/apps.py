@@ -11,7 +11,7 @@ class ReferralsConfig(AppConfig):
         (docs/architecture.md). A missing required provider fails the system check."""
         from wayfinder.consent.extension_points import LIMITED_ACCESS_LINKS
         from wayfinder.directory.extension_points import PAIRED_HISTORY
-        from wayfinder.residents.extension_points import MY_PLAN_SECTIONS, RECORD_SECTIONS
+        from wayfinder.residents.extension_points import MY_PLAN_SECTIONS, NAME_CHANGED, RECORD_SECTIONS
 
         from . import hooks
 
@@ -19,3 +19,4 @@ class ReferralsConfig(AppConfig):
         RECORD_SECTIONS.register("referrals", hooks.resident_referral_section, order=10)
         MY_PLAN_SECTIONS.register("referrals", hooks.my_plan_referral_section, order=10)
         PAIRED_HISTORY.register("referrals", hooks.paired_history)
+        NAME_CHANGED.register("referrals", hooks.refresh_resident_search)

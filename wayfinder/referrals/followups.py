@@ -1,4 +1,4 @@
-"""The referral specialists' daily job (product 5.5).
+"""The referral specialists' daily job (docs/product.md 5.5).
 
 It lists, idempotently (one follow-up per referral and kind):
 - referrals open more than 7 days at onboarded organizations: reach out to the partner;

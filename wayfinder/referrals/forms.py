@@ -99,7 +99,15 @@ class OutreachForm(forms.Form):
     done = forms.BooleanField(label=_("Nothing more to do: take it off the queue"), required=False)
 
 
-class CreateForm(forms.Form):
+class OnceForm(forms.Form):
+    """A creation form: its one-time token (form_tokens) and, when the resident
+    already has an open referral to the service, the person's confirmation."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)
+    confirm_duplicate = forms.BooleanField(label=_("Yes, send another referral to this service anyway"), required=False)
+
+
+class CreateForm(OnceForm):
     note = forms.CharField(
         label=_("Note for the receiving organization (optional)"),
         required=False,
@@ -114,6 +122,24 @@ class CreateForm(forms.Form):
         ),
         required=False,
     )
+
+
+class SelfReferralForm(OnceForm):
+    note = forms.CharField(
+        label=_("Anything they should know? (optional)"),
+        help_text=_("For example the best time to call you, or what you need help with."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    confirm_duplicate = forms.BooleanField(label=_("Yes, send another referral anyway"), required=False)
+    share_record = forms.BooleanField(required=False)
+
+    def __init__(self, *args, organization_name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The resident's own step, so it is a grant (not an offer): she decides here.
+        self.fields["share_record"].label = _("Also let %(org)s see my Wayfinder record") % {"org": organization_name}
+        self.fields["share_record"].help_text = _("Optional. You can take this back at any time in My Plan.")
 
 
 class NotificationSettingsForm(forms.Form):

@@ -3,18 +3,29 @@
 
 from __future__ import annotations
 
+from .actions import resident_keys, resident_search_key
 from .models import Referral
 from .selectors import referrals_of_resident
 
 
 def organization_has_referral(organization, resident) -> bool:
     """A referral between the organization and the resident lets it see the limited
-    record (referrals never need consent, product 4.3)."""
+    record (referrals never need consent, docs/product.md 4.3)."""
     if organization is None:
         return False
     return (
         Referral.objects.filter(resident=resident, receiving_organization=organization).exists()
         or Referral.objects.filter(resident=resident, sending_organization=organization).exists()
+    )
+
+
+def refresh_resident_search(resident) -> None:
+    """A renamed resident (the eligibility feed, say) is found by the new name in the
+    inbox and outbox client search: the keys copied onto each referral follow, in the
+    transaction that saves the name (along the referral_by_resident index)."""
+    search, keys = resident_search_key(resident), resident_keys(resident)
+    Referral.objects.filter(resident=resident).exclude(resident_search=search, resident_keys=keys).update(
+        resident_search=search, resident_keys=keys
     )
 
 
@@ -35,7 +46,7 @@ def my_plan_referral_section(resident) -> dict:
     }
 
 
-# "Frequently paired together" (product 1.4): services referred for the same
+# "Frequently paired together" (docs/product.md 1.4): services referred for the same
 # resident within this window of each other count as referred together.
 PAIRING_WINDOW_DAYS = 30
 # Enough history to rank the top few without scanning every referral of a

@@ -3,7 +3,7 @@
 A referral moves New → In Progress → Closed. Only the receiving organization
 moves it; the sender watches it in its outbox. Every change is an event row
 (who, when, from, to), and the referral carries a ``version`` so two people
-editing at once never overwrite each other silently (security.md, concurrency).
+editing at once never overwrite each other silently (docs/security.md, "Concurrency").
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Status(models.TextChoices):
 
 
 class NotProvidedReason(models.TextChoices):
-    """Why a resource was not provided (product 5.4); coded so metrics can count them."""
+    """Why a resource was not provided (docs/product.md 5.4); coded so metrics can count them."""
 
     UNABLE_TO_REACH = "unable_to_reach", _("Unable to reach the resident")
     HELPED_ELSEWHERE = "helped_elsewhere", _("Got help from another organization")
@@ -32,6 +32,19 @@ class NotProvidedReason(models.TextChoices):
     NO_CAPACITY = "no_capacity", _("No capacity")
     DECLINED = "declined", _("Resident declined")
     OTHER = "other", _("Other")
+
+
+# The same reasons as the resident reads them about herself (issue #14: "Unable to
+# reach the resident" was shown to the resident). Staff pages keep the coded labels.
+RESIDENT_REASON_WORDS = {
+    NotProvidedReason.UNABLE_TO_REACH: _("They could not reach you"),
+    NotProvidedReason.HELPED_ELSEWHERE: _("You got help from another organization"),
+    NotProvidedReason.OUTSIDE_SERVICE_AREA: _("You live outside the area they serve"),
+    NotProvidedReason.NOT_ELIGIBLE: _("This service was not one you qualify for"),
+    NotProvidedReason.NO_CAPACITY: _("They had no room to help at the time"),
+    NotProvidedReason.DECLINED: _("You decided not to use this service"),
+    NotProvidedReason.OTHER: _("Another reason"),
+}
 
 
 class Origin(models.TextChoices):
@@ -61,6 +74,14 @@ class Referral(models.Model):
     # instead of joining every referral to residents: measured on PostgreSQL with
     # 1,000,000 referrals, the join took 1.5 s, this takes milliseconds.
     resident_search = models.CharField(max_length=200, blank=True, editable=False)
+    # The same name's whole words and sound-alike keys (names.search_keys), so the
+    # client search tolerates nicknames and misspellings ("Jonson" finds Johnson)
+    # with the same one-table filter.
+    resident_keys = models.CharField(max_length=300, blank=True, editable=False)
+    # The one-time token of the form that created it (views_create): a second
+    # submit of the same form (Submit, Back, Submit) finds this referral instead of
+    # making another. Empty for referrals made without a form.
+    form_token = models.CharField(max_length=64, blank=True, editable=False)
     note = models.TextField(blank=True)
     # The receiving organization had not onboarded when the referral was made: the
     # United Way referral specialists work it instead of an inbox.
@@ -82,7 +103,7 @@ class Referral(models.Model):
     not_provided_reason = models.CharField(max_length=32, choices=NotProvidedReason.choices, blank=True)
     not_provided_other = models.CharField(max_length=300, blank=True)
     # "How was your experience with the resident?" Required, stored, never shown
-    # to anyone (product 5.4): no template, API or export reads this field.
+    # to anyone (docs/product.md 5.4): no template, API or export reads this field.
     experience_private = models.TextField(blank=True)
 
     class Meta:
@@ -102,6 +123,12 @@ class Referral(models.Model):
             models.Index(fields=["resident", "-created_at"], name="referral_by_resident"),
             models.Index(fields=["service", "-created_at"], name="referral_by_service"),
         ]
+        constraints = [
+            # One referral per form and service: favorites make several from one form.
+            models.UniqueConstraint(
+                fields=["form_token", "service"], condition=~models.Q(form_token=""), name="referral_once_per_form"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.id} ({self.get_status_display()})"
@@ -109,6 +136,11 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def resident_reason(self) -> str:
+        """Why it was not provided, in the resident's own words (RESIDENT_REASON_WORDS)."""
+        return str(RESIDENT_REASON_WORDS.get(self.not_provided_reason, ""))
 
 
 class ReferralEvent(models.Model):
@@ -161,7 +193,7 @@ class ReferralNote(models.Model):
 
 
 class FollowUp(models.Model):
-    """An item in the United Way referral specialists' queue (product 5.5)."""
+    """An item in the United Way referral specialists' queue (docs/product.md 5.5)."""
 
     class Kind(models.TextChoices):
         STALE_OPEN = "stale_open", _("Open more than 7 days: contact the receiving partner")

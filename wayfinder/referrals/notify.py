@@ -1,4 +1,4 @@
-"""Who is told what when a referral is made or closed (product 5.2).
+"""Who is told what when a referral is made or closed (docs/product.md 5.2).
 
 Messages go through the outbox in the same transaction as the referral, so they
 are sent after commit, retried, and never lost. Each is written in its reader's

@@ -1,7 +1,7 @@
 """Reads of referrals, always scoped to what the person may see.
 
 A referral of another organization is a 404, never a 403: the answer must not
-confirm that it exists (security.md).
+confirm that it exists (docs/security.md, "Access control").
 """
 
 from __future__ import annotations
@@ -50,11 +50,7 @@ class Page:
 def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
     if filters.status in Status.values:
         queryset = queryset.filter(status=filters.status)
-    if filters.client:
-        from wayfinder.residents.names import name_key
-
-        for word in name_key(filters.client).split()[:3]:
-            queryset = queryset.filter(resident_search__contains=word)
+    unfiltered_names = queryset
     if filters.assignee == "me":
         queryset = queryset.filter(assigned_to=user)
     elif filters.assignee == "none":
@@ -66,15 +62,64 @@ def _list(queryset: QuerySet, filters: ListFilters, user, page: int) -> Page:
     if filters.created_to:
         queryset = queryset.filter(created_at__date__lte=filters.created_to)
     page = max(page, 1)
+    if filters.client:
+        rows = _page_rows(client_name_filter(queryset, filters.client), page)
+        if not rows and page == 1:
+            # Nothing sounds alike: look for a misspelling among recent clients.
+            names = misspelled_names(unfiltered_names, filters.client)
+            rows = _page_rows(queryset.filter(resident_search__in=names), page) if names else []
+    else:
+        rows = _page_rows(queryset, page)
+    return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+def _page_rows(queryset: QuerySet, page: int) -> list[Referral]:
+    """One page, plus one row that tells whether a next page exists without
+    counting every match (docs/performance.md, "Referral inbox and outbox")."""
     start = (page - 1) * PAGE_SIZE
-    # One row more than the page tells whether a next page exists, without
-    # counting every match (performance.md).
-    rows = list(
+    return list(
         queryset.select_related("resident", "service", "receiving_organization", "sending_organization", "assigned_to")
         .only(*LIST_COLUMNS)
         .order_by("-created_at", "-id")[start : start + PAGE_SIZE + 1]
     )
-    return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+# The spelling fallback compares the typed name with the clients of this many of
+# the newest matching referrals (a bounded cost, whatever the inbox's size).
+SPELLING_SAMPLE = 2000
+
+
+def client_name_filter(queryset: QuerySet, client: str) -> QuerySet:
+    """Referrals whose resident's name matches what staff typed, as forgiving as
+    client search (residents.names): each typed word is part of a name word
+    ("bra" for Brand), a nickname of one ("Bill" for William) or sounds like one
+    ("Jonson" for Johnson). All in SQL on the referral's own columns, so the page
+    is still read along the organization's date index."""
+    from wayfinder.residents.names import name_key, nickname_alternatives, phonetic_key
+
+    for word in name_key(client).split()[:3]:
+        condition = Q(resident_search__contains=word)
+        for alternative in sorted(nickname_alternatives(word)):
+            condition |= Q(resident_keys__contains=f" {alternative} ")
+        if len(word) >= 3:
+            condition |= Q(resident_keys__contains=f" {phonetic_key(word)} ")
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def misspelled_names(queryset: QuerySet, client: str) -> list[str]:
+    """Stored client names (``resident_search``) among the newest referrals of
+    ``queryset`` in which every typed word is a close spelling of some name word
+    ("Bradn" for Brand: a typo the sound-alike key does not catch)."""
+    from wayfinder.residents.names import close_spelling, name_key
+
+    typed = name_key(client).split()[:3]
+    if not typed:
+        return []
+    names = set(queryset.order_by("-created_at", "-id").values_list("resident_search", flat=True)[:SPELLING_SAMPLE])
+    return sorted(
+        name for name in names if all(any(close_spelling(word, part) for part in name.split()) for word in typed)
+    )[:100]
 
 
 def inbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
@@ -85,6 +130,24 @@ def inbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
 def outbox(user, organization, filters: ListFilters, page: int = 1) -> Page:
     """Referrals sent by ``organization``."""
     return _list(Referral.objects.filter(sending_organization=organization), filters, user, page)
+
+
+def assignable_staff(organization) -> list:
+    """Active staff of ``organization`` who may work referrals: not someone still in
+    final onboarding (agreement and trainings not done), who could not even open
+    the referral they were given."""
+    from django.db.models import Exists, OuterRef
+
+    from wayfinder.accounts.models import User
+    from wayfinder.partners.models import OnboardingProgress
+
+    in_onboarding = OnboardingProgress.objects.filter(user=OuterRef("pk"), completed_at__isnull=True)
+    return list(
+        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
+        .exclude(Exists(in_onboarding))
+        .order_by("full_name", "email")
+        .distinct()
+    )
 
 
 def organization_ids(user) -> set:
@@ -138,6 +201,40 @@ def viewer_side(user, referral: Referral) -> str:
     return "resident"
 
 
+def referral_made_by_form(form_token: str, service) -> Referral | None:
+    """The referral a creation form already made for ``service`` (form_tokens)."""
+    return Referral.objects.filter(form_token=form_token, service=service).first() if form_token else None
+
+
+def referrals_made_by_form(form_token: str) -> list[Referral]:
+    """The referrals a favorites form already made."""
+    if not form_token:
+        return []
+    return list(Referral.objects.filter(form_token=form_token).order_by("created_at", "id"))
+
+
+def open_referrals_to(resident, service_ids, *, organization=None) -> dict[str, list[Referral]]:
+    """The resident's open referrals to each of ``service_ids`` (keyed by service id
+    as text), for the warning before a second one is made.
+
+    With ``organization`` (staff without the resident's consent), only referrals
+    that organization sent or received count: telling it that someone else referred
+    the resident to a service would disclose the resident's other care (product
+    4.3). Staff with consent and the resident herself pass no organization and are
+    warned about every open one."""
+    queryset = Referral.objects.filter(resident=resident, service_id__in=list(service_ids)).exclude(
+        status=Status.CLOSED
+    )
+    if organization is not None:
+        queryset = queryset.filter(Q(receiving_organization=organization) | Q(sending_organization=organization))
+    found: dict[str, list[Referral]] = {}
+    for referral in queryset.select_related("service", "sending_organization", "receiving_organization").order_by(
+        "-created_at"
+    ):
+        found.setdefault(str(referral.service_id), []).append(referral)
+    return found
+
+
 def referrals_of_resident(resident, *, organization=None, limit: int = 50) -> list[Referral]:
     """A resident's referrals; with ``organization``, only those it sent or received
     (what an organization without consent may see)."""
@@ -151,7 +248,7 @@ def referrals_of_resident(resident, *, organization=None, limit: int = 50) -> li
     )
 
 
-# --- reads of resident data, audited (security.md: every read of resident data) -------
+# --- reads of resident data, audited (docs/security.md, "Audit log": every read) -------
 
 
 def log_detail_read(user, referral: Referral, side: str, access=None) -> None:
@@ -196,27 +293,49 @@ def log_list_read(user, box: str, referrals: list, *, client_filter: bool = Fals
 # --- the referral specialists' queue ----------------------------------------------------
 
 
+def _follow_ups():
+    """Follow-ups with what the queue shows of each: the referral, the partner's
+    public phones, and the outreach so far (no query per item)."""
+    from django.db.models import Prefetch
+
+    from .models import FollowUp, Outreach
+
+    return FollowUp.objects.select_related(
+        "referral",
+        "referral__service",
+        "referral__location",
+        "referral__receiving_organization",
+        "referral__sending_organization",
+        "referral__resident",
+    ).prefetch_related(
+        "referral__service__phones",
+        "referral__location__phones",
+        "referral__receiving_organization__phones",
+        Prefetch("outreach", queryset=Outreach.objects.select_related("specialist").order_by("-at")),
+    )
+
+
 def open_follow_ups(user, kind: str, limit: int = 100) -> list:
-    """Open follow-ups of one kind, oldest first (specialists only: the view's decorator)."""
+    """Open follow-ups of one kind, oldest first, with their contacts and outreach
+    (specialists only: the view's decorator; anyone else gets none)."""
     from .models import FollowUp
 
-    return list(
-        FollowUp.objects.filter(state=FollowUp.State.OPEN, kind=kind)
-        .select_related("referral", "referral__service", "referral__receiving_organization", "referral__resident")
-        .order_by("created_at")[:limit]
-    )
+    if not is_specialist(user):
+        return []
+    return list(_follow_ups().filter(state=FollowUp.State.OPEN, kind=kind).order_by("created_at")[:limit])
 
 
 def follow_up_for(user, follow_up_id):
-    """A follow-up a specialist may act on, or 404."""
-    from .models import FollowUp
-
-    follow_up = (
-        FollowUp.objects.filter(pk=follow_up_id).select_related("referral").first() if is_specialist(user) else None
-    )
+    """A follow-up a specialist may act on (with its contacts and outreach), or 404."""
+    follow_up = _follow_ups().filter(pk=follow_up_id).first() if is_specialist(user) else None
     if follow_up is None:
         raise NotVisible("follow-up", follow_up_id)
     return follow_up
+
+
+def follow_ups_of(referral: Referral) -> list:
+    """A referral's follow-ups, oldest first (the referral page a specialist opens)."""
+    return list(referral.follow_ups.order_by("created_at"))
 
 
 def non_onboarded_follow_up_for(user, referral_id):
@@ -234,17 +353,6 @@ def non_onboarded_follow_up_for(user, referral_id):
     if follow_up is None:
         raise NotVisible("referral", referral_id)
     return follow_up
-
-
-def organization_staff(organization) -> list:
-    """Active staff of ``organization`` (assignee choices, inbox filter)."""
-    from wayfinder.accounts.models import User
-
-    return list(
-        User.objects.filter(memberships__organization=organization, memberships__is_active=True, is_active=True)
-        .order_by("full_name", "email")
-        .distinct()
-    )
 
 
 # --- choosing where to refer (organization -> location -> service) -------------------
@@ -315,13 +423,22 @@ def single_location(service):
     return locations[0] if len(locations) == 1 else None
 
 
-def active_service_for_self_referral(service_id):
+def service_for_self_referral(service_id):
+    """The public service a resident refers herself to (any status: the view says
+    plainly when it is no longer offered), or a 404."""
     from wayfinder.directory.models import Service
 
-    service = Service.objects.filter(pk=service_id, status="active").select_related("organization").first()
+    pk = _uuid(str(service_id))
+    service = Service.objects.filter(pk=pk).select_related("organization").first() if pk else None
     if service is None:
         raise NotVisible("service", service_id)
     return service
+
+
+def resident_contacts_on_file(resident) -> list:
+    """The resident's own current contact details, shown to her on the self-referral
+    step so she sees how the organization will reach her."""
+    return list(resident.contacts.filter(retired_at__isnull=True).order_by("kind", "-created_at"))
 
 
 def favorites_of(organization) -> list:

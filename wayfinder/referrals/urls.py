@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/<uuid:resident_id>/favorites/", views_create.create_from_favorites, name="create_from_favorites"),
     path("self/<uuid:service_id>/", views_create.self_refer, name="self_refer"),
     path("follow-ups/", views_specialist.queue, name="specialist_queue"),
+    path("follow-ups/<int:follow_up_id>/", views_specialist.follow_up, name="follow_up"),
     path("follow-ups/<int:follow_up_id>/outreach/", views_specialist.record_outreach, name="record_outreach"),
     path("<uuid:referral_id>/", views.detail, name="detail"),
     path("<uuid:referral_id>/status/", views.change_status, name="change_status"),

@@ -11,19 +11,21 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import StaffRequest, signed_in, staff_required
 
-from . import actions, selectors
+from . import actions, contacts, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
 
 def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
-    staff = selectors.organization_staff(request.organization)
+    staff = selectors.assignable_staff(request.organization)
     form = ListFilterForm(request.GET or None, staff=staff)
     filters = selectors.ListFilters()
+    active_filters = 0
     if form.is_bound and form.is_valid():
         filters = selectors.ListFilters(
             **{k: v or ("" if k in {"client", "status", "assignee"} else None) for k, v in form.cleaned_data.items()}
         )
+        active_filters = sum(1 for value in form.cleaned_data.values() if value)
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -36,7 +38,14 @@ def _referral_list(request: HttpRequest, *, box: str) -> HttpResponse:
     return render(
         request,
         "referrals/list.html",
-        {"box": box, "form": form, "page": page, "query": query.urlencode(), "organization": request.organization},
+        {
+            "box": box,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "organization": request.organization,
+            "active_filters": active_filters,
+        },
     )
 
 
@@ -57,12 +66,17 @@ def _detail_context(request: HttpRequest, referral, **forms) -> dict:
     context = {
         "referral": referral,
         "side": side,
+        # The resident reads her referral inside My Plan, staff inside the workspace.
+        "layout": "referrals/_resident_layout.html" if side == "resident" else "workspace/base.html",
         "events": referral.events.select_related("actor", "actor_organization"),
         "notes": referral.notes.select_related("author", "organization"),
         "note_form": forms.get("note_form") or NoteForm(),
+        "partner": contacts.partner_contacts(referral),
     }
+    if side == "specialist":
+        context["follow_ups"] = selectors.follow_ups_of(referral)
     if side == "receiver" and referral.status != Status.CLOSED:
-        staff = selectors.organization_staff(referral.receiving_organization)
+        staff = selectors.assignable_staff(referral.receiving_organization)
         context["status_form"] = forms.get("status_form") or StatusForm(initial={"version": referral.version})
         context["assign_form"] = forms.get("assign_form") or AssignForm(
             initial={"version": referral.version, "assignee": referral.assigned_to_id or ""}, staff=staff
@@ -127,7 +141,7 @@ def change_status(request: HttpRequest, referral_id) -> HttpResponse:
 def assign(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_for(request.user, referral_id)
     actions.require_receiver(request.user, referral)
-    form = AssignForm(request.POST, staff=selectors.organization_staff(referral.receiving_organization))
+    form = AssignForm(request.POST, staff=selectors.assignable_staff(referral.receiving_organization))
     if not form.is_valid():
         return render(
             request, "referrals/detail.html", _detail_context(request, referral, assign_form=form), status=400

@@ -1,4 +1,4 @@
-"""The United Way referral specialists' queue (product 5.5)."""
+"""The United Way referral specialists' queue (docs/product.md 5.5)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import specialist_required
 
-from . import actions, followups, selectors
+from . import actions, contacts, followups, selectors
 from .forms import CloseForm, OutreachForm
 from .models import FollowUp
 from .views import add_errors
@@ -25,24 +25,52 @@ def queue(request: HttpRequest) -> HttpResponse:
     sections = []
     for kind, label in FollowUp.Kind.choices:
         items = selectors.open_follow_ups(request.user, kind)
+        for item in items:
+            item.partner = contacts.partner_contacts(item.referral)
+            item.outreach_form = _outreach_form(item)
         sections.append({"kind": kind, "label": label, "items": items})
     selectors.log_list_read(request.user, "specialist_queue", [i.referral for s in sections for i in s["items"]])
-    return render(
-        request, "referrals/specialist_queue.html", {"sections": sections, "now": now, "form": OutreachForm()}
-    )
+    return render(request, "referrals/specialist_queue.html", {"sections": sections, "now": now})
+
+
+def _outreach_form(item: FollowUp) -> OutreachForm:
+    """One form per item on the queue page, with field ids of its own."""
+    return OutreachForm(auto_id=f"id_%s_{item.pk}")
+
+
+@specialist_required
+@require_safe
+def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """One item worked in full: the partner's contacts, the resident's contacts when
+    the rule allows them (audited: referrals.contacts), the outreach history."""
+    item = selectors.follow_up_for(request.user, follow_up_id)
+    item.outreach_form = _outreach_form(item)
+    context = {
+        "item": item,
+        "referral": item.referral,
+        "partner": contacts.partner_contacts(item.referral),
+        "resident_contacts": contacts.resident_contacts_for_follow_up(request.user, item),
+        "shows_resident_contacts": contacts.may_see_resident_contact(item),
+        "now": timezone.now(),
+    }
+    # The page names the resident: one read on her "who viewed my record".
+    selectors.log_detail_read(request.user, item.referral, "specialist")
+    return render(request, "referrals/follow_up.html", context)
 
 
 @require_POST
 @specialist_required
 def record_outreach(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     follow_up = selectors.follow_up_for(request.user, follow_up_id)
+    back = "referrals:follow_up" if request.POST.get("from") == "item" else "referrals:specialist_queue"
+    back_args = [follow_up.pk] if back == "referrals:follow_up" else []
     form = OutreachForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how you reached out and what happened."))
-        return redirect("referrals:specialist_queue")
+        return redirect(back, *back_args)
     followups.record_outreach(specialist=request.user, follow_up=follow_up, **form.cleaned_data)
     messages.success(request, _("Outreach recorded."))
-    return redirect("referrals:specialist_queue")
+    return redirect(back, *back_args)
 
 
 @specialist_required

@@ -16,14 +16,14 @@ Section = dict[str, Any] | None
 RECORD_SECTIONS: ExtensionPoint[Callable[[Any, Any], Section]] = ExtensionPoint(
     "residents.record_sections",
     "Sections of the resident record page that other features own (referrals, assessments).",
-    required={"referrals": "product 4.4: the record page lists the resident's referrals"},
+    required={"referrals": "docs/product.md 4.1: the record page lists the resident's referrals"},
 )
 
 # (resident) -> Section: My Plan and its printed history, the resident's own view.
 MY_PLAN_SECTIONS: ExtensionPoint[Callable[[Any], Section]] = ExtensionPoint(
     "residents.my_plan_sections",
     "Sections of My Plan (and its printed history) that other features own.",
-    required={"referrals": "product 4.6: My Plan shows the resident's referrals and their outcomes"},
+    required={"referrals": "docs/product.md 4.6: My Plan shows the resident's referrals and their outcomes"},
 )
 
 
@@ -33,3 +33,17 @@ def record_sections(resident: Any, access: Any) -> dict[str, Section]:
 
 def my_plan_sections(resident: Any) -> dict[str, Section]:
     return {provider.key: provider.function(resident) for provider in MY_PLAN_SECTIONS.providers()}
+
+
+# (resident) -> None: the resident's name changed; bring copies of it up to date. Called
+# by ``Resident.save`` inside the transaction that saves the new name.
+NAME_CHANGED: ExtensionPoint[Callable[[Any], None]] = ExtensionPoint(
+    "residents.name_changed",
+    "Copies of a resident's name kept by other features, brought up to date when the name changes.",
+    required={"referrals": "docs/product.md 5.3: the inbox finds a client by their current name"},
+)
+
+
+def name_changed(resident: Any) -> None:
+    for function in NAME_CHANGED:
+        function(resident)

@@ -1,8 +1,8 @@
 """The resident record: identity, contact points, household, eligibility cases,
-social needs and notes (product 4.1).
+social needs and notes (docs/product.md 4.1).
 
 Every piece keeps where it came from (``source``) and when it changed, because
-what an organization may see depends on who entered it (product 4.3: without
+what an organization may see depends on who entered it (docs/product.md 4.3: without
 consent, only the contact details *it* entered), and because later features
 (assessments, FHIR inbound data, referrals) add rows from their own sources.
 Rows are closed, never deleted, so the history stays attributable.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,12 +90,44 @@ class Resident(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
+        """Keys in step with the names; and when the name changed (the eligibility
+        feed renames people), the copies other apps keep of it (the referral inbox's
+        search key) follow in the same transaction, whoever saved the record."""
         self.refresh_keys()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        renamed = (
+            not self._state.adding
+            and (update_fields is None or bool({"first_name", "last_name"} & set(update_fields)))
+            and getattr(self, "_stored_search_name", None) != self.search_name
+        )
+        if renamed:
+            from .extension_points import name_changed
+
+            with transaction.atomic(using=kwargs.get("using") or self._state.db):
+                super().save(*args, **kwargs)
+                name_changed(self)
+        else:
+            super().save(*args, **kwargs)
+        if update_fields is None or renamed:
+            self._stored_search_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        resident = super().from_db(db, field_names, values)
+        # The name as stored, to notice a rename when the record is saved again.
+        deferred = resident.get_deferred_fields()
+        resident._stored_search_name = None if {"first_name", "last_name"} & deferred else resident.search_name
+        return resident
 
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name, self.suffix) if part)
+
+    @property
+    def search_name(self) -> str:
+        """The whole name as one search key ("Amy Brand" -> "amy brand"): what copies of
+        the name kept elsewhere (``Referral.resident_search``) hold."""
+        return name_key(f"{self.first_name} {self.last_name}")[:200]
 
     def refresh_keys(self) -> None:
         self.first_key = name_key(self.first_name)
@@ -195,8 +227,20 @@ class EligibilityCase(models.Model):
 
 
 class SdohNeed(models.Model):
-    """One social need (an SDoH domain) with where and when it was observed.
-    Filled by assessments, FHIR inbound data and staff (later issues)."""
+    """One social need (an SDoH domain) of a resident, with every source that reported it.
+
+    At most one *open* need per domain (a partial unique constraint): a food need
+    found by an assessment and again by a Medicaid claim is one need listing two
+    sources, so nobody refers the resident twice for the same thing. ``domain`` is a
+    Wayfinder category slug (directory categories: food, housing, ...);
+    ``sdohcc_codes`` the SDOH Clinical Care category codes its sources gave.
+    Written only by ``wayfinder.assessments.needs`` (``record_need``, ``mark_need``).
+
+    ``source``/``source_detail``/``observed_at`` summarise the latest source;
+    ``part2`` is true while every source came from a 42 CFR Part 2 program (one
+    source outside Part 2 makes the need itself ordinary; the Part 2 sources stay
+    hidden without Part 2 consent).
+    """
 
     class SourceKind(models.TextChoices):
         ASSESSMENT = "assessment", _("Needs assessment")
@@ -210,21 +254,66 @@ class SdohNeed(models.Model):
         RESOLVED = "resolved", _("No longer a need")
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="needs")
-    domain = models.CharField(max_length=64)  # SDoH domain code (directory categories / Gravity domains)
+    domain = models.CharField(max_length=64)  # Wayfinder category slug (directory categories)
+    sdohcc_codes = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=32, choices=SourceKind.choices)
     source_detail = models.CharField(max_length=200, blank=True)
     observed_at = models.DateTimeField()
     recorded_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_organization = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     part2 = models.BooleanField(default=False, help_text="Came from a 42 CFR Part 2 program")
 
     class Meta:
         ordering = ["-observed_at"]
         indexes = [models.Index(fields=["resident", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "domain"], condition=models.Q(status="open"), name="one_open_need_per_domain"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.source})"
+
+
+class NeedSource(models.Model):
+    """One report of a need: an assessment, an HIE participant's data, a Medicaid
+    claim or a staff member. Append-only: a need keeps the history of who said so."""
+
+    need = models.ForeignKey(SdohNeed, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=32, choices=SdohNeed.SourceKind.choices)
+    # What reported it, in words: "AHC HRSN screening 1.0.0", or an HIE participant's name.
+    detail = models.CharField(max_length=200, blank=True)
+    # A resource reference, e.g. "QuestionnaireResponse/<uuid>" or "Observation/<id>".
+    reference = models.CharField(max_length=200, blank=True)
+    questionnaire_url = models.CharField(max_length=500, blank=True)
+    questionnaire_version = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    observed_at = models.DateTimeField()  # the clinical date: when the need was observed
+    recorded_at = models.DateTimeField(default=timezone.now)
+    sdohcc_codes = models.JSONField(default=list, blank=True)
+    # The coded evidence: question and answer codes, scores (kept for the FHIR/C-CDA publication).
+    evidence = models.JSONField(default=list, blank=True)
+    part2 = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-observed_at", "-id"]
+        indexes = [models.Index(fields=["need", "observed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
 
 
 class Note(models.Model):

@@ -1,4 +1,4 @@
-"""My Plan: the signed-in resident's own pages (product 4.6)."""
+"""My Plan: the signed-in resident's own pages (docs/product.md 4.6)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from wayfinder.accounts.access import ResidentRequest, resident_required
 from wayfinder.audit import names
 from wayfinder.audit.log import log_action
-from wayfinder.audit.names import RESIDENT_HISTORY_PRINTED
 from wayfinder.consent import actions as consent_actions
 from wayfinder.consent.forms import ResidentGrantForm
 from wayfinder.consent.selectors import open_consents, resident_consent_for
 
 from . import actions, selectors
+from .access_log import visits_of
 from .extension_points import my_plan_sections
 from .forms import LinkAccountForm, PrivacyForm
 
@@ -109,22 +109,44 @@ def revoke(request: ResidentRequest, consent_id) -> HttpResponse:
 @resident_required()
 @require_safe
 def access_log(request: ResidentRequest) -> HttpResponse:
-    """Who looked at my record, when, and under what consent (product 4.5)."""
-    page = Paginator(selectors.record_reads(request.resident), 50).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    people, organizations = selectors.readers(rows)
+    """Who looked at my record, when, and under what consent (docs/product.md 4.5), one row
+    per visit (``access_log``): the pages one person opened within half an hour."""
+    page = Paginator(visits_of(request.resident), 50).get_page(request.GET.get("page"))
+    visits = list(page.object_list)
+    people, organizations = selectors.readers(visits)
     entries = [
         {
-            "at": e.occurred_at,
-            "who": getattr(people.get(e.actor_id), "full_name", "") or _("Someone"),
-            "organization": getattr(organizations.get(e.actor_organization_id), "name", ""),
-            "what": _("A referral about you") if e.action == names.REFERRAL_VIEWED else _("Your record"),
-            "basis": _basis_label(e.legal_basis),
-            "is_self": e.legal_basis == "self",
+            "first": visit.first,
+            "last": visit.last,
+            "reads": visit.reads,
+            "who": getattr(people.get(visit.actor_id), "full_name", "") or _("Someone"),
+            "organization": getattr(organizations.get(visit.actor_organization_id), "name", "")
+            or (_("United Way referral specialists") if visit.legal_basis in SPECIALIST_BASES else ""),
+            "what": _what_was_opened(visit.actions),
+            "basis": _basis_label(visit.legal_basis),
+            "is_self": visit.legal_basis == "self",
         }
-        for e in rows
+        for visit in visits
     ]
     return render(request, "residents/my_plan/access_log.html", {"entries": entries, "page": page})
+
+
+# Legal bases of reads by United Way's referral specialists (no organization of theirs).
+SPECIALIST_BASES = ("referral_specialist", "referral_followup")
+
+
+def _what_was_opened(opened: set[str]) -> str:
+    """What a visit opened, in the resident's words (a visit may open several)."""
+    labels = [
+        label
+        for action, label in (
+            (names.RESIDENT_VIEWED, _("Your record")),
+            (names.REFERRAL_VIEWED, _("A referral about you")),
+            (names.RESIDENT_CONTACT_VIEWED, _("Your contact details")),
+        )
+        if action in opened
+    ]
+    return ", ".join(labels)
 
 
 def _basis_label(basis: str) -> str:
@@ -134,6 +156,7 @@ def _basis_label(basis: str) -> str:
         "self": _("You"),
         "referral": _("A referral"),
         "referral_specialist": _("United Way referral specialist"),
+        "referral_followup": _("A follow-up call about your referral"),
         "none": _("Name only (to refer you)"),
     }.get(basis, basis)
 
@@ -148,7 +171,8 @@ def privacy(request: ResidentRequest) -> HttpResponse:
         actions.update_privacy(resident=resident, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("my_plan:privacy")
-    return render(request, "residents/my_plan/privacy.html", {"form": form})
+    contacts = list(resident.contacts.filter(retired_at__isnull=True).order_by("kind", "-created_at"))
+    return render(request, "residents/my_plan/privacy.html", {"form": form, "contacts": contacts})
 
 
 @resident_required()
@@ -169,7 +193,7 @@ def print_history(request: ResidentRequest) -> HttpResponse:
     }
     html = render_to_string("residents/my_plan/print.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    log_action(request.user, RESIDENT_HISTORY_PRINTED, resident, resident=resident, legal_basis="self")
+    log_action(request.user, names.RESIDENT_HISTORY_PRINTED, resident, resident=resident, legal_basis="self")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="my-wayfinder-history.pdf"'
     return response

@@ -169,6 +169,33 @@ def same_family(a: str, b: str) -> bool:
     return bool(NICKNAMES.get(a, set()) & NICKNAMES.get(b, set()))
 
 
+def nickname_alternatives(key: str) -> set[str]:
+    """Every other name in the nickname groups of ``key`` ("bill" -> william, will, ...)."""
+    alternatives: set[str] = set()
+    for index in NICKNAMES.get(key, ()):
+        alternatives.update(_NICKNAME_GROUPS[index].split())
+    alternatives.discard(key)
+    return alternatives
+
+
+def search_keys(value: str) -> str:
+    """The words of a name and their sound-alike keys, each padded by spaces
+    (" amy brand a5 b653 "), so that a whole word or key is found with a plain
+    substring test in SQL: ``contains(" b653 ")``. Name words hold letters only and
+    sound-alike keys hold digits, so the two never match each other."""
+    words = name_key(value).split()
+    keys = [phonetic_key(word) for word in words if len(word) >= 3]
+    return " " + " ".join([*words, *keys]) + " "
+
+
+def close_spelling(typed: str, stored: str) -> bool:
+    """A typo of one name word (Damerau distance within ``_allowed_typos``), with
+    the cheap length and first-letter tests first: used over many stored names."""
+    if not typed or not stored or typed[0] != stored[0] or abs(len(typed) - len(stored)) > 2:
+        return False
+    return edit_distance(typed, stored) <= _allowed_typos(stored)
+
+
 @dataclass(frozen=True)
 class NameMatch:
     score: float

@@ -135,13 +135,6 @@ def find_duplicates(
     )
 
 
-def resident_by_individual_id(individual_id: str) -> Resident | None:
-    """The active record with this eligibility individual id (for launches from the
-    health information exchange and other system-to-system look-ups). Callers still
-    decide what the user may see with ``record_access``."""
-    return Resident.objects.filter(individual_id=individual_id.strip().upper(), status=Resident.Status.ACTIVE).first()
-
-
 def resident_for(user, resident_id, *, purpose: str = "care_coordination") -> tuple[Resident, Access]:
     """The resident and the access the user has, with the read logged.
 
@@ -195,7 +188,7 @@ def record_context(resident: Resident, access: Access) -> dict:
 
 def record_reads(resident: Resident):
     """Audit entries of others' reads of the resident's record and referral pages,
-    newest first: "who viewed my record" (product 4.5)."""
+    newest first: "who viewed my record" (docs/product.md 4.5)."""
     from wayfinder.audit import names
     from wayfinder.audit.models import AuditEvent
 

@@ -33,7 +33,7 @@ def age_sign_in(client, seconds: int) -> None:
 
 
 def confirm_password(client):
-    """Changing MFA asks for the password again (security.md: re-authentication)
+    """Changing MFA asks for the password again (docs/security.md, "Authentication and sessions": re-authentication)
     once the sign-in is more than a few minutes old."""
     age_sign_in(client, 600)
     response = client.get("/accounts/2fa/totp/activate/")

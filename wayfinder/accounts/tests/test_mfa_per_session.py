@@ -1,4 +1,4 @@
-"""MFA is checked per session, not per account (issue #13 item 4, security.md).
+"""MFA is checked per session, not per account (issue #13 item 4, docs/security.md, "Authentication and sessions").
 
 Every sign-in here goes through allauth's real forms; the sessions are two
 browsers of the same person (two test clients)."""

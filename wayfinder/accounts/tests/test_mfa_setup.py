@@ -91,3 +91,13 @@ def test_partner_onboarding_continues_to_the_user_agreement(new_staff):
     client.get("/accounts/2fa/totp/activate/")
     client.post("/accounts/2fa/totp/activate/", {"code": fresh_totp_code(client.session[SECRET_SESSION_KEY])})
     assert client.get("/accounts/2fa/continue/")["Location"] == "/partners/onboarding/agreement/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_set_up_opened_directly_continues_to_the_organizations_dashboard(new_staff):
+    """Issue #14 item 8: staff start on their organization's dashboard, not a generic page."""
+    client = Client()
+    sign_in(client, new_staff)
+    client.get("/accounts/2fa/totp/activate/")
+    client.post("/accounts/2fa/totp/activate/", {"code": fresh_totp_code(client.session[SECRET_SESSION_KEY])})
+    assert client.get("/accounts/2fa/continue/")["Location"] == "/partners/workspace/"

@@ -35,7 +35,7 @@ def test_it_emails_a_working_reset_link(live_server, personas, smtp_server):
 
     fresh = HttpClient(live_server.url)
     signed_in = fresh.post_form("/accounts/login/", {"login": email, "password": "a new long passphrase 42"})
-    assert signed_in.url.endswith("/accounts/home/")
+    assert signed_in.url.endswith("/my-plan/")
 
     reused = HttpClient(live_server.url).get(link)
     assert "Bad Token" in reused.text or "invalid" in reused.text.lower()

@@ -31,8 +31,8 @@ def test_it_asks_staff_for_a_totp_code_after_the_password(live_server, personas)
         "/accounts/2fa/authenticate/", {"code": current_demo_code(staff.email)}, page=after_password
     )
     assert after_code.status == 200
-    assert after_code.url.endswith("/accounts/home/")
-    assert "Bluegrass Community Food Bank" in after_code.text
+    assert after_code.url.endswith("/partners/workspace/")  # staff start on their organization's dashboard
+    assert "Bluegrass Community Food Bank" in after_code.text and "Referral inbox" in after_code.text
 
     signed_in = AuditEvent.objects.filter(action="account.signed_in", actor_id=personas["food_bank_staff"].pk).get()
     assert signed_in.auth_level == "mfa"
@@ -56,8 +56,8 @@ def test_it_refuses_a_wrong_totp_code(live_server, personas):
 def test_it_signs_a_resident_in_with_the_password_alone(live_server, personas):
     client = HttpClient(live_server.url)
     response = sign_in_with_password(client, persona("resident").email, DEMO_PASSWORD)
-    assert response.url.endswith("/accounts/home/")
-    assert "Resident account" in response.text
+    assert response.url.endswith("/my-plan/")  # residents start on My Plan
+    assert "Welcome, Amy." in response.text
 
 
 def test_it_records_failed_attempts_without_the_password(live_server, personas):

@@ -35,7 +35,7 @@ def test_a_resident_signs_up_and_verifies_their_email(live_server, smtp_server):
     signed_in = HttpClient(live_server.url).post_form(
         "/accounts/login/", {"login": "new.resident@example.org", "password": "a long and unusual passphrase"}
     )
-    assert signed_in.url.endswith("/accounts/home/")
+    assert signed_in.url.endswith("/my-plan/")
 
 
 def test_weak_and_mismatched_passwords_are_refused(client, db):

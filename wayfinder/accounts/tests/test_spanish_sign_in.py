@@ -25,13 +25,20 @@ def test_the_browser_language_alone_gives_the_spanish_sign_in_page(client):
     assert_spanish(response, present=["Iniciar sesión", "Contraseña"], absent=["Password"])
 
 
-def test_a_resident_signs_in_and_lands_on_a_spanish_account_page(client, personas):
+def test_a_resident_signs_in_and_lands_on_my_plan_in_spanish(client, personas):
     in_spanish(client)
     response = client.post(
         "/accounts/login/", {"login": personas["resident"].email, "password": DEMO_PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == "/my-plan/"
+    assert_spanish(response, present=["Mi plan", "Quién vio mi expediente"], absent=["Who viewed my record"])
+
+
+def test_the_account_page_is_in_spanish(client, personas):
+    client.force_login(personas["resident"])
+    in_spanish(client)
     assert_spanish(
-        response,
+        client.get("/accounts/home/"),
         present=["Sus funciones", "Cuenta de residente", "Adónde ir", "Mi plan", "Cambiar la contraseña"],
         absent=["Your roles", "Resident account", "Where to go", "Change password"],
     )

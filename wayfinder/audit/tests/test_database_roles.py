@@ -1,5 +1,5 @@
 """PostgreSQL: the application's role owns nothing and cannot touch the audit
-trail beyond reading and appending (security.md: "The application's database role
+trail beyond reading and appending (docs/security.md, "Audit log": "The application's database role
 owns nothing"). The test suite itself connects as that role."""
 
 from __future__ import annotations

@@ -21,6 +21,13 @@ def _create_path(resident, service) -> str:
     return f"/referrals/new/{resident.pk}/?org={service.organization_id}&service={service.pk}"
 
 
+def _send(client, resident, service, data: dict):
+    """The staff referral form as a person sends it: opened, then sent with its token."""
+    page = client.get(_create_path(resident, service)).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    return client.post(_create_path(resident, service), {"form_token": token, **data})
+
+
 def test_staff_pre_consent_is_an_offer_the_resident_answers(
     client, personas, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -28,7 +35,7 @@ def test_staff_pre_consent_is_an_offer_the_resident_answers(
     formula = make_service(org("family_center"), "Free infant formula")
     client.force_login(personas["food_bank_staff"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_create_path(amy, formula), {"note": "", "pre_consent": "on"})
+        response = _send(client, amy, formula, {"note": "", "pre_consent": "on"})
     assert response.status_code == 302 and Referral.objects.filter(resident=amy, service=formula).exists()
     # Nothing is recorded by the staff member: the access stays limited.
     assert not Consent.objects.filter(resident=amy, organization=org("family_center")).exists()
@@ -57,11 +64,11 @@ def test_no_offer_without_a_contact_the_resident_confirmed(client, personas):
     walk_in = Resident.objects.get(first_name="Walk")
     assert created.status_code == 302
     formula = make_service(org("family_center"), "Free infant formula")
-    response = client.post(_create_path(walk_in, formula), {"note": "", "pre_consent": "on"})
+    response = _send(client, walk_in, formula, {"note": "", "pre_consent": "on"})
     assert response.status_code == 400
     assert "no contact on file that they confirmed" in response.content.decode()
     assert not Referral.objects.filter(resident=walk_in).exists()  # nothing half-done
-    assert client.post(_create_path(walk_in, formula), {"note": ""}).status_code == 302
+    assert _send(client, walk_in, formula, {"note": ""}).status_code == 302
 
 
 def test_a_resident_referring_themselves_may_share_their_record(client, personas):
@@ -70,6 +77,23 @@ def test_a_resident_referring_themselves_may_share_their_record(client, personas
     client.force_login(personas["resident"])
     page = client.get(f"/services/{formula.pk}/").content.decode()
     assert 'name="share_record"' in page
-    client.post(f"/referrals/self/{formula.pk}/", {"share_record": "on"})
+    # The service page's tick is carried to the confirmation step, still hers to untick.
+    confirmation = client.post(f"/referrals/self/{formula.pk}/", {"share_record": "on"}).content.decode()
+    assert re.search(r'<input type="checkbox" name="share_record"[^>]*checked', confirmation)
+    assert not Consent.objects.filter(resident=amy, organization=org("family_center")).exists()  # nothing yet
+    token = re.search(r'name="form_token" value="([^"]+)"', confirmation).group(1)
+    client.post(f"/referrals/self/{formula.pk}/", {"step": "send", "form_token": token, "share_record": "on"})
     consent = Consent.objects.get(resident=amy, organization=org("family_center"), revoked_at=None)
     assert consent.method == "pre_consent" and consent.recorded_by == personas["resident"]
+
+
+def test_a_self_referral_shares_nothing_unless_the_resident_ticks_it(client, personas):
+    amy = Resident.objects.get(pk=AMY_RESIDENT_ID)
+    formula = make_service(org("family_center"), "Free infant formula")
+    client.force_login(personas["resident"])
+    confirmation = client.post(f"/referrals/self/{formula.pk}/", {"share_record": "on"}).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', confirmation).group(1)
+    # Unticked on the confirmation step: the referral goes, the record stays hers.
+    client.post(f"/referrals/self/{formula.pk}/", {"step": "send", "form_token": token})
+    assert Referral.objects.filter(resident=amy, service=formula).count() == 1
+    assert not Consent.objects.filter(resident=amy, organization=org("family_center")).exists()

@@ -143,12 +143,6 @@ def searcher() -> tantivy.Searcher | None:
         return reader.index.searcher()
 
 
-def forget_readers() -> None:
-    """Drop cached readers (tests switch ``SEARCH_INDEX_DIR``)."""
-    with _lock:
-        _readers.clear()
-
-
 def journal_offset() -> int:
     return _mtime_size(index_root() / "updates.log")
 

@@ -1,4 +1,4 @@
-"""SDoH categories, situations and the 2-1-1/AIRS mapping (product 1.2)."""
+"""SDoH categories, situations and the 2-1-1/AIRS mapping (docs/product.md 1.2)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ def test_the_migration_loads_the_taxonomy_and_the_loader_is_idempotent():
     assert terms.count() == total
     pantry = terms.get(code="food-pantries")
     assert pantry.parent.code == "food" and pantry.description == "Despensas de alimentos"
+    # The migration's frozen rows are today's categories; a change to the categories
+    # gets a data migration of its own (ensure_sdoh_taxonomy also writes it at import).
+    assert cats.ensure_sdoh_taxonomy() == 0, "categories changed: add a data migration with the new rows"
     assert cats.ensure_sdoh_taxonomy() == 0
     assert cats.categories_for_term("food-pantries", cats.SDOH_TAXONOMY_ID) == {"food", "food-pantries"}
 

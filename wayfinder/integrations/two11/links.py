@@ -1,6 +1,6 @@
 """References between records: what a row points at must be in the feed or in the directory.
 
-The rules (docs/formats/hsds-import.md, "References"):
+The rules (docs/formats/hsds-import.md, "What happens to a record", **References**):
 
 - a required link (a service's organization, a service_at_location's service and location, ...)
   that does not resolve rejects the row;

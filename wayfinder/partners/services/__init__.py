@@ -1,4 +1,4 @@
-"""The partners app's actions (engineering.md: every write is an atomic, audited
+"""The partners app's actions (docs/architecture.md, "Inside an app": every write is an atomic, audited
 function named for what it does). Split by area to keep each module small:
 
 - ``claims``: site claims and new-organization requests, the reviewer's decision

@@ -1,4 +1,4 @@
-"""A partner admin's choice of a text message for every new referral (product 5.2)."""
+"""A partner admin's choice of a text message for every new referral (docs/product.md 5.2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Creating referrals: no consent needed, the receiving partner is emailed, the
 resident is told, non-onboarded organizations go to the specialists."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -116,9 +118,17 @@ def test_staff_refer_only_for_their_own_organization(world, personas):
 
 def test_a_resident_can_refer_themselves(world, personas, client):
     client.force_login(personas["resident"])
-    response = client.post(f"/referrals/self/{world.pantry.pk}/")
+    # The service page's button opens a confirmation (with an optional note); nothing is sent yet.
+    confirmation = client.post(f"/referrals/self/{world.pantry.pk}/")
+    assert confirmation.status_code == 200 and not Referral.objects.exists()
+    assert "Send my referral" in confirmation.content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', confirmation.content.decode()).group(1)
+    response = client.post(
+        f"/referrals/self/{world.pantry.pk}/", {"step": "send", "form_token": token, "note": "Mornings are best."}
+    )
     referral = Referral.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/referrals/{referral.pk}/"
+    assert referral.note == "Mornings are best."
     assert referral.origin == Origin.SELF and referral.sending_organization is None
     page = client.get(f"/referrals/{referral.pk}/")
     assert page.status_code == 200

@@ -28,7 +28,7 @@ def _client_of_food_bank(personas):
 
 
 def test_it_shows_a_client_referred_by_organization_a_to_organization_b_limited(client, world, personas):
-    """Product 4.3: a client created by A and referred to B is visible to B (limited,
+    """docs/product.md 4.3: a client created by A and referred to B is visible to B (limited,
     no consent needed) and stays invisible to an organization with no link."""
     resident = _client_of_food_bank(personas)
     path = f"/clients/{resident.pk}/"

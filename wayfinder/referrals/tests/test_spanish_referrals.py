@@ -69,7 +69,14 @@ def test_a_referral_page_is_in_spanish_for_the_resident(client, personas, referr
         present=["Referido para Free infant formula", "<dd>Usted</dd>", "Estado", "Nuevo"],
         absent=["Referral for", "Receiving organization", "Work this referral"],
     )
-    assert_spanish(client.get("/my-plan/"), present=["Free infant formula", "Detalles"], absent=["Details"])
+    assert_spanish(
+        client.get("/my-plan/"),
+        present=["Free infant formula", "Enviado el"],
+        absent=["Sent "],
+    )
+    assert_spanish(
+        client.get(f"/referrals/{referral.pk}/"), present=["Cómo comunicarse con ellos"], absent=["How to reach them"]
+    )
 
 
 def test_each_message_is_written_in_its_readers_language(world, personas):

@@ -13,7 +13,15 @@ pytestmark = pytest.mark.django_db
 def test_with_consent_the_full_record_shows(client, personas):
     client.force_login(personas["food_bank_staff"])
     page = client.get(f"/clients/{AMY_RESIDENT_ID}/").content.decode()
-    for text in ("Household", "Noah", "SNAP", "5900000001", "due for a first needs assessment", "No referrals yet"):
+    for text in (
+        "Household",
+        "Noah",
+        "SNAP",
+        "5900000001",
+        "(859) 555-0142",
+        "due for a first needs assessment",
+        "No referrals yet",
+    ):
         assert text in page or (text == "No referrals yet" and "Referral activity" in page)
 
 
@@ -21,7 +29,7 @@ def test_without_consent_only_the_name_shows(client, personas):
     client.force_login(personas["family_center_staff"])
     page = client.get(f"/clients/{AMY_RESIDENT_ID}/").content.decode()
     assert "Amy Brand" in page and "Request consent" in page
-    for hidden in ("Noah", "5900000001", "1988-04-12", "8595550142", "412 Chestnut"):
+    for hidden in ("Noah", "5900000001", "1988-04-12", "8595550142", "(859) 555-0142", "412 Chestnut"):
         assert hidden not in page
 
 

@@ -1,0 +1,42 @@
+"""What the database benchmarks share: Django configured for a benchmark run, and
+the percentile every figure in benchmarks/results is quoted with."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def configure_django(sqlite_name: str) -> None:
+    """Settings for a benchmark: ``DATABASE_URL`` when given (PostgreSQL), else a
+    SQLite file ``benchmarks/data/<sqlite_name>.sqlite3`` kept between runs; the
+    outbox queues messages but nothing is sent (dummy tasks backend)."""
+    if not os.environ.get("DATABASE_URL"):
+        data = ROOT / "benchmarks" / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{data / f'{sqlite_name}.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wayfinder.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("WAYFINDER_DEMO", "1")
+    os.environ["WAYFINDER_DATA_DIR"] = str(ROOT / "benchmarks" / "data" / "var")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile ``p`` (0-100) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def sign_in(client, user) -> None:
+    """A completed sign-in (password and, for staff, TOTP) for ``client``."""
+    from wayfinder.lib.http_testing import record_full_sign_in
+
+    client.force_login(user)
+    record_full_sign_in(client, user)
