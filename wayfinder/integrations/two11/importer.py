@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from wayfinder.directory import categories as cats
 
-from .checker import IdMap, Notes, RowError, check_row
+from .checker import IdMap, Notes, RowError, check_row, precheck
 from .children import ANY, Statements
 from .links import Links, show
 from .readers import JsonReader, RecordError, Row
@@ -180,10 +180,11 @@ class Importer:
                 continue
             entries.append((row, hexid, row.digest or json_digest(table, row.data)))
         stored = stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
+        checked = self.precheck(table, [(k, e[0]) for k, e in enumerate(entries) if stored.get(e[1]) != e[2]])
         pending = []
         ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
         add_statement, unchanged = self.statements.add, 0
-        for row, hexid, digest in entries:
+        for k, (row, hexid, digest) in enumerate(entries):
             rid = int(hexid, 16)
             raw_id = row.data.get("id")
             if rid in ok or rid in failed:
@@ -205,13 +206,15 @@ class Importer:
                 add_statement(table, rid, row.lists)
                 unchanged += 1
                 continue
-            try:
-                values = check_row(
-                    table, row.data, from_text=row.from_text, where=row.where, notes=self.notes, ids=self.ids
-                )
-            except RowError as exc:
-                self.reject(row.where, table, raw_id, hexid, exc.field, exc.reason, exc.value)
-                continue
+            values = checked.get(k)
+            if values is None:
+                try:
+                    values = check_row(
+                        table, row.data, from_text=row.from_text, where=row.where, notes=self.notes, ids=self.ids
+                    )
+                except RowError as exc:
+                    self.reject(row.where, table, raw_id, hexid, exc.field, exc.reason, exc.value)
+                    continue
             if not self.rules.check(table, values, row.where, raw_id):
                 continue
             ok.add(rid)
@@ -222,6 +225,17 @@ class Importer:
             good = self.links.resolve(table, pending)
             if good:
                 self.writer.upsert(table, good)
+
+    @staticmethod
+    def precheck(table: str, rows: list[tuple[int, Row]]) -> dict[int, dict[str, Any]]:
+        """The values of the rows (by position) that the batch check vouches for (checker.precheck);
+        the others are checked one by one, with their notes and errors."""
+        out: dict[int, dict[str, Any]] = {}
+        for from_text in {row.from_text for _, row in rows}:
+            part = [(k, row) for k, row in rows if row.from_text is from_text]
+            results = precheck(table, [row.data for _, row in part], from_text=from_text)
+            out.update((k, values) for (k, _), values in zip(part, results, strict=True) if values is not None)
+        return out
 
     # --- the run ---------------------------------------------------------------------
     def run(self) -> ImportResult:
