@@ -347,7 +347,7 @@ def _column(
             continue
         try:
             converted, note = conv(value, from_text)
-        except Exception:  # noqa: BLE001 - check_row says what is wrong with it
+        except Exception:  # noqa: BLE001, S112 - check_row says what is wrong with it
             continue
         if not note and not (converted.__class__ is str and len(converted) > limit):
             memo[value] = converted
