@@ -95,6 +95,7 @@ class Importer:
         self.failed: dict[str, set[int]] = defaultdict(set)
         self.nested_only: dict[str, set[int]] = defaultdict(set)
         self.statements = Statements()
+        self.empty_tables: set[str] = set()  # tables that held no row when the import reached them
         self.links = Links(self)
         self.rules = Rules(self)
         self.writer = Writer(self)
@@ -152,6 +153,10 @@ class Importer:
             spool.close()
 
     def process(self, table: str, rows: Iterator[Row | RecordError], bar: tqdm) -> None:
+        if not TABLES[table].model.objects.exists():
+            # Nothing stored to compare with (a first import): no digest lookups. A row this import
+            # writes and the feed sends again is a duplicate id, found before any lookup.
+            self.empty_tables.add(table)
         batch: list[Row] = []
         size = 0
         for item in rows:
@@ -179,7 +184,8 @@ class Importer:
                 self.reject(row.where, table, raw_id, None, "id", "required field is missing")
                 continue
             entries.append((row, hexid, row.digest or json_digest(table, row.data)))
-        stored = stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
+        empty = table in self.empty_tables
+        stored = {} if empty else stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
         checked = self.precheck(table, [(k, e[0]) for k, e in enumerate(entries) if stored.get(e[1]) != e[2]])
         pending = []
         ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
