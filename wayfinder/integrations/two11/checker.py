@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from wayfinder.directory.categories import NAMESPACE
@@ -266,6 +267,7 @@ PRE_CHANGES: dict[str, Callable[[dict[str, Any]], bool]] = {
 
 # --- the same check, a batch at a time ------------------------------------------------------
 _NONE, _STR = type(None), str
+_UUIDS = re.compile(r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})*")
 
 
 def precheck(table: str, raws: list[dict[str, Any]], *, from_text: bool) -> list[dict[str, Any] | None]:
@@ -290,12 +292,17 @@ def precheck(table: str, raws: list[dict[str, Any]], *, from_text: bool) -> list
         if not entries:
             continue
         rows = [raws[i] for i in index]
+        names = [name for name, _ in entries]
+        # the batch turned into columns by two C loops (a tuple per row, then transposed)
+        if len(names) == 1:
+            columns_in = [[r[names[0]] for r in rows]]
+        else:
+            columns_in = [list(c) for c in zip(*map(itemgetter(*names), rows), strict=True)]
         bad: set[int] = set()
         attnames, columns_out = [], []
-        for name, (attname, how, conv, empty, limit, _target) in entries:
-            column = _column([r[name] for r in rows], how, conv, empty, limit, from_text, bad)
+        for (_name, (attname, how, conv, empty, limit, _target)), vals in zip(entries, columns_in, strict=True):
             attnames.append(attname)
-            columns_out.append(column)
+            columns_out.append(_column(vals, how, conv, empty, limit, from_text, bad))
         final = dict(zip(attnames, columns_out, strict=True))  # a later name for the same attname wins
         for _name, attname in p.required:
             column = final.get(attname)
@@ -303,9 +310,14 @@ def precheck(table: str, raws: list[dict[str, Any]], *, from_text: bool) -> list
                 bad.update(range(len(rows)))
             elif None in column or "" in column:
                 bad.update(j for j, v in enumerate(column) if v is None or v == "")
-        for j, values in enumerate(zip(*columns_out, strict=True)):
+        made = map(dict, map(zip, repeat(attnames), zip(*columns_out, strict=True)))
+        if not bad:
+            for i, values in zip(index, made, strict=True):
+                out[i] = values
+            continue
+        for j, (i, values) in enumerate(zip(index, made, strict=True)):
             if j not in bad:
-                out[index[j]] = dict(zip(attnames, values, strict=True))
+                out[i] = values
     return out
 
 
@@ -336,9 +348,11 @@ def _column(
             bad.update(j for j, v in enumerate(text) if len(v) > limit)
         return [v or empty for v in text] if empty != "" and "" in text else text
     if how == ID:
-        if not set(map(len, text)) <= {0, 36} or not all(map(_match_uuid, filter(None, text))):
+        # every value 36 characters, so one match over them all checks each (aligned blocks)
+        if not set(map(len, text)) <= {0, 36} or not _UUIDS.fullmatch("".join(text)):
             bad.update(j for j, v in enumerate(text) if v and not (len(v) == 36 and _match_uuid(v)))
-        return [v.replace("-", "").lower() if v else empty for v in text]
+        ids = list(map(str.lower, map(str.replace, text, repeat("-"), repeat(""))))
+        return [v or empty for v in ids] if empty != "" and "" in text else ids
     assert conv is not None
     memo: dict[str, Any] = {"": empty}
     distinct = set(text)
@@ -353,7 +367,7 @@ def _column(
             memo[value] = converted
     if not distinct <= memo.keys():
         bad.update(j for j, v in enumerate(text) if v not in memo)
-    out = [memo.get(v, empty) for v in text]
+    out = list(map(memo.get, text, repeat(empty)))
     for j, number in numbers.items():
         try:
             out[j], note = conv(number, from_text)

@@ -186,7 +186,8 @@ class Importer:
             entries.append((row, hexid, row.digest or json_digest(table, row.data)))
         empty = table in self.empty_tables
         stored = {} if empty else stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
-        checked = self.precheck(table, [(k, e[0]) for k, e in enumerate(entries) if stored.get(e[1]) != e[2]])
+        todo = [k for k, (_, hexid, digest) in enumerate(entries) if stored.get(hexid) != digest]
+        checked = self.precheck(table, [row for row, _, _ in entries], todo)
         pending = []
         ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
         add_statement, unchanged = self.statements.add, 0
@@ -212,7 +213,7 @@ class Importer:
                 add_statement(table, rid, row.lists)
                 unchanged += 1
                 continue
-            values = checked.get(k)
+            values = checked[k]
             if values is None:
                 try:
                     values = check_row(
@@ -233,14 +234,15 @@ class Importer:
                 self.writer.upsert(table, good)
 
     @staticmethod
-    def precheck(table: str, rows: list[tuple[int, Row]]) -> dict[int, dict[str, Any]]:
-        """The values of the rows (by position) that the batch check vouches for (checker.precheck);
-        the others are checked one by one, with their notes and errors."""
-        out: dict[int, dict[str, Any]] = {}
-        for from_text in {row.from_text for _, row in rows}:
-            part = [(k, row) for k, row in rows if row.from_text is from_text]
-            results = precheck(table, [row.data for _, row in part], from_text=from_text)
-            out.update((k, values) for (k, _), values in zip(part, results, strict=True) if values is not None)
+    def precheck(table: str, rows: list[Row], todo: list[int]) -> list[dict[str, Any] | None]:
+        """The values of ``rows[k]`` for each k in ``todo`` that the batch check vouches for
+        (checker.precheck), else None: those are checked one by one, with their notes and errors."""
+        out: list[dict[str, Any] | None] = [None] * len(rows)
+        texts = [rows[k].from_text for k in todo]
+        for from_text in set(texts):
+            part = todo if len(set(texts)) == 1 else [k for k, t in zip(todo, texts, strict=True) if t is from_text]
+            for k, values in zip(part, precheck(table, [rows[k].data for k in part], from_text=from_text), strict=True):
+                out[k] = values
         return out
 
     # --- the run ---------------------------------------------------------------------
