@@ -178,7 +178,7 @@ class Importer:
         counts = self.result.counts[table]
         entries = []
         for row in rows:
-            raw_id = row.data.get("id")
+            raw_id = row.record_id()
             hexid = self.ids(table, str(raw_id), own=True) if raw_id not in (None, "") else ""
             if not hexid:
                 self.reject(row.where, table, raw_id, None, "id", "required field is missing")
@@ -193,7 +193,7 @@ class Importer:
         add_statement, unchanged = self.statements.add, 0
         for k, (row, hexid, digest) in enumerate(entries):
             rid = int(hexid, 16)
-            raw_id = row.data.get("id")
+            raw_id = row.record_id()
             if rid in ok or rid in failed:
                 # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
                 if row.nested:
