@@ -29,11 +29,22 @@ demo-data: migrate
 	$(PY) manage.py load_demo
 	@mkdir -p var && printf '# Written by make run: this checkout runs the demo (wayfinder/settings.py).\nDEBUG=1\nWAYFINDER_DEMO=1\n' >var/local.env
 
+# Beside the app, `make run` starts the demo state identity provider (:8020) and the
+# development exchange portal (:8010), and points Wayfinder at them (docs/operations.md).
+DEMO_IDP := http://127.0.0.1:8020
+DEMO_PORTAL := http://127.0.0.1:8010
+run: export STATE_SSO_ISSUER ?= $(DEMO_IDP)
+run: export STATE_SSO_CLIENT_ID ?= wayfinder-demo
+run: export STATE_SSO_CLIENT_SECRET ?= demo-secret-not-for-production
+run: export STATE_SSO_MFA_ACR_VALUES ?= urn:wayfinder:demo:loa:mfa
+run: export SMART_LAUNCH_EXCHANGES ?= [{"name": "Kentucky Health Information Exchange (development portal)", "iss": "$(DEMO_PORTAL)/fhir", "client_id": "wayfinder-demo", "client_secret": "demo-secret-not-for-production"}]
 run: demo-data
 	@$(PY) manage.py demo_signins
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
 	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
+	  $(PY) manage.py run_demo_idp --port 8020 >var/demo-idp.log 2>&1 & \
+	  $(PY) manage.py run_exchange_portal --port 8010 >var/exchange-portal.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

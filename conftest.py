@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.cache import cache
 
+# The real state identity provider and the development exchange portal (issue #20).
+pytest_plugins = ["tests.exchange_servers"]
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:

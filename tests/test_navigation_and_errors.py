@@ -22,6 +22,7 @@ STARTS = {
     "family_center_staff": "/partners/workspace/",
     "shelter_staff": "/partners/workspace/",
     "hospital_user": "/partners/workspace/",
+    "clinician": "/partners/workspace/",
     "dcbs_worker": "/partners/workspace/",
     "reviewer": "/partners/review/",
     "specialist": "/referrals/follow-ups/",

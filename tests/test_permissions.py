@@ -20,6 +20,10 @@ THIRD_PARTY_METHODS = {
     "account_email_verification_sent": {"GET"},
     "api:openapi-json": {"GET"},
     "api:api-root": {"GET"},
+    # allauth's OpenID Connect provider: the sign-in button POSTs (a GET only shows a confirm
+    # page), the provider redirects back with a GET (or a form_post POST, which we do not ask for).
+    "openid_connect_login": {"GET", "POST"},
+    "openid_connect_callback": {"GET"},
 }
 # Django admin views, by the end of their URL name.
 ADMIN_FORM_VIEWS = ("_changelist", "_add", "_change", "_delete", "password_change", "_password_change")

@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wayfinder.lib.env import (
     ImproperEnvironment,
+    checked_url,
     env_bool,
     env_choice,
     env_int,
+    env_json_objects,
     env_list,
     env_str,
+    env_url,
     load_local_env,
     parse_database_url,
 )
@@ -69,6 +72,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "wayfinder.audit",
     "wayfinder.accounts",
     "wayfinder.directory",
@@ -83,6 +88,7 @@ INSTALLED_APPS = [
     "wayfinder.integrations.two11",
     "wayfinder.integrations.eligibility",
     "wayfinder.integrations.hie",
+    "wayfinder.integrations.launch",
     "wayfinder.demo",
 ]
 
@@ -241,6 +247,73 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 # same QR code): wayfinder.accounts.forms.ActivateTOTPForm.
 MFA_FORMS = {"activate_totp": "wayfinder.accounts.forms.ActivateTOTPForm"}
 
+# --- State single sign-on (OpenID Connect; docs/operations.md "Single sign-on") ---
+# Off unless the issuer and client id are set. Password sign-in stays either way.
+STATE_SSO_PROVIDER_ID = "state"
+STATE_SSO_ISSUER = env_url("STATE_SSO_ISSUER", "", allow_http=DEBUG or TESTING or DEMO_MODE)
+STATE_SSO_CLIENT_ID = env_str("STATE_SSO_CLIENT_ID", "")
+STATE_SSO_CLIENT_SECRET = env_str("STATE_SSO_CLIENT_SECRET", "")
+STATE_SSO_NAME = env_str("STATE_SSO_NAME", "Kentucky Online Gateway")
+STATE_SSO_SCOPES = env_list("STATE_SSO_SCOPES", ["openid", "profile", "email"])
+STATE_SSO_UID_CLAIM = env_str("STATE_SSO_UID_CLAIM", "sub")
+STATE_SSO_EMAIL_CLAIM = env_str("STATE_SSO_EMAIL_CLAIM", "email")
+STATE_SSO_NAME_CLAIM = env_str("STATE_SSO_NAME_CLAIM", "name")
+# The provider's own MFA: an ID token whose ``acr`` is one of these values, or whose
+# ``amr`` holds one of these methods (RFC 8176), counts as MFA for the session.
+STATE_SSO_MFA_ACR_VALUES = env_list("STATE_SSO_MFA_ACR_VALUES", [])
+STATE_SSO_MFA_AMR_VALUES = env_list("STATE_SSO_MFA_AMR_VALUES", ["mfa"])
+STATE_SSO_ENABLED = bool(STATE_SSO_ISSUER and STATE_SSO_CLIENT_ID)
+if STATE_SSO_ISSUER and not STATE_SSO_CLIENT_ID:
+    raise ImproperEnvironment("STATE_SSO_CLIENT_ID must be set when STATE_SSO_ISSUER is")
+SOCIALACCOUNT_ADAPTER = "wayfinder.accounts.sso.StateSsoAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": STATE_SSO_SCOPES,
+        "APPS": [
+            {
+                "provider_id": STATE_SSO_PROVIDER_ID,
+                "name": STATE_SSO_NAME,
+                "client_id": STATE_SSO_CLIENT_ID,
+                "secret": STATE_SSO_CLIENT_SECRET,
+                "settings": {"server_url": STATE_SSO_ISSUER, "uid_field": STATE_SSO_UID_CLAIM},
+            }
+        ]
+        if STATE_SSO_ENABLED
+        else [],
+    }
+}
+# A verified email from the state provider links the existing account (never a second
+# one); unverified ones are refused when an account has that email (accounts/sso.py).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider button is a POST (no sign-in by a forged link)
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# --- SMART App Launch from the exchange's clinician portal (docs/operations.md "Launch") ---
+# The allow-list: only these issuers (``iss``, the exchange's FHIR base URL, exact
+# match) may launch Wayfinder. Each entry: name, iss, client_id, and optionally
+# client_secret (a confidential client), individual_id_system and medicaid_id_system
+# (the Patient.identifier systems of the eligibility system's individual id and of
+# the Medicaid id).
+SMART_LAUNCH_EXCHANGES = env_json_objects(
+    "SMART_LAUNCH_EXCHANGES",
+    required={"name", "iss", "client_id"},
+    optional={"client_secret", "individual_id_system", "medicaid_id_system"},
+)
+for _exchange in SMART_LAUNCH_EXCHANGES:
+    _exchange["iss"] = checked_url("SMART_LAUNCH_EXCHANGES", _exchange["iss"], allow_http=DEBUG or TESTING or DEMO_MODE)
+    if not _exchange["iss"] or not _exchange["name"] or not _exchange["client_id"]:
+        raise ImproperEnvironment("SMART_LAUNCH_EXCHANGES: every entry needs a name, an iss URL and a client_id")
+# A launch must come back from the exchange's authorization within this many seconds.
+SMART_LAUNCH_MAX_AGE_SECONDS = env_int("SMART_LAUNCH_MAX_AGE_SECONDS", 300, minimum=30, maximum=1800)
+SMART_LAUNCH_SCOPE = env_str("SMART_LAUNCH_SCOPE", "launch openid fhirUser patient/Patient.rs")
+# Identifier systems used when an exchange entry names none.
+SMART_INDIVIDUAL_ID_SYSTEM = env_str("SMART_INDIVIDUAL_ID_SYSTEM", "urn:wayfinder:ky:iees:individual-id")
+SMART_MEDICAID_ID_SYSTEM = env_str("SMART_MEDICAID_ID_SYSTEM", "urn:wayfinder:ky:medicaid-id")
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -356,6 +429,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# The "Sign in with <state provider>" and "Sign out" forms continue at the state
+# identity provider (authorization, RP-initiated logout): browsers check form-action
+# on those redirects too, so the provider's origin is allowed, and only that one.
+if STATE_SSO_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(STATE_SSO_ISSUER.split("/")[:3]))
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

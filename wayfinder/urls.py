@@ -27,5 +27,6 @@ urlpatterns = [
     path("metrics/", include("wayfinder.metrics.urls")),
     # The demo mailbox (a 404 outside demo mode).
     path("demo/", include("wayfinder.demo.urls")),
+    path("", include("wayfinder.integrations.launch.urls")),
     path("", include("wayfinder.directory.urls")),
 ]

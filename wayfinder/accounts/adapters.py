@@ -82,8 +82,32 @@ class AccountAdapter(DefaultAccountAdapter):
         now are the methods used (password, MFA) recorded in the session."""
         from wayfinder.audit.log import log_action
 
-        log_action(user, ACCOUNT_SIGNED_IN, user)
+        from .sessions import session_passed_provider_mfa
+
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        data = None
+        if sociallogin is not None:
+            data = {
+                "via": "state_sso",
+                "provider": sociallogin.account.provider,
+                "provider_mfa": session_passed_provider_mfa(request),
+            }
+        log_action(user, ACCOUNT_SIGNED_IN, user, data=data)
         return super().post_login(request, user, **kwargs)
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's sign-in steps, with its "enter your code" step replaced by one
+        that accepts the state identity provider's own MFA (accounts/sso.py)."""
+        ours = "wayfinder.accounts.sso.ProviderMfaAuthenticateStage"
+        return [ours if path == "allauth.mfa.stages.AuthenticateStage" else path for path in super().get_login_stages()]
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """Signing out of a session that came through the state identity provider
+        continues at the provider's end-session endpoint, so both sessions end
+        (OpenID Connect RP-Initiated Logout). Called while the session still exists."""
+        from .sso import end_session_url
+
+        return end_session_url(request) or super().get_logout_redirect_url(request)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """allauth asks for the password before MFA changes; not within minutes of

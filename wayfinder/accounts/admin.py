@@ -5,6 +5,8 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -164,3 +166,22 @@ class AuthenticatorAdmin(AuditedAdmin, AllauthAuthenticatorAdmin):
 
     def get_fields(self, request, obj=None):
         return ("user", "type", "created_at", "last_used_at")
+
+
+# State sign-in (docs/operations.md, "Single sign-on with the state identity provider (issue #20)"):
+# the provider is configured by environment variables, never in the database, and provider tokens
+# are not stored — nothing to edit or show.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
+admin.site.unregister(SocialAccount)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(AuditedAdmin, AllauthSocialAccountAdmin):
+    """Support may unlink a state sign-in (the person links again at their next sign-in); the link
+    itself is made only by signing in, so it is never added or edited here."""
+
+    readonly_fields = ("user", "provider", "uid", "last_login", "date_joined", "extra_data")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import next_steps, roles
-from .sessions import session_passed_mfa
+from .sessions import session_passed_mfa, session_passed_provider_mfa
 
 SESSION_STARTED_KEY = "wf_session_started"
 SESSION_SEEN_KEY = "wf_session_seen"
@@ -39,6 +39,15 @@ def has_mfa_enrolled(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def has_mfa_in_place(user) -> bool:
+    """The account has a second factor: our TOTP, or the state identity provider,
+    whose last sign-in proved its own MFA (partner onboarding's "MFA" step). Each
+    session is still checked on its own by ``StaffMfaRequiredMiddleware``."""
+    from .sso import last_sign_in_proved_mfa
+
+    return has_mfa_enrolled(user) or last_sign_in_proved_mfa(user)
+
+
 def is_page_navigation(request: HttpRequest) -> bool:
     """Whether the browser is loading a page (not an image, script or fetch): only
     those are sent elsewhere; anything else that is refused gets a plain 403."""
@@ -57,6 +66,8 @@ class StaffMfaRequiredMiddleware:
     - TOTP on the account but this session never entered a code (it signed in with
       a password alone before TOTP was set up elsewhere): the session is ended and
       the person signs in again with the code.
+    - Signed in through the state identity provider, which proved MFA for this
+      sign-in (``sso.proves_mfa``): passes, with or without TOTP of ours.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -65,6 +76,8 @@ class StaffMfaRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if not user.is_authenticated or request.path.startswith(ALWAYS_SERVED_PREFIXES) or not roles.requires_mfa(user):
+            return self.get_response(request)
+        if session_passed_provider_mfa(request):
             return self.get_response(request)
         if has_mfa_enrolled(user):
             if session_passed_mfa(request):

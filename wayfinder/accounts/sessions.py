@@ -21,6 +21,8 @@ from django.http import HttpRequest
 # The ways a person proves who they are that count as "signed in recently" for
 # the re-authentication allauth asks before MFA changes.
 _CREDENTIAL_METHODS = {"password", "mfa", "password_reset"}
+# The ``type`` of an "mfa" record made when the state identity provider proved MFA.
+PROVIDER_MFA = "provider"
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:
@@ -29,6 +31,32 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     if not hasattr(request, "session") or not request.user.is_authenticated:
         return False
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def session_passed_provider_mfa(request: HttpRequest) -> bool:
+    """Whether this session signed in through the state identity provider with the
+    provider's own MFA (``sso.proves_mfa``): such a staff session needs no TOTP of ours."""
+    if not hasattr(request, "session") or not request.user.is_authenticated:
+        return False
+    return any(
+        record.get("method") == "mfa" and record.get("type") == PROVIDER_MFA
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def record_provider_mfa(request: HttpRequest, user, provider: str, claims: dict) -> None:
+    """Record in the session that the provider proved MFA at this sign-in, with the
+    claims that said so (the audit row of the sign-in names them too)."""
+    amr = claims.get("amr")
+    record_authentication(
+        request,
+        user,
+        method="mfa",
+        type=PROVIDER_MFA,
+        provider=provider,
+        acr=str(claims.get("acr", ""))[:200] or None,
+        amr=[str(m)[:32] for m in amr][:10] if isinstance(amr, list) else None,
+    )
 
 
 def signed_in_recently(request: HttpRequest | None) -> bool:

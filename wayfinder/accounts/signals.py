@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 
 from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_reset
+from allauth.socialaccount.signals import social_account_added, social_account_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
 from wayfinder.audit.names import (
@@ -93,3 +95,19 @@ def record_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
 def record_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
     log_action(user, ACCOUNT_MFA_RECOVERY_CODES_RESET, user, data={"type": authenticator.type})
     end_other_sessions(request, user, reason="recovery_codes_regenerated")
+
+
+# Linking an account to the state identity provider (a verified email matched, or
+# the person connected it) and unlinking it are account changes: audited.
+
+
+@receiver(social_account_added)
+def record_sso_linked(sender, request, sociallogin, **kwargs) -> None:
+    user = sociallogin.user
+    log_action(user, names.ACCOUNT_SSO_LINKED, user, data={"provider": sociallogin.account.provider})
+
+
+@receiver(social_account_removed)
+def record_sso_unlinked(sender, request, socialaccount, **kwargs) -> None:
+    user = socialaccount.user
+    log_action(user, names.ACCOUNT_SSO_UNLINKED, user, data={"provider": socialaccount.provider})

@@ -26,6 +26,9 @@ ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed"
 ACCOUNT_SIGN_IN_THROTTLED = "account.sign_in_throttled"
 ACCOUNT_SIGNED_IN = "account.signed_in"
 ACCOUNT_SIGNED_OUT = "account.signed_out"
+ACCOUNT_SSO_LINK_REFUSED = "account.sso_link_refused"
+ACCOUNT_SSO_LINKED = "account.sso_linked"
+ACCOUNT_SSO_UNLINKED = "account.sso_unlinked"
 ACCOUNT_SESSION_WITHOUT_MFA_ENDED = "account.session_without_mfa_ended"
 SESSION_EXPIRED = "session.expired"
 
@@ -75,6 +78,13 @@ DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edi
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
 IMPORT_FINISHED = "import.finished"
+
+# --- launch from the health information exchange's portal (SMART App Launch) -------
+LAUNCH_ACCESS_DENIED = "launch.access_denied"
+LAUNCH_ARRIVED = "launch.arrived"
+LAUNCH_NOTICE_ACKNOWLEDGED = "launch.notice_acknowledged"
+LAUNCH_REFUSED = "launch.refused"
+LAUNCH_STARTED = "launch.started"
 
 # --- metrics: the monthly incentive report ---------------------------------------
 INCENTIVE_REPORT_CORRECTED = "incentive_report.corrected"
@@ -130,8 +140,9 @@ RESIDENT_SEARCHED = "resident.searched"
 RESIDENT_UPDATED = "resident.updated"
 RESIDENT_VIEWED = "resident.viewed"
 
-#: Reads of a resident's data by someone else: what "who viewed my record" lists.
-RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED})
+#: Reads of a resident's data by someone else: what "who viewed my record" lists
+#: (a launch from the exchange for the resident is one: "arrived by launch").
+RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED, LAUNCH_ARRIVED})
 
 KNOWN: frozenset[str] = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)

@@ -141,6 +141,14 @@ PERSONAS = [
         Membership.Role.STAFF,
     ),
     Persona(
+        "clinician",
+        "elena.park@bluegrassregional.demo.wayfinder.test",
+        "Elena Park",
+        "Clinician, Bluegrass Regional Hospital (launches from the exchange portal; state sign-in)",
+        "hospital",
+        Membership.Role.STAFF,
+    ),
+    Persona(
         "dcbs_worker",
         "caseworker@dcbs.demo.wayfinder.test",
         "Terrence Cole",

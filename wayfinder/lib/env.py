@@ -6,6 +6,7 @@ Every reader refuses a value it cannot understand instead of guessing: a typo in
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,6 +77,62 @@ def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str, *, allow_http: bool = False, environ: Mapping[str, str] | None = None) -> str:
+    """An absolute https URL without a trailing slash ("" when unset and the default is "")."""
+    value = _raw(name, environ)
+    return checked_url(name, default if value is None else value, allow_http=allow_http)
+
+
+def checked_url(name: str, value: str, *, allow_http: bool = False) -> str:
+    """``value`` as an absolute https URL without a trailing slash, or refused. Plain
+    http only where ``allow_http`` (development, demo, tests): an identity provider
+    or exchange reached over http would hand tokens to anyone on the path."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parsed = urlparse(value)
+    schemes = {"https", "http"} if allow_http else {"https"}
+    if parsed.scheme not in schemes or not parsed.netloc or parsed.query or parsed.fragment:
+        kind = "an http(s)" if allow_http else "an https"
+        raise ImproperEnvironment(f"{name}={value!r} is not {kind} URL without query or fragment")
+    return value
+
+
+def env_json_objects(
+    name: str,
+    *,
+    required: set[str],
+    optional: set[str] = frozenset(),  # type: ignore[assignment]
+    environ: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:
+    """A JSON list of objects whose values are strings, e.g. ``[{"name": "...", "iss": "..."}]``.
+    Unset or blank is an empty list; bad JSON, a missing or unknown key, or a
+    non-string value is refused (a typo must not silently drop an entry)."""
+    value = _raw(name, environ)
+    if value is None or not value.strip():
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ImproperEnvironment(f"{name} is not valid JSON") from None
+    if not isinstance(parsed, list):
+        raise ImproperEnvironment(f"{name} must be a JSON list of objects")
+    entries = []
+    for index, entry in enumerate(parsed):
+        if not isinstance(entry, dict):
+            raise ImproperEnvironment(f"{name}[{index}] is not an object")
+        missing = required - set(entry)
+        unknown = set(entry) - required - set(optional)
+        if missing or unknown:
+            problems = [f"missing {', '.join(sorted(missing))}"] if missing else []
+            problems += [f"unknown {', '.join(sorted(unknown))}"] if unknown else []
+            raise ImproperEnvironment(f"{name}[{index}]: {'; '.join(problems)}")
+        if not all(isinstance(v, str) for v in entry.values()):
+            raise ImproperEnvironment(f"{name}[{index}]: every value must be a string")
+        entries.append({key: v.strip() for key, v in entry.items()})
+    return entries
 
 
 def env_choice(name: str, default: str, choices: set[str], *, environ: Mapping[str, str] | None = None) -> str:

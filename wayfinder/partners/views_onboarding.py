@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from wayfinder.accounts import sso
 from wayfinder.accounts.access import StaffRequest, onboarding_member_required
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import ACCOUNT_SIGNED_IN
@@ -64,6 +65,8 @@ def accept_new(request: HttpRequest, token: str) -> HttpResponse:
         _sign_in(request, user)
         messages.success(request, _("Your account is ready. Next, set up two-factor authentication."))
         return redirect(_after_joining(user))
+    if sso.is_enabled():
+        context.update(token=token, sso_login_url=sso.login_path(), provider_name=sso.provider_name())
     return render(request, "partners/accept_new.html", {**context, "form": form})
 
 

@@ -21,6 +21,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from wayfinder.accounts import sso
 from wayfinder.accounts.models import Membership
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import ACCOUNT_CREATED, PARTNER_INVITATION_ACCEPTED, PARTNER_INVITATION_SENT
@@ -92,12 +93,20 @@ def issue_invitation(
     )
     url = settings.SITE_URL + invitation_path(invitation, token)
     context = {"invitation": invitation, "url": url, "organization": organization, "has_account": bool(existing)}
+    one_time = [url, token]
+    if sso.is_enabled() and not existing:
+        # The seeds' "specific link for those who have an existing KOG account": they
+        # sign in with the state account instead of creating a password, and the role
+        # is added to the account that sign-in creates or links.
+        context["state_url"] = settings.SITE_URL + reverse("partners:accept_existing", args=[token])
+        context["provider_name"] = sso.provider_name()
+        one_time.append(context["state_url"])
     queue_email(
         to=email,
         subject=_("Welcome to Wayfinder: finish joining %(name)s") % {"name": organization.name},
         body=render_to_string("partners/email/welcome.txt", context),
         kind="partner_welcome",
-        one_time=[url, token],
+        one_time=one_time,
     )
     log_action(
         invited_by,

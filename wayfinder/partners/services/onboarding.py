@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from wayfinder.accounts.middleware import has_mfa_enrolled
+from wayfinder.accounts.middleware import has_mfa_in_place
 from wayfinder.accounts.models import Membership
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import (
@@ -48,7 +48,7 @@ def next_step_url(user) -> str | None:
     progress = OnboardingProgress.objects.filter(user=user).only("completed_at").first()
     if progress is None or progress.completed_at is not None:
         return None
-    if not has_mfa_enrolled(user):
+    if not has_mfa_in_place(user):
         return reverse("mfa_activate_totp")
     if not has_accepted_agreement(user):
         return reverse("partners:agreement")
@@ -77,7 +77,7 @@ def complete_training(user, slug: str) -> TrainingCompletion:
 
 def onboarding_complete_ready(user) -> bool:
     return (
-        has_mfa_enrolled(user)
+        has_mfa_in_place(user)
         and has_accepted_agreement(user)
         and set(TRAINING_SLUGS) <= set(completed_trainings(user))
     )

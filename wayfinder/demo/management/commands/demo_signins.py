@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from wayfinder.demo.exchange_data import PATIENTS, STATE_ACCOUNTS
 from wayfinder.demo.personas import DEMO_PASSWORD, PERSONAS
 
 
@@ -17,4 +18,23 @@ class Command(BaseCommand):
         for person in PERSONAS:
             mfa = "MFA" if person.is_staff_role else "   "
             self.stdout.write(f"  {person.email.ljust(width)}  {mfa}  {person.description}")
+        self.stdout.write("")
+        self._state_sign_in()
+
+    def _state_sign_in(self) -> None:
+        from django.conf import settings
+
+        if not settings.STATE_SSO_ENABLED:
+            return
+        self.stdout.write(f"State sign-in ({settings.STATE_SSO_NAME}, demo provider at {settings.STATE_SSO_ISSUER}):")
+        self.stdout.write("  on the sign-in page press the state button, then the account's button at the provider.")
+        for account in STATE_ACCOUNTS:
+            mfa = "provider MFA" if account.mfa else "password only (staff then enter our code)"
+            self.stdout.write(f"  {account.sub.ljust(18)}  {account.email}  {mfa}")
+        for exchange in settings.SMART_LAUNCH_EXCHANGES:
+            portal = exchange["iss"].removesuffix("/fhir")
+            self.stdout.write("")
+            self.stdout.write(f"Development exchange portal: {portal}")
+            self.stdout.write("  sign in as Dr. Park (onboarded) or Dr. Rivers (not), press Launch Wayfinder;")
+            self.stdout.write(f"  {len(PATIENTS)} patients cover the landing cases; Dr. Rivers shows Access Denied.")
         self.stdout.write("")

@@ -34,4 +34,7 @@ class Command(BaseCommand):
         load_demo_partners(self.stdout)
         load_demo_residents(self.stdout)
         load_demo_referrals(self.stdout)
+        from wayfinder.demo.launch import ensure_launch_patients
+
+        self.stdout.write(f"Exchange portal patients ready: {len(ensure_launch_patients())} eligibility records.")
         load_demo_index(self.stdout)
