@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from wayfinder.directory import categories as cats
 
-from .checker import IdMap, Notes, RowError, check_row
+from .checker import IdMap, Notes, RowError, check_row, precheck
 from .children import ANY, Statements
 from .links import Links, show
 from .readers import JsonReader, RecordError, Row
@@ -95,6 +95,7 @@ class Importer:
         self.failed: dict[str, set[int]] = defaultdict(set)
         self.nested_only: dict[str, set[int]] = defaultdict(set)
         self.statements = Statements()
+        self.empty_tables: set[str] = set()  # tables that held no row when the import reached them
         self.links = Links(self)
         self.rules = Rules(self)
         self.writer = Writer(self)
@@ -152,6 +153,10 @@ class Importer:
             spool.close()
 
     def process(self, table: str, rows: Iterator[Row | RecordError], bar: tqdm) -> None:
+        if not TABLES[table].model.objects.exists():
+            # Nothing stored to compare with (a first import): no digest lookups. A row this import
+            # writes and the feed sends again is a duplicate id, found before any lookup.
+            self.empty_tables.add(table)
         batch: list[Row] = []
         size = 0
         for item in rows:
@@ -173,23 +178,28 @@ class Importer:
         counts = self.result.counts[table]
         entries = []
         for row in rows:
-            raw_id = row.data.get("id")
+            raw_id = row.record_id()
             hexid = self.ids(table, str(raw_id), own=True) if raw_id not in (None, "") else ""
             if not hexid:
                 self.reject(row.where, table, raw_id, None, "id", "required field is missing")
                 continue
             entries.append((row, hexid, row.digest or json_digest(table, row.data)))
-        stored = stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
+        empty = table in self.empty_tables
+        stored = {} if empty else stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
+        todo = [k for k, (_, hexid, digest) in enumerate(entries) if stored.get(hexid) != digest]
+        checked = self.precheck(table, [row for row, _, _ in entries], todo)
         pending = []
-        for row, hexid, digest in entries:
+        ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
+        add_statement, unchanged = self.statements.add, 0
+        for k, (row, hexid, digest) in enumerate(entries):
             rid = int(hexid, 16)
-            raw_id = row.data.get("id")
-            if rid in self.ok[table] or rid in self.failed[table]:
+            raw_id = row.record_id()
+            if rid in ok or rid in failed:
                 # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
                 if row.nested:
                     continue
-                if rid in self.nested_only[table]:
-                    self.nested_only[table].discard(rid)
+                if rid in nested_only:
+                    nested_only.discard(rid)
                     continue
                 self.report.add(
                     ERROR, row.where, table, raw_id, "id",
@@ -197,28 +207,43 @@ class Importer:
                 )  # fmt: skip
                 continue
             if row.nested:
-                self.nested_only[table].add(rid)
+                nested_only.add(rid)
             if stored.get(hexid) == digest:
-                self.ok[table].add(rid)
-                self.statements.add(table, rid, row.lists)
-                counts["unchanged"] += 1
+                ok.add(rid)
+                add_statement(table, rid, row.lists)
+                unchanged += 1
                 continue
-            try:
-                values = check_row(
-                    table, row.data, from_text=row.from_text, where=row.where, notes=self.notes, ids=self.ids
-                )
-            except RowError as exc:
-                self.reject(row.where, table, raw_id, hexid, exc.field, exc.reason, exc.value)
-                continue
+            values = checked[k]
+            if values is None:
+                try:
+                    values = check_row(
+                        table, row.data, from_text=row.from_text, where=row.where, notes=self.notes, ids=self.ids
+                    )
+                except RowError as exc:
+                    self.reject(row.where, table, raw_id, hexid, exc.field, exc.reason, exc.value)
+                    continue
             if not self.rules.check(table, values, row.where, raw_id):
                 continue
-            self.ok[table].add(rid)
-            self.statements.add(table, rid, row.lists)
+            ok.add(rid)
+            add_statement(table, rid, row.lists)
             pending.append((values, row.where, digest, raw_id, hexid in stored))
+        counts["unchanged"] += unchanged
         if pending:
             good = self.links.resolve(table, pending)
             if good:
                 self.writer.upsert(table, good)
+
+    @staticmethod
+    def precheck(table: str, rows: list[Row], todo: list[int]) -> list[dict[str, Any] | None]:
+        """The values of ``rows[k]`` for each k in ``todo`` that the batch check vouches for
+        (checker.precheck), else None: those are checked one by one, with their notes and errors."""
+        out: list[dict[str, Any] | None] = [None] * len(rows)
+        texts = [rows[k].from_text for k in todo]
+        for from_text in set(texts):
+            part = todo if len(set(texts)) == 1 else [k for k, t in zip(todo, texts, strict=True) if t is from_text]
+            for k, values in zip(part, precheck(table, [rows[k].data for k in part], from_text=from_text), strict=True):
+                out[k] = values
+        return out
 
     # --- the run ---------------------------------------------------------------------
     def run(self) -> ImportResult:

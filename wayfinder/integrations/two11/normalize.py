@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 WHITESPACE = " \t\r\n\u00a0\ufeff"
@@ -183,6 +184,7 @@ _LOOKS_LIKE_HOST = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # feeds repeat a few domains (the 2-1-1's own, big agencies') everywhere
 def hostname_ok(host: str) -> bool:
     if not host or len(host) > 253:
         return False
@@ -198,6 +200,7 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
+@lru_cache(maxsize=4096)  # pure: the same address gives the same result and note (an Unusable is not kept)
 def url(value: str) -> tuple[str, str]:
     """An absolute http(s) address: ``www.example.org`` gains ``https://``; spaces and characters a
     URI may not hold are percent-encoded; anything else is ``Unusable``."""
@@ -238,6 +241,7 @@ _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_
 _SEPARATORS = re.compile(r"[;,\s]+")
 
 
+@lru_cache(maxsize=4096)  # pure, and feeds repeat addresses (an assurer's on every service)
 def email(value: str) -> tuple[str, str]:
     """One email address: ``mailto:`` dropped; of several, the first; anything else ``Unusable``."""
     note = ""

@@ -48,6 +48,43 @@ class Row:
     digest: str = ""  # of the record as the feed gives it (set by tabular readers; else computed)
     size: int = 0  # characters of text it holds, roughly (bounds the memory of a batch)
 
+    def record_id(self) -> Any:
+        return self.data.get("id")
+
+
+class TabularRow(Row):
+    """A CSV row: its cells, made into ``data`` only when asked for (an unchanged record never is)."""
+
+    def __init__(
+        self,
+        table: str,
+        cells: list[str],
+        mapping: list[tuple[int, str]],
+        id_at: int,
+        where: str,
+        lists: frozenset[str],
+        digest: str,
+        size: int,
+    ) -> None:
+        self._cells, self._mapping, self._id_at = cells, mapping, id_at
+        super().__init__(table, None, where, True, False, lists, digest, size)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            cells = self._cells
+            self._data = {key: cells[i] for i, key in self._mapping}
+        return self._data
+
+    @data.setter
+    def data(self, value: dict[str, Any] | None) -> None:
+        self._data = value
+
+    def record_id(self) -> Any:
+        if self._data is None:
+            return self._cells[self._id_at] if self._id_at >= 0 else None
+        return self._data.get("id")
+
 
 _LISTS = ("child", "link")
 # Other keys publishers use for a list (HSDS 3.1 names an organization's extra urls additional_websites).

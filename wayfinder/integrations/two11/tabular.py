@@ -18,7 +18,7 @@ from wayfinder.lib.csv_safe import unneutralize
 
 from . import legacy
 from .checker import Notes
-from .readers import RecordError, Row, tabular_lists
+from .readers import RecordError, Row, TabularRow, tabular_lists
 from .report import WARNING, Report
 from .sources import Encoding, Feed, FeedError, Member, csv_records, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, HSDS_31_TABLES, ORDER, TABLES, columns
@@ -144,6 +144,7 @@ class TabularReader:
         prefix = hashlib.md5((tag + "\x1f".join(keys)).encode(), usedforsecurity=False)
         width = len(header)
         name = member.name
+        id_at = next((i for i, key in mapping if key == "id"), -1)
         for line, cells in records:
             where = f"{name}:{line}"
             if len(cells) != width:
@@ -157,10 +158,10 @@ class TabularReader:
             digest.update(joined.encode("utf-8", "surrogatepass"))
             if "'" in joined:
                 cells = [unneutralize(c) for c in cells]
-            data = {key: cells[i] for i, key in mapping}
             if source is None:
-                yield Row(table, data, where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
+                yield TabularRow(table, cells, mapping, id_at, where, lists, digest.hexdigest(), len(joined))
                 continue
+            data = {key: cells[i] for i, key in mapping}
             self.ctx.where = where
             for index, out in enumerate(source.convert(data, self.ctx)):
                 if index:

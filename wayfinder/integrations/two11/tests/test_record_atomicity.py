@@ -8,7 +8,7 @@ import pytest
 
 from wayfinder.directory.models import Attribute, Contact, Language, Metadata, Phone, Service
 
-from .conftest import run_import
+from .conftest import run_import, service_doc, write_json
 from .feeds import edit_rows, errors, official_csv, report_rows, table_counts
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,36 @@ def test_rejected_records_leave_every_table_as_it_was_on_a_first_import(tmp_path
         assert after[table] == before[table], table
     [org_error] = [e for e in errors(tmp_path / "r.csv") if e["table"] == "organization"]
     assert org_error["field"] == "name" and org_error["where"] == "organizations.csv:2"
+
+
+def test_a_nested_json_record_is_reported_by_its_path_and_takes_its_children_with_it(tmp_path):
+    """JSON feeds: the report names the JSON path and the field; a rejected location's address is
+    rejected with it, and the rest of the service lands."""
+    from wayfinder.directory.models import Address, Location
+
+    doc = service_doc(phones=[{"id": "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "number": "502-555-0100"}])
+    location = doc["service_at_locations"][0]["location"]
+    location["location_type"] = "on the moon"
+    location["addresses"] = [
+        {
+            "id": "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e",
+            "address_1": "1 Main St",
+            "city": "Louisville",
+            "state_province": "KY",
+            "postal_code": "40202",
+            "country": "US",
+            "address_type": "physical",
+        }
+    ]
+    _, _, exc = run_import(write_json(tmp_path / "feed.json", [doc]), report=tmp_path / "r.csv")
+
+    assert exc is not None and "record(s) failed" in str(exc)
+    assert not Location.objects.exists() and not Address.objects.exists()
+    assert Service.objects.filter(id=doc["id"]).exists() and Phone.objects.filter(service_id=doc["id"]).exists()
+    found = {(e["table"], e["field"]): e for e in errors(tmp_path / "r.csv")}
+    bad = found[("location", "location_type")]
+    assert bad["where"] == "feed.json[0].service_at_locations[0].location" and bad["value"] == "on the moon"
+    assert "is not one of" in bad["reason"]
+    address = found[("address", "location_id")]
+    assert address["where"] == "feed.json[0].service_at_locations[0].location.addresses[0]"
+    assert "which was rejected" in address["reason"]

@@ -8,7 +8,7 @@ import json
 import jsonschema
 import pytest
 
-from wayfinder.integrations.two11.checker import IdMap, Notes, RowError
+from wayfinder.integrations.two11.checker import UUID_TEXT, IdMap, Notes, RowError, precheck
 from wayfinder.integrations.two11.checker import check_row as _check_row
 from wayfinder.integrations.two11.tables import BY_CSV, columns
 
@@ -79,3 +79,59 @@ def test_a_number_field_rejects_text():
     row["latitude"] = "north"
     with pytest.raises(RowError, match="expected a number"):
         check_row("location", row, from_text=True)
+
+
+# --- the batch check (checker.precheck) --------------------------------------------------------
+MESSY = ["", " ", "NULL", "null", " padded ", "a\x00b", "Active", "active", "9:00", "10:00:00", "2023-3-5",
+         "03/15/2023", "2024-01-31", "www.example.org", "https://example.org/a b", "x@example.org", "mailto:x@y.org",
+         "12", "1,200", "$5", "-3.5", "US", "usa", "WEEKLY", "daily", "Yearly", "MO,WE", "x" * 300, "x" * 70000,
+         "not-a-uuid", "2A6E3B1D-7C24-4E1A-9D38-11A1F6C0B1C7", "2a6e3b1d-7c24-4e1a-9d38-11a1f6c0b1c7"]  # fmt: skip
+
+
+def checked(table: str, row: dict, *, from_text: bool) -> tuple[str, object, bool]:
+    notes = Notes()
+    try:
+        values = _check_row(table, row, from_text=from_text, where="test", notes=notes, ids=IdMap("test"))
+    except RowError as exc:
+        return "error", exc.field, bool(notes.counts)
+    return "ok", values, bool(notes.counts)
+
+
+def batch_cases() -> list[tuple[str, list[dict]]]:
+    """Per table: the official rows, the first trimmed, then that with one column set to each messy value."""
+    out = []
+    for table in sorted({t for t, _ in CSV_ROWS}):
+        rows = [r for t, r in CSV_ROWS if t == table]
+        base = {k: v.strip() for k, v in rows[0].items()}
+        batch = [*rows, base]
+        for name in base:
+            for value in MESSY:
+                batch.append({**base, name: value})
+            batch.append({k: v for k, v in base.items() if k != name})
+        out.append((table, batch))
+    return out
+
+
+@pytest.mark.parametrize("from_text", [True, False])
+@pytest.mark.parametrize(("table", "batch"), batch_cases(), ids=[t for t, _ in batch_cases()])
+def test_the_batch_check_gives_check_rows_values_or_leaves_the_row_to_it(table, batch, from_text):
+    """Where precheck vouches for a row its values are check_row's; it vouches for every text row
+    check_row takes without a note (an id that is not a UUID aside: it is mapped) and for the official
+    rows check_row takes without a note, as CSV text or as JSON types (numbers, nulls)."""
+    official = [r for t, r in CSV_ROWS if t == table]
+    if not from_text:  # JSON: numbers and null, and numbers or booleans where text belongs
+        as_json = [*official, batch[len(official)]]  # the official rows and the trimmed first
+        official = [{**typed(table, r), **{k: None for k in r if r[k] == ""}} for r in as_json]
+        batch = [*official, *batch, *({**batch[0], k: v} for k in batch[0] for v in (12, 1.5, True, [], {}))]
+    fast = precheck(table, batch, from_text=from_text)
+    assert any(fast)
+    for i, (row, values) in enumerate(zip(batch, fast, strict=True)):
+        outcome, result, noted = checked(table, row, from_text=from_text)
+        if i < len(official) and outcome == "ok" and not noted:
+            assert values is not None, f"official row {i}"
+        if values is not None:
+            assert (outcome, noted) == ("ok", False), row
+            assert values == result and list(values) == list(result), row
+        elif outcome == "ok" and not noted and all(type(v) in (str, type(None)) for v in row.values()):
+            ids = {c.name for c in columns(table) if c.kind == "uuid"}
+            assert any(row.get(k) and not UUID_TEXT.match(row[k]) for k in ids), row  # an id mapped to a UUID
