@@ -102,3 +102,53 @@ def test_conditions_of_needs_pass_structure_and_invariants(amy, headers):
 def test_metadata_lists_the_outbound_types():
     types = [r["type"] for r in Client().get("/fhir/metadata").json()["rest"][0]["resource"]]
     assert {"Patient", "Condition"} <= set(types)
+
+
+def _submit(amy, personas, organization, *, part2_program=False, **answers):
+    import uuid
+
+    from wayfinder.assessments.actions import submit_assessment
+    from wayfinder.assessments.loading import ensure_shipped
+    from wayfinder.assessments.tests.conftest import ahc, give_consent
+
+    give_consent(amy, organization)
+    return submit_assessment(
+        questionnaire=ensure_shipped("ahc-hrsn"),
+        resident=amy,
+        answers=ahc(**answers),
+        actor=personas["hospital_user"],
+        organization=organization,
+        submission_key=uuid.uuid4(),
+    )
+
+
+def test_assessments_as_questionnaire_responses_and_observations(amy, personas, headers):
+    completed = _submit(amy, personas, org("hospital"), q88122_7="LA28397-0", q93030_5="declined")
+    assessment_id = completed.assessment.pk
+    http = Client()
+    response = http.get(f"/fhir/QuestionnaireResponse/{assessment_id}", **headers)
+    assert response.status_code == 403  # the token has no QuestionnaireResponse scope
+    client, key = make_client(
+        "system/QuestionnaireResponse.rs system/Observation.rs system/Condition.rs", organization=org("hospital")
+    )
+    scoped = bearer(token_for(client, key))
+    qr = http.get(f"/fhir/QuestionnaireResponse/{assessment_id}", **scoped).json()
+    assert qr["resourceType"] == "QuestionnaireResponse" and qr["subject"] == {"reference": f"Patient/{amy.pk}"}
+    bundle = http.get(f"/fhir/Observation?patient=Patient/{amy.pk}&_count=200", **scoped).json()
+    observations = [e["resource"] for e in bundle["entry"]]
+    assert observations and all(
+        o["derivedFrom"] == [{"reference": f"QuestionnaireResponse/{assessment_id}"}] for o in observations
+    )
+    food = next(o for o in observations if o["code"]["coding"][0]["code"] == "88122-7")
+    assert food["valueCodeableConcept"]["coding"][0]["code"] == "LA28397-0"
+    assert any(c["coding"][0]["code"] == "food-insecurity" for c in food["category"])
+    assert food["interpretation"][0]["coding"][0]["code"] == "POS"
+    declined = next(o for o in observations if o["code"]["coding"][0]["code"] == "93030-5")
+    assert declined["dataAbsentReason"]["coding"][0]["code"] == "asked-declined"
+    conditions = [e["resource"] for e in http.get(f"/fhir/Condition?patient={amy.pk}", **scoped).json()["entry"]]
+    assert any(c["code"]["coding"][-1]["code"] == "Z59.41" for c in conditions)
+    _all_valid([qr, *observations, *conditions])
+    one = http.get(f"/fhir/Observation/{food['id']}", **scoped)
+    assert one.status_code == 200 and one.json() == food
+    only_food = http.get(f"/fhir/Observation?patient={amy.pk}&code=http://loinc.org|88122-7", **scoped).json()
+    assert only_food["total"] == 1
