@@ -17,4 +17,6 @@ RULES = [
     Rule("fhir:type", "/fhir/Patient", everyone(401), method="POST"),
     Rule("fhir:instance", "/fhir/Patient/1", everyone(401)),
     Rule("fhir:instance", "/fhir/Patient/1", everyone(401), method="PUT"),
+    # The summary CCD (docs/exchange.md, "C-CDA"): bearer only, like /fhir/.
+    Rule("hie:ccda", "/hie/ccda/00000000-0000-0000-0000-000000000000", everyone(401)),
 ]

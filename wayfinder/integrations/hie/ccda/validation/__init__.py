@@ -102,9 +102,7 @@ def _schematron() -> etree.XSLT:
     )
     parser = _safe_parser()
     parser.resolvers.add(_OnlyLocal({VOCABULARY.resolve()}))
-    xslt_doc = etree.fromstring(
-        etree.tostring(compiled.validator_xslt), parser, base_url=str(HERE / "ccda-r2.1.xsl")
-    )
+    xslt_doc = etree.fromstring(etree.tostring(compiled.validator_xslt), parser, base_url=str(HERE / "ccda-r2.1.xsl"))
     access = etree.XSLTAccessControl(
         read_file=True, write_file=False, create_dir=False, read_network=False, write_network=False
     )
@@ -126,7 +124,9 @@ def check_schematron(tree: etree._ElementTree) -> list[Failure]:
             context = node.get("context", "")
         elif node.tag == SVRL + "failed-assert":
             text = " ".join("".join(node.itertext()).split())
-            failures.append(Failure("schematron", node.get("id", "") or node.get("test", ""), node.get("location") or context, text))
+            failures.append(
+                Failure("schematron", node.get("id", "") or node.get("test", ""), node.get("location") or context, text)
+            )
     return failures
 
 
