@@ -345,6 +345,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PARTNER_SUPPORT_EMAIL = env_str("PARTNER_SUPPORT_EMAIL", "partners@wayfinder.example")
 SMS_BACKEND = env_str("SMS_BACKEND", "wayfinder.notifications.sms.ConsoleSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# How long a webhook delivery (FHIR rest-hook notification) waits for the subscriber.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 # How long the links in a referral's email or text let the receiving organization act
 # on it without signing in (issue #21, docs/operations.md).
 REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 30, minimum=1, maximum=90)

@@ -127,6 +127,7 @@ REFERRAL_NOTE_ADDED = "referral.note_added"
 REFERRAL_OUTREACH_RECORDED = "referral.outreach_recorded"
 REFERRAL_STATUS_CHANGED = "referral.status_changed"
 REFERRAL_VIEWED = "referral.viewed"
+REFERRAL_WITHDRAWN = "referral.withdrawn"
 
 # --- residents --------------------------------------------------------------------
 RESIDENT_ACCESS_LOG_EXPORTED = "resident.access_log_exported"
