@@ -11,3 +11,6 @@ class HieConfig(AppConfig):
         from .outbound import register_handlers as register_outbound
 
         register_outbound()
+        from .tasks import register_handlers as register_tasks
+
+        register_tasks()
