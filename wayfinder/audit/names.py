@@ -78,6 +78,13 @@ DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER = "directory.service_categories_e
 DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edited_by_partner"
 DIRECTORY_SERVICE_VERIFIED = "directory.service_verified"
 
+# --- health information exchange: inbound data and the match queue (integrations.hie) ---
+HIE_BUNDLE_RECEIVED = "hie.bundle_received"
+HIE_MATCH_DISCARDED = "hie.match_discarded"
+HIE_MATCH_LINKED = "hie.match_linked"
+HIE_MATCH_QUEUE_VIEWED = "hie.match_queue_viewed"
+HIE_RESOURCE_RECEIVED = "hie.resource_received"
+
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
