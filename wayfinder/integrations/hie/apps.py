@@ -5,3 +5,9 @@ class HieConfig(AppConfig):
     name = "wayfinder.integrations.hie"
     label = "hie"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Inbound last: it adds create/update to types other areas already serve.
+        from .inbound.register import register_handlers as register_inbound
+
+        register_inbound()

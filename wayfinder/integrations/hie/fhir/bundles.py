@@ -98,7 +98,7 @@ def _one(ctx: FhirContext, number: int, entry: dict, ids: dict[str, str]) -> dic
     where = f"Bundle.entry[{number}]"
     resource = _rewrite(entry["resource"], ids)
     kind = resource.get("resourceType")
-    request = entry.get("request") if isinstance(entry.get("request"), dict) else {}
+    request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
     method = str(request.get("method") or "POST").upper()
     url = str(request.get("url") or kind or "")
     try:

@@ -48,18 +48,26 @@ def _from_finding(client: Any, finding: Finding, fallback_time) -> NeedPlan:
     plan = NeedPlan(notes=list(finding.notes))
     if not finding.positive:
         return plan
-    domain = finding.domain or next((c for c in (category_for_sdohcc(x) for x in finding.sdohcc) if c), "")
-    if not domain:
+    # One need per domain the finding names (transport too expensive: transport and income).
+    by_domain: dict[str, list[str]] = {}
+    if finding.domain:
+        by_domain[finding.domain] = [c for c in finding.sdohcc if c != "sdoh-category-unspecified"]
+    else:
+        for code in finding.sdohcc:
+            domain = category_for_sdohcc(code)
+            if domain:
+                by_domain.setdefault(domain, []).append(code)
+    if not by_domain:
         plan.notes.append(Note("category", "positive, but no SDoH domain we file needs under: stored, no need"))
-        return plan
-    plan.needs.append(
-        {
-            "domain": domain,
-            "sdohcc": [c for c in finding.sdohcc if c != "sdoh-category-unspecified" or finding.domain],
-            "observed_at": finding.observed_at or fallback_time,
-            "kind": source_kind(client, finding),
-        }
-    )
+    for domain, codes in by_domain.items():
+        plan.needs.append(
+            {
+                "domain": domain,
+                "sdohcc": codes,
+                "observed_at": finding.observed_at or fallback_time,
+                "kind": source_kind(client, finding),
+            }
+        )
     return plan
 
 
