@@ -41,11 +41,11 @@ def link_patient(item_id: int, resident: Resident, *, actor: Any) -> MatchQueueI
         patient = item.patient
         ReceivedResource.objects.filter(pk=patient.pk).update(resident=resident)
         rows = list(ReceivedResource.objects.filter(patient=patient).select_related("client", "resident"))
-        needs = 0
+        needs: set[str] = set()
         for row in rows:
             row.resident = resident
             row.save(update_fields=["resident"])
-            needs += len(file_needs(row))
+            needs |= {need.domain for need in file_needs(row)}
         item.status, item.decided_at, item.decided_by, item.resident = (
             MatchQueueItem.Status.LINKED,
             now,
@@ -63,7 +63,7 @@ def link_patient(item_id: int, resident: Resident, *, actor: Any) -> MatchQueueI
                 "patient": str(patient.pk),
                 "client": patient.client.client_id,
                 "resources": len(rows),
-                "needs": needs,
+                "needs": sorted(needs),
             },
         )
     return item

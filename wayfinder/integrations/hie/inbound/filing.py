@@ -108,7 +108,8 @@ def _from_response(resource: dict, now) -> NeedPlan:
 
 
 def file_needs(row: ReceivedResource, plan: NeedPlan | None = None) -> list[SdohNeed]:
-    """File the row's needs on its resident (once). Returns the needs opened or confirmed."""
+    """File the row's needs on its resident (once). Returns the needs opened or confirmed;
+    the caller's audit entry names them (one entry per act, as an assessment does)."""
     if row.resident_id is None or row.needs_filed_at is not None:
         return []
     plan = plan or plan_needs(row.client, row.resource)
@@ -128,6 +129,7 @@ def file_needs(row: ReceivedResource, plan: NeedPlan | None = None) -> list[Sdoh
                 questionnaire_url=url,
                 questionnaire_version=version,
                 evidence=[{"resource": f"{row.resource_type}/{row.id}", "source_id": row.source_id}],
+                audit=False,  # the caller's entry (hie.resource_received, hie.match_linked) lists them
             )
         except NeedError as error:
             row.warnings = [*row.warnings, {"severity": "warning", "text": str(error)}]

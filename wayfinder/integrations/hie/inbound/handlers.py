@@ -92,7 +92,7 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
         else:
             row = store.existing(client, kind, source_id, keys)
         resident = patient.resident if patient is not None else None
-        found = None
+        found, filed = None, []
         if kind == "Patient":
             resident = row.resident if row is not None and row.resident_id else None
             if resident is None:
@@ -126,9 +126,9 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
                 ):
                     about.resident = resident
                     about.save(update_fields=["resident"])
-                    file_needs(about)
+                    filed += file_needs(about)
         elif row.resident_id is not None:
-            file_needs(row, plan)
+            filed = file_needs(row, plan)
         log_action(
             None,
             names.HIE_RESOURCE_RECEIVED,
@@ -136,7 +136,13 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
             resident=row.resident_id,
             actor_label=client.name,
             purpose="sdoh_needs",
-            data={"client": client.client_id, "type": kind, "version": row.version, "source_id": source_id},
+            data={
+                "client": client.client_id,
+                "type": kind,
+                "version": row.version,
+                "source_id": source_id,
+                "needs": sorted({need.domain for need in filed}),
+            },
         )
     ctx.warnings.extend(warnings)
     return store.as_fhir(row)
