@@ -7,6 +7,10 @@ class HieConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Each area of the exchange registers its FHIR resource handlers here.
+        from .outbound import register_handlers as register_outbound
+
+        register_outbound()
         # Inbound last: it adds create/update to types other areas already serve.
         from .inbound.register import register_handlers as register_inbound
 

@@ -89,4 +89,22 @@ class UsedAssertion(models.Model):
         return f"{self.client.client_id}: {self.jti}"
 
 
+class SharingChoice(models.Model):
+    """A resident's privacy setting for the exchange (docs/security.md, "Sharing with the
+    health information exchange"): whether their needs and assessments may be given to
+    the exchange's clients. No row means the default, shared (HIPAA treatment and care
+    coordination); a resident who says no is withheld from every answer."""
+
+    resident = models.OneToOneField("residents.Resident", on_delete=models.CASCADE, related_name="exchange_sharing")
+    share = models.BooleanField(_("share with the health information exchange"), default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange sharing choice")
+        verbose_name_plural = _("exchange sharing choices")
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}: {'shared' if self.share else 'withheld'}"
+
+
 from wayfinder.integrations.hie.inbound.models import MatchQueueItem, ReceivedResource  # noqa: E402, F401
