@@ -313,6 +313,9 @@ SMART_LAUNCH_SCOPE = env_str("SMART_LAUNCH_SCOPE", "launch openid fhirUser patie
 # Identifier systems used when an exchange entry names none.
 SMART_INDIVIDUAL_ID_SYSTEM = env_str("SMART_INDIVIDUAL_ID_SYSTEM", "urn:wayfinder:ky:iees:individual-id")
 SMART_MEDICAID_ID_SYSTEM = env_str("SMART_MEDICAID_ID_SYSTEM", "urn:wayfinder:ky:medicaid-id")
+# Inbound exchange data (docs/exchange.md, "Needs from the exchange"): the client ids of
+# Medicaid claims feeds (their encounter diagnoses are filed as "Medicaid claims").
+HIE_MEDICAID_CLAIMS_CLIENTS = env_list("HIE_MEDICAID_CLAIMS_CLIENTS", [])
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone

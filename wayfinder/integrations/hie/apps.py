@@ -14,3 +14,7 @@ class HieConfig(AppConfig):
         from .tasks import register_handlers as register_tasks
 
         register_tasks()
+        # Inbound last: it adds create/update to types other areas already serve.
+        from .inbound.register import register_handlers as register_inbound
+
+        register_inbound()

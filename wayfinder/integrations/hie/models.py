@@ -108,3 +108,4 @@ class SharingChoice(models.Model):
 
 
 from wayfinder.integrations.hie.tasks.models import ServiceRequestRecord, Subscription, TaskRecord  # noqa: E402, F401
+from wayfinder.integrations.hie.inbound.models import MatchQueueItem, ReceivedResource  # noqa: E402, F401

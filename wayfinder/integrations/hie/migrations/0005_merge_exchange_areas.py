@@ -1,10 +1,12 @@
-# The tasks helper's 0003 and the core helper's 0004 both follow 0001 (CONTRACT-fhir.md);
-# this joins them so the branch migrates on its own. The lead may replace it at integration.
+# The exchange's areas (inbound, referral tasks, sharing choices) were built side by
+# side from 0001; this joins them.
+
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("hie", "0002_inbound"),
         ("hie", "0003_tasks"),
         ("hie", "0004_sharing"),
     ]
