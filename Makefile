@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 export DEBUG ?= 1
 export WAYFINDER_DEMO ?= 1
 
-.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals bench-metrics bench-assessments bench-ccda clean
+.PHONY: run serve install migrate demo-data test check test-sqlite test-postgres test-smoke lint format bench bench-import bench-search bench-referrals bench-metrics bench-assessments bench-fhir bench-ccda clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -91,7 +91,7 @@ BENCH_SEARCH_SIZES ?= 12000 100000 1000000
 # The search benchmark's PostgreSQL gets the buffer cache a production server would (25% of 8 GB).
 BENCH_PG_SHARED_BUFFERS ?= 2GB
 
-bench: bench-import bench-search bench-referrals bench-metrics bench-assessments bench-ccda
+bench: bench-import bench-search bench-referrals bench-metrics bench-assessments bench-fhir bench-ccda
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
@@ -107,6 +107,12 @@ bench-referrals: install
 	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 
 # Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
+# FHIR inbound (issue #19): 100-entry transaction p95, observations/s with N stored.
+BENCH_FHIR_STORED ?= 1000000
+bench-fhir: install
+	$(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
+	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
+
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)

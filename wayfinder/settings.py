@@ -313,6 +313,9 @@ SMART_LAUNCH_SCOPE = env_str("SMART_LAUNCH_SCOPE", "launch openid fhirUser patie
 # Identifier systems used when an exchange entry names none.
 SMART_INDIVIDUAL_ID_SYSTEM = env_str("SMART_INDIVIDUAL_ID_SYSTEM", "urn:wayfinder:ky:iees:individual-id")
 SMART_MEDICAID_ID_SYSTEM = env_str("SMART_MEDICAID_ID_SYSTEM", "urn:wayfinder:ky:medicaid-id")
+# Inbound exchange data (docs/exchange.md, "Needs from the exchange"): the client ids of
+# Medicaid claims feeds (their encounter diagnoses are filed as "Medicaid claims").
+HIE_MEDICAID_CLAIMS_CLIENTS = env_list("HIE_MEDICAID_CLAIMS_CLIENTS", [])
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone
@@ -345,6 +348,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PARTNER_SUPPORT_EMAIL = env_str("PARTNER_SUPPORT_EMAIL", "partners@wayfinder.example")
 SMS_BACKEND = env_str("SMS_BACKEND", "wayfinder.notifications.sms.ConsoleSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# How long a webhook delivery (FHIR rest-hook notification) waits for the subscriber.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 # How long the links in a referral's email or text let the receiving organization act
 # on it without signing in (issue #21, docs/operations.md).
 REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 30, minimum=1, maximum=90)

@@ -28,6 +28,7 @@ urlpatterns = [
     # The FHIR server for the health information exchange (bearer tokens only, docs/exchange.md).
     path("fhir/", include("wayfinder.integrations.hie.fhir.urls")),
     path("hie/", include("wayfinder.integrations.hie.ccda.urls")),
+    path("hie/match-queue/", include("wayfinder.integrations.hie.inbound.urls")),
     # The demo mailbox (a 404 outside demo mode).
     path("demo/", include("wayfinder.demo.urls")),
     path("", include("wayfinder.integrations.launch.urls")),

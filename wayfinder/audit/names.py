@@ -83,6 +83,13 @@ HIE_CLIENT_AUTHENTICATED = "hie.client_authenticated"
 HIE_CLIENT_REFUSED = "hie.client_refused"
 HIE_DISCLOSED = "hie.disclosed"
 
+# --- health information exchange: inbound data and the match queue (integrations.hie) ---
+HIE_BUNDLE_RECEIVED = "hie.bundle_received"
+HIE_MATCH_DISCARDED = "hie.match_discarded"
+HIE_MATCH_LINKED = "hie.match_linked"
+HIE_MATCH_QUEUE_VIEWED = "hie.match_queue_viewed"
+HIE_RESOURCE_RECEIVED = "hie.resource_received"
+
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
@@ -132,6 +139,7 @@ REFERRAL_NOTE_ADDED = "referral.note_added"
 REFERRAL_OUTREACH_RECORDED = "referral.outreach_recorded"
 REFERRAL_STATUS_CHANGED = "referral.status_changed"
 REFERRAL_VIEWED = "referral.viewed"
+REFERRAL_WITHDRAWN = "referral.withdrawn"
 
 # --- residents --------------------------------------------------------------------
 RESIDENT_ACCESS_LOG_EXPORTED = "resident.access_log_exported"

@@ -13,5 +13,8 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "status", "kind")
     # The copy without one-time links is internal: never shown (it holds nothing
     # secret, but the admin shows what was sent).
-    readonly_fields = [f.name for f in OutboundMessage._meta.fields if f.name not in ("redacted_body", "redacted_html")]
-    exclude = ("redacted_body", "redacted_html")
+    # A webhook's headers may carry the subscriber's own credential: never shown.
+    readonly_fields = [
+        f.name for f in OutboundMessage._meta.fields if f.name not in ("redacted_body", "redacted_html", "headers")
+    ]
+    exclude = ("redacted_body", "redacted_html", "headers")

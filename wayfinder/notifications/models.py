@@ -1,4 +1,4 @@
-"""The outbox: every email and text message is a row before it is sent.
+"""The outbox: every email, text message and webhook call is a row before it is sent.
 
 A message is written in the same transaction as the action that caused it, then
 delivered by a task; a failed delivery is retried with back-off until it succeeds
@@ -17,6 +17,9 @@ class OutboundMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email"
         SMS = "sms"
+        # An HTTP POST of ``body`` to the URL in ``to`` (FHIR rest-hook Subscription
+        # notifications, docs/exchange.md "Referrals as Task"), with ``headers``.
+        WEBHOOK = "webhook"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -31,6 +34,8 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     html = models.TextField(blank=True)
+    # Webhook only: the HTTP headers to send (Content-Type, a subscriber's own header).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -58,6 +58,18 @@ def queue_sms(*, to: str, body: str, kind: str = "", one_time: Sequence[str] = (
     return message
 
 
+def queue_webhook(*, url: str, body: str, headers: dict[str, str] | None = None, kind: str = "") -> OutboundMessage:
+    """Write an HTTP POST to the outbox: delivered after commit, retried with back-off
+    like any message (a subscriber's server being down loses nothing)."""
+    if len(url) > 254:
+        raise ValueError("webhook URLs are limited to 254 characters")
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.WEBHOOK, to=url, body=body, headers=headers or {}, kind=kind
+    )
+    _schedule(message)
+    return message
+
+
 def _redaction(one_time: Sequence[str], body: str, html: str) -> dict:
     """The copy of the message without its one-time secrets (longest first, so a
     link is cut whole even when its token also appears alone)."""
@@ -158,5 +170,19 @@ def _send(message: OutboundMessage) -> None:
         if message.html:
             email.attach_alternative(message.html, "text/html")
         email.send(fail_silently=False)
+    elif message.channel == OutboundMessage.Channel.WEBHOOK:
+        _post(message)
     else:
         get_sms_backend().send(SmsMessage(to=message.to, body=message.body))
+
+
+def _post(message: OutboundMessage) -> None:
+    """POST the body; any answer but 2xx (or no answer in time) is a failure to retry."""
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 - the URL is a registered subscriber's https/http endpoint
+        message.to, data=message.body.encode(), headers=dict(message.headers or {}), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise OSError(f"HTTP {response.status}")

@@ -124,7 +124,13 @@ def create_referral(
         raise ValidationError(_("This service is not offered at the chosen location."))
     if origin == Origin.STAFF and sending_organization is None:
         raise ValidationError(_("Choose the organization you are referring for."))
-    if sending_organization is not None and _membership_at(actor, sending_organization.pk) is None:
+    # A FHIR-created referral (origin FHIR) speaks for the organization its
+    # authenticated exchange client is registered for; it has no staff membership.
+    if (
+        sending_organization is not None
+        and origin != Origin.FHIR
+        and _membership_at(actor, sending_organization.pk) is None
+    ):
         raise PermissionDenied(_("You are not a member of that organization."))
 
     receiving = service.organization

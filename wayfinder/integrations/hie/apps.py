@@ -11,3 +11,10 @@ class HieConfig(AppConfig):
         from .outbound import register_handlers as register_outbound
 
         register_outbound()
+        from .tasks import register_handlers as register_tasks
+
+        register_tasks()
+        # Inbound last: it adds create/update to types other areas already serve.
+        from .inbound.register import register_handlers as register_inbound
+
+        register_inbound()

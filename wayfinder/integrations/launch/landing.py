@@ -25,7 +25,8 @@ from typing import Any
 
 from wayfinder.accounts.access import onboarded_organization
 from wayfinder.consent.access import record_access
-from wayfinder.residents.models import EligibilityCase, Resident
+from wayfinder.residents.matching import PatientIdentity, by_identifiers
+from wayfinder.residents.models import Resident
 
 from .smart import Exchange
 
@@ -77,14 +78,12 @@ def patient_context(resource: dict[str, Any], exchange: Exchange) -> PatientCont
 def matching_residents(context: PatientContext) -> list[Resident]:
     """Active records with one of the patient's individual ids; when none has, the
     records whose Medicaid case number is the patient's Medicaid id (a case covers
-    a household, so this may be several people: then staff search by name)."""
-    by_id = list(Resident.objects.filter(individual_id__in=context.individual_ids, status=Resident.Status.ACTIVE))
-    if by_id or not context.medicaid_ids:
-        return by_id
-    case_holders = EligibilityCase.objects.filter(
-        program=EligibilityCase.Program.MEDICAID, case_number__in=context.medicaid_ids
-    ).values("resident_id")
-    return list(Resident.objects.filter(pk__in=case_holders, status=Resident.Status.ACTIVE))
+    a household, so this may be several people: then staff search by name). The
+    rule is the residents app's, shared with inbound exchange data
+    (``residents.matching``); the launch stops before the name step because the
+    clinician then searches by name themselves."""
+    identity = PatientIdentity(individual_ids=context.individual_ids, medicaid_ids=context.medicaid_ids)
+    return by_identifiers(identity).residents
 
 
 def clinician_account(claims: dict[str, Any]):

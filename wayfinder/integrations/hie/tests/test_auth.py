@@ -115,3 +115,12 @@ def test_scope_intersection_forms():
     assert scopes.allows(frozenset({"system/Observation.cud"}), "Observation", "write")
     assert not scopes.allows(frozenset({"system/Observation.cud"}), "Observation", "read")
     assert scopes.allows(frozenset({"system/*.*"}), "Task", "read")
+
+
+def test_token_endpoint_and_fhir_are_csrf_exempt_and_ignore_sessions(personas):
+    client, key = make_client("system/Patient.read")
+    browser = Client(enforce_csrf_checks=True)
+    assert request_token(browser, assertion(client, key), "system/Patient.read").status_code == 200
+    browser.force_login(personas["system_admin"])  # a signed-in session is no credential here
+    response = browser.get("/fhir/Patient?identifier=x")
+    assert response.status_code == 401 and response.json()["resourceType"] == "OperationOutcome"
