@@ -81,6 +81,7 @@ DIRECTORY_SERVICE_VERIFIED = "directory.service_verified"
 # --- health information exchange: the FHIR server (wayfinder.integrations.hie) ------
 HIE_CLIENT_AUTHENTICATED = "hie.client_authenticated"
 HIE_CLIENT_REFUSED = "hie.client_refused"
+HIE_CLIENT_REGISTERED = "hie.client_registered"
 HIE_DISCLOSED = "hie.disclosed"
 
 # --- health information exchange: inbound data and the match queue (integrations.hie) ---

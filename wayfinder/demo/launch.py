@@ -20,12 +20,18 @@ HOSPITAL_ID = next(o.id for o in ORGANIZATIONS if o.key == "hospital")
 _NAMESPACE = uuid.UUID("5a1d0c0e-0000-4000-8000-0000000000ff")
 
 
+def resident_id_for(individual_id: str) -> uuid.UUID:
+    """The fixed id of the demo resident with this individual id (stable across loads,
+    so printed links such as the record page in ``demo_signins`` stay right)."""
+    return uuid.uuid5(_NAMESPACE, individual_id)
+
+
 def _record(individual_id: str, demo, email: str, phone: str, city: str, zip_code: str) -> Resident:
     resident = Resident.objects.filter(individual_id=individual_id).first()
     if resident is not None:
         return resident
     resident = Resident.objects.create(
-        id=uuid.uuid5(_NAMESPACE, individual_id),
+        id=resident_id_for(individual_id),
         individual_id=individual_id,
         first_name=demo.first_name,
         last_name=demo.last_name,

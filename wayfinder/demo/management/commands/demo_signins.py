@@ -20,6 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {person.email.ljust(width)}  {mfa}  {person.description}")
         self.stdout.write("")
         self._state_sign_in()
+        self._exchange_bundle()
 
     def _state_sign_in(self) -> None:
         from django.conf import settings
@@ -37,4 +38,27 @@ class Command(BaseCommand):
             self.stdout.write(f"Development exchange portal: {portal}")
             self.stdout.write("  sign in as Dr. Park (onboarded) or Dr. Rivers (not), press Launch Wayfinder;")
             self.stdout.write(f"  {len(PATIENTS)} patients cover the landing cases; Dr. Rivers shows Access Denied.")
+        self.stdout.write("")
+
+    def _exchange_bundle(self) -> None:
+        from django.conf import settings
+
+        from wayfinder.demo.exchange_client import BUNDLE_PATH, CLIENT_NAME, DEMO_RESIDENT_INDIVIDUAL_ID
+        from wayfinder.demo.launch import resident_id_for
+
+        base = settings.SITE_URL
+        self.stdout.write(f"Exchange screening bundle ({CLIENT_NAME}), food and transportation needs:")
+        self.stdout.write("  TOKEN=$(.venv/bin/python manage.py demo_fhir_token)")
+        self.stdout.write(
+            f'  curl -s -X POST {base}/fhir/ -H "Authorization: Bearer $TOKEN" '
+            f'-H "Content-Type: application/fhir+json" -H "Accept: application/fhir+json" '
+            f"--data-binary @{BUNDLE_PATH.relative_to(settings.BASE_DIR)}"
+        )
+        self.stdout.write(
+            "  then sign in as socialwork@bluegrassregional.demo.wayfinder.test (Priya Raman, hospital) and open"
+        )
+        self.stdout.write(
+            f"  {base}/clients/{resident_id_for(DEMO_RESIDENT_INDIVIDUAL_ID)}/ (Lucia Fernandez): the needs show"
+        )
+        self.stdout.write("  the source Kentucky Health Information Exchange.")
         self.stdout.write("")

@@ -37,4 +37,8 @@ class Command(BaseCommand):
         from wayfinder.demo.launch import ensure_launch_patients
 
         self.stdout.write(f"Exchange portal patients ready: {len(ensure_launch_patients())} eligibility records.")
+        from wayfinder.demo.exchange_client import ensure_demo_exchange_client, key_path
+
+        exchange, _key = ensure_demo_exchange_client()
+        self.stdout.write(f"Demo exchange client ready: {exchange.name} (key {key_path()}).")
         load_demo_index(self.stdout)
