@@ -109,7 +109,7 @@ bench-referrals: install
 # Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
-	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
+	PG_KEEP_DIR=var/bench-cache/postgres-metrics WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 
 bench-assessments: install
 	env -u DATABASE_URL $(PY) benchmarks/bench_assessments.py
