@@ -37,7 +37,9 @@ def test_a_new_person_gets_an_account_from_the_state_sign_in(live_server, state_
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-new-resident")
 
-    page.wait_for_url("**/accounts/home/")  # a new account starts on its account page (allauth's sign-up redirect)
+    # A new account starts where its later sign-ins will: a person with no role on My Plan.
+    page.wait_for_url("**/my-plan/")
+    page.goto(f"{live_server.url}/accounts/home/")
     assert page.get_by_role("heading", name="Welcome, Dana Cole").is_visible()
     assert User.objects.count() == before + 1
     user = User.objects.get(email="dana.cole@example.org")
@@ -141,7 +143,7 @@ def test_signing_out_ends_the_provider_session_too(live_server, state_sso, page)
     state_sso.set_account("kog-leaving", {"email": "leaving@example.org", "email_verified": True, "name": "Lee Ving"})
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-leaving")
-    page.wait_for_url("**/accounts/home/")
+    page.wait_for_url("**/my-plan/")
 
     page.get_by_role("button", name="Sign out").click()
     # RP-initiated logout: the provider's end-session page, then back to Wayfinder.

@@ -43,6 +43,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
         return reverse(landing_url_name(request.user))
 
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """A first sign-in that creates the account (the state sign-in signs a new
+        resident up) starts where every later sign-in starts, not on My account."""
+        return self.get_login_redirect_url(request)
+
     def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
         """A sign-in refused by the rate limit is audited (every sign-in attempt is:
         docs/security.md, "Authentication and sessions"), then refused as allauth refuses it."""
