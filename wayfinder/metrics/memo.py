@@ -17,6 +17,7 @@ just means a fresh token and one recomputation.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -51,7 +52,8 @@ def changed() -> None:
 def remembered(name: str, args: tuple, compute: Callable[[], T]) -> T:
     """``compute()``, or its result from an earlier call with the same ``name``
     and ``args`` since the last change."""
-    key = f"metrics:{_generation()}:{name}:{'|'.join(str(a) for a in args)}"
+    digest = hashlib.sha256("|".join(str(a) for a in args).encode()).hexdigest()[:32]
+    key = f"metrics:{_generation()}:{name}:{digest}"  # short and plain, as every cache backend wants
     value = cache.get(key)
     if value is None:
         value = compute()

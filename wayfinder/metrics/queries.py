@@ -58,7 +58,17 @@ def _span_filter(first: date, last: date) -> tuple[Q | None, Q | None]:
 
 
 def tally(scope: str, first: date, last: date, measures: Iterable[str] | None = None) -> Counter:
-    """{(measure, dimension, value): sum} for ``scope`` over local days [first, last]."""
+    """{(measure, dimension, value): sum} for ``scope`` over local days [first, last],
+    remembered until the tallies change (memo): a page asks the same sums on every view."""
+    names = None if measures is None else tuple(measures)
+    return memo.remembered(
+        "tally",
+        (scope, first, last, "*" if names is None else ",".join(names)),
+        lambda: _tally(scope, first, last, names),
+    )
+
+
+def _tally(scope: str, first: date, last: date, measures: Iterable[str] | None) -> Counter:
     out: Counter = Counter()
     day_q, month_q = _span_filter(first, last)
     for model, q in ((DailyTally, day_q), (MonthlyTally, month_q)):
