@@ -25,6 +25,8 @@ urlpatterns = [
     path("assessments/", include("wayfinder.assessments.urls")),
     path("partners/", include("wayfinder.partners.urls")),
     path("metrics/", include("wayfinder.metrics.urls")),
+    # The FHIR server for the health information exchange (bearer tokens only, docs/exchange.md).
+    path("fhir/", include("wayfinder.integrations.hie.fhir.urls")),
     # The demo mailbox (a 404 outside demo mode).
     path("demo/", include("wayfinder.demo.urls")),
     path("", include("wayfinder.integrations.launch.urls")),

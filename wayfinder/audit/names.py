@@ -78,6 +78,11 @@ DIRECTORY_SERVICE_CATEGORIES_EDITED_BY_PARTNER = "directory.service_categories_e
 DIRECTORY_SERVICE_LOCATIONS_EDITED_BY_PARTNER = "directory.service_locations_edited_by_partner"
 DIRECTORY_SERVICE_VERIFIED = "directory.service_verified"
 
+# --- health information exchange: the FHIR server (wayfinder.integrations.hie) ------
+HIE_CLIENT_AUTHENTICATED = "hie.client_authenticated"
+HIE_CLIENT_REFUSED = "hie.client_refused"
+HIE_DISCLOSED = "hie.disclosed"
+
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
@@ -146,7 +151,7 @@ RESIDENT_VIEWED = "resident.viewed"
 
 #: Reads of a resident's data by someone else: what "who viewed my record" lists
 #: (a launch from the exchange for the resident is one: "arrived by launch").
-RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED, LAUNCH_ARRIVED})
+RECORD_READS = frozenset({RESIDENT_VIEWED, REFERRAL_VIEWED, RESIDENT_CONTACT_VIEWED, LAUNCH_ARRIVED, HIE_DISCLOSED})
 
 KNOWN: frozenset[str] = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
