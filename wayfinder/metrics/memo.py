@@ -26,7 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "metrics:generation"
-TIMEOUT = 24 * 3600
+# Short: a busy state draws a new token every minute, and the old keys are then dead
+# weight in the database cache until they expire or are culled.
+TIMEOUT = 15 * 60
 T = TypeVar("T")
 
 
