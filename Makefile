@@ -115,7 +115,7 @@ bench-fhir: install
 
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
-	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
+	PG_KEEP_DIR=var/bench-cache/postgres-metrics WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 
 bench-ccda: install
 	env -u DATABASE_URL $(PY) benchmarks/bench_ccda.py

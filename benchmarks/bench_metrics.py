@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -367,6 +368,10 @@ def main() -> None:
         },
         "targets": {"page_p95_ms": 200, "report_seconds": 60},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # The machine is shared: its load while the pages were timed, beside the figures.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "command": " ".join(["python", *sys.argv]),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

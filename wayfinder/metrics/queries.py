@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 
+from . import memo
 from .definitions import month_start, next_month
 from .models import STATE_SCOPE, DailyTally, MonthlyTally, PeriodResidents, ReferralFact
 
@@ -57,7 +58,17 @@ def _span_filter(first: date, last: date) -> tuple[Q | None, Q | None]:
 
 
 def tally(scope: str, first: date, last: date, measures: Iterable[str] | None = None) -> Counter:
-    """{(measure, dimension, value): sum} for ``scope`` over local days [first, last]."""
+    """{(measure, dimension, value): sum} for ``scope`` over local days [first, last],
+    remembered until the tallies change (memo): a page asks the same sums on every view."""
+    names = None if measures is None else tuple(measures)
+    return memo.remembered(
+        "tally",
+        (scope, first, last, "*" if names is None else ",".join(names)),
+        lambda: _tally(scope, first, last, names),
+    )
+
+
+def _tally(scope: str, first: date, last: date, measures: Iterable[str] | None) -> Counter:
     out: Counter = Counter()
     day_q, month_q = _span_filter(first, last)
     for model, q in ((DailyTally, day_q), (MonthlyTally, month_q)):
@@ -74,7 +85,12 @@ def tally(scope: str, first: date, last: date, measures: Iterable[str] | None = 
 
 
 def top_scopes(measure: str, first: date, last: date, limit: int) -> list[tuple[str, int]]:
-    """The organizations with the largest ``measure`` (no dimension) over the span."""
+    """The organizations with the largest ``measure`` (no dimension) over the span
+    (remembered until the tallies change: it sums every organization's tallies)."""
+    return memo.remembered("top", (measure, first, last, limit), lambda: _top_scopes(measure, first, last, limit))
+
+
+def _top_scopes(measure: str, first: date, last: date, limit: int) -> list[tuple[str, int]]:
     totals: Counter = Counter()
     day_q, month_q = _span_filter(first, last)
     for model, q in ((DailyTally, day_q), (MonthlyTally, month_q)):
@@ -106,6 +122,14 @@ def monthly_series(scope: str, first_month: date, last_month: date, measure: str
 
 
 def unique_residents(scope: str, first: date, last: date, *, role: str = "received") -> int:
+    """Distinct residents with a referral created in [first, last], remembered
+    until the facts change (memo)."""
+    return memo.remembered(
+        "residents", (scope, first, last, role), lambda: _unique_residents(scope, first, last, role=role)
+    )
+
+
+def _unique_residents(scope: str, first: date, last: date, *, role: str = "received") -> int:
     """Distinct residents with a referral created in [first, last].
 
     Statewide, a calendar year to date and all time are read from the maintained

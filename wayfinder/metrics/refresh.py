@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import sources
+from . import memo, sources
 from .definitions import month_start
 from .facts import assessment_contributions, assessment_fact, deltas, fact_from_record, same_fact
 from .models import (
@@ -162,6 +162,7 @@ def _save_facts(facts: list[ReferralFact]) -> None:
     # Table and column names are the model's own; the values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (referral_id) DO UPDATE SET {updates}"  # noqa: S608
     rows = [[f.get_db_prep_save(getattr(fact, f.attname), connection) for f in fields] for fact in facts]
+    memo.changed()
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 2000):
             cursor.executemany(sql, rows[start : start + 2000])
@@ -194,6 +195,7 @@ def apply(counts: Counter) -> None:
     monthly: Counter = Counter()
     for (scope, day, measure, dimension, value), n in counts.items():
         monthly[(scope, month_start(day), measure, dimension, value)] += n
+    memo.changed()
     for model, rows in ((DailyTally, counts), (MonthlyTally, monthly)):
         _upsert(model._meta.db_table, [(s, d.isoformat(), m, dim, v, n) for (s, d, m, dim, v), n in rows.items() if n])
 
@@ -247,6 +249,7 @@ def rebuild() -> RefreshResult:
     for model in (DailyTally, MonthlyTally, ReferralFact, AssessmentFact, ResidentPeriod, PeriodResidents):
         model.objects.all().delete()
     RefreshState.objects.filter(name=STATE_NAME).delete()
+    memo.changed()
     state = _state()
     now = timezone.now()
     top = sources.latest_event_id()

@@ -107,5 +107,5 @@ class SharingChoice(models.Model):
         return f"{self.resident_id}: {'shared' if self.share else 'withheld'}"
 
 
-from wayfinder.integrations.hie.tasks.models import ServiceRequestRecord, Subscription, TaskRecord  # noqa: E402, F401
 from wayfinder.integrations.hie.inbound.models import MatchQueueItem, ReceivedResource  # noqa: E402, F401
+from wayfinder.integrations.hie.tasks.models import ServiceRequestRecord, Subscription, TaskRecord  # noqa: E402, F401
