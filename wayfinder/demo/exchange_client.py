@@ -1,6 +1,6 @@
 """The demo exchange client: the Kentucky Health Information Exchange as it would
-register with Wayfinder's FHIR server (docs/exchange.md, "Clients and tokens"), so
-the demo can post a screening bundle with a real access token.
+register with Wayfinder's FHIR server (docs/exchange.md, "Authentication"), so the
+demo can post a screening bundle with a real access token (docs/exchange.md, "Demo").
 
 Its private key is made on the first ``load_demo`` into ``var/demo-exchange-key.pem`` (settings.DATA_DIR)
 (mode 0600, never committed: ``var/`` is ignored) and reused after, so a token printed
