@@ -27,6 +27,8 @@ def launch_from_portal(page, portal, patient: str, clinician: str = PARK, simula
     if page.get_by_role("button", name=clinician).count() == 0:
         page.get_by_role("button", name="Sign out of the portal").click()
     page.get_by_role("button", name=clinician).click()
+    # The click signs in and reloads the list: wait for it before counting its rows.
+    page.get_by_role("button", name=f"Launch Wayfinder for {patient}").wait_for()
     if simulate:
         page.get_by_label("Simulate").nth(_row(page, patient)).select_option(label=simulate)
     page.get_by_role("button", name=f"Launch Wayfinder for {patient}").click()
