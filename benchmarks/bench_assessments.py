@@ -36,33 +36,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_setup import sign_in  # noqa: E402
+from bench_setup import configure_django_in, percentile, sign_in  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "assessments.json"
 CACHE = ROOT / "var" / "bench-cache"
 
 
 def configure(workdir: Path) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench-assessments.sqlite3'}"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="wayfinder.settings",
-        DEBUG="0",
-        WAYFINDER_TESTING="1",
-        WAYFINDER_DEMO="1",
-        SEARCH_INDEX_DIR=str(workdir / "index"),
-        WAYFINDER_DATA_DIR=str(workdir),
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        LOG_LEVEL="ERROR",
-    )
-    import django
-
-    django.setup()
+    configure_django_in(workdir, "bench-assessments")
 
 
 def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 2)
+    return round(percentile(values, q * 100), 2)
 
 
 def summary(values: list[float]) -> dict:

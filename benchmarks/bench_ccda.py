@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -23,31 +22,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_setup import configure_django_in, percentile  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "ccda.json"
 NEEDS, RUNS, WARMUP = 50, 100, 5
 
 
 def configure(workdir: Path) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench-ccda.sqlite3'}"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="wayfinder.settings",
-        DEBUG="0",
-        WAYFINDER_TESTING="1",
-        WAYFINDER_DEMO="1",
-        SEARCH_INDEX_DIR=str(workdir / "index"),
-        WAYFINDER_DATA_DIR=str(workdir),
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        LOG_LEVEL="ERROR",
-    )
-    import django
-
-    django.setup()
+    configure_django_in(workdir, "bench-ccda")
 
 
 def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 2)
+    return round(percentile(values, q * 100), 2)
 
 
 def main() -> None:

@@ -28,6 +28,26 @@ def configure_django(sqlite_name: str) -> None:
     django.setup()
 
 
+def configure_django_in(workdir: Path, sqlite_name: str) -> None:
+    """Settings for a benchmark that runs in a throwaway ``workdir`` (its SQLite file,
+    search index and data directory live there), in production mode (DEBUG=0)."""
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / f'{sqlite_name}.sqlite3'}"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="wayfinder.settings",
+        DEBUG="0",
+        WAYFINDER_TESTING="1",
+        WAYFINDER_DEMO="1",
+        SEARCH_INDEX_DIR=str(workdir / "index"),
+        WAYFINDER_DATA_DIR=str(workdir),
+        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+        LOG_LEVEL="ERROR",
+    )
+    import django
+
+    django.setup()
+
+
 def percentile(values: list[float], p: float) -> float:
     """The nearest-rank percentile ``p`` (0-100) of ``values``."""
     ordered = sorted(values)
