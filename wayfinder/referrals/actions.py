@@ -258,6 +258,43 @@ def _apply(referral_id, expected_version: int, **changes) -> Referral:
     return current
 
 
+def record_closure(
+    referral: Referral,
+    expected_version: int,
+    *,
+    actor: User | None,
+    organization_id,
+    now: datetime,
+    outcome: dict,
+    data: dict,
+) -> Referral:
+    """Close ``referral`` (if still at ``expected_version``) with ``outcome`` and
+    write its Closed event: the one sequence every way of closing shares (the
+    receiver, a specialist, the emailed link, the sender withdrawing), so a closed
+    referral always has exactly one Closed event with the version it closed at."""
+    updated = _apply(
+        referral.pk,
+        expected_version,
+        status=Status.CLOSED,
+        status_changed_at=now,
+        closed_at=now,
+        closed_by=actor,
+        **outcome,
+    )
+    ReferralEvent.objects.create(
+        referral=updated,
+        kind=ReferralEvent.Kind.CLOSED,
+        from_status=referral.status,
+        to_status=Status.CLOSED,
+        actor=actor,
+        actor_organization_id=organization_id,
+        version=updated.version,
+        at=now,
+        data=data,
+    )
+    return updated
+
+
 @transaction.atomic
 def change_status(
     *,
@@ -447,27 +484,18 @@ def close_referral(
     validate_outcome(provided, reason, reason_other, experience)
     if link is not None:
         links.claim_step(link, "closed", now)
-    updated = _apply(
-        referral.pk,
+    updated = record_closure(
+        referral,
         expected_version,
-        status=Status.CLOSED,
-        status_changed_at=now,
-        closed_at=now,
-        closed_by=actor,
-        resource_provided=provided,
-        not_provided_reason="" if provided else reason,
-        not_provided_other=(reason_other.strip() if not provided and reason == NotProvidedReason.OTHER else ""),
-        experience_private=experience.strip(),
-    )
-    ReferralEvent.objects.create(
-        referral=updated,
-        kind=ReferralEvent.Kind.CLOSED,
-        from_status=referral.status,
-        to_status=Status.CLOSED,
         actor=actor,
-        actor_organization_id=organization_id,
-        version=updated.version,
-        at=now,
+        organization_id=organization_id,
+        now=now,
+        outcome={
+            "resource_provided": provided,
+            "not_provided_reason": "" if provided else reason,
+            "not_provided_other": (reason_other.strip() if not provided and reason == NotProvidedReason.OTHER else ""),
+            "experience_private": experience.strip(),
+        },
         data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist, **via},
     )
     if as_specialist or link is not None:

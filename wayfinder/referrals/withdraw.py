@@ -21,8 +21,8 @@ from wayfinder.audit.log import log_action
 from wayfinder.audit.names import REFERRAL_WITHDRAWN
 
 from . import notify
-from .actions import ReferralChanged, _apply
-from .models import FollowUp, Referral, ReferralEvent, Status
+from .actions import ReferralChanged, record_closure
+from .models import FollowUp, Referral, Status
 
 
 @transaction.atomic
@@ -38,26 +38,14 @@ def withdraw_referral(
     if not reason:
         raise ValidationError(_("Say why the referral is withdrawn."))
     now = now or timezone.now()
-    updated = _apply(
-        referral.pk,
-        expected_version,
-        status=Status.CLOSED,
-        status_changed_at=now,
-        closed_at=now,
-        closed_by=actor,
-        resource_provided=None,
-        not_provided_reason="",
-    )
     data = {"withdrawn": True, "reason": reason}
-    ReferralEvent.objects.create(
-        referral=updated,
-        kind=ReferralEvent.Kind.CLOSED,
-        from_status=referral.status,
-        to_status=Status.CLOSED,
+    updated = record_closure(
+        referral,
+        expected_version,
         actor=actor,
-        actor_organization_id=referral.sending_organization_id,
-        version=updated.version,
-        at=now,
+        organization_id=referral.sending_organization_id,
+        now=now,
+        outcome={"resource_provided": None, "not_provided_reason": ""},
         data=data,
     )
     FollowUp.objects.filter(referral=referral, state=FollowUp.State.OPEN).update(
