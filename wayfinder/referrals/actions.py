@@ -31,6 +31,7 @@ from wayfinder.audit.names import (
 )
 
 from . import links, notify
+from .events import record_event
 from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralLink, ReferralNote, Status
 
 # Referrals to organizations that have not onboarded may be closed by a referral
@@ -150,12 +151,12 @@ def create_referral(
         created_at=now,
         status_changed_at=now,
     )
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.CREATED,
+    record_event(
+        referral,
+        ReferralEvent.Kind.CREATED,
         to_status=Status.NEW,
         actor=actor,
-        actor_organization=sending_organization,
+        actor_organization_id=referral.sending_organization_id,
         version=referral.version,
         at=now,
         data={"origin": origin},
@@ -281,9 +282,9 @@ def record_closure(
         closed_by=actor,
         **outcome,
     )
-    ReferralEvent.objects.create(
-        referral=updated,
-        kind=ReferralEvent.Kind.CLOSED,
+    record_event(
+        updated,
+        ReferralEvent.Kind.CLOSED,
         from_status=referral.status,
         to_status=Status.CLOSED,
         actor=actor,
@@ -327,9 +328,9 @@ def change_status(
     updated = _apply(referral.pk, expected_version, status=to_status, status_changed_at=now)
     if updated.status != to_status:  # pragma: no cover - guarded by the version check
         raise ReferralChanged(updated)
-    ReferralEvent.objects.create(
-        referral=updated,
-        kind=ReferralEvent.Kind.STATUS_CHANGED,
+    record_event(
+        updated,
+        ReferralEvent.Kind.STATUS_CHANGED,
         from_status=referral.status,
         to_status=to_status,
         actor=actor,
@@ -360,9 +361,9 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
     if referral.status == Status.CLOSED:
         raise ValidationError(_("This referral is closed."))
     updated = _apply(referral.pk, expected_version, assigned_to=assignee)
-    ReferralEvent.objects.create(
-        referral=updated,
-        kind=ReferralEvent.Kind.ASSIGNED,
+    record_event(
+        updated,
+        ReferralEvent.Kind.ASSIGNED,
         actor=actor,
         actor_organization_id=membership.organization_id,
         version=updated.version,
@@ -408,11 +409,11 @@ def add_note(
     note = ReferralNote.objects.create(
         referral=referral, author=actor, author_name=name.strip()[:100], organization=organization, body=body
     )
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.NOTE_ADDED,
+    record_event(
+        referral,
+        ReferralEvent.Kind.NOTE_ADDED,
         actor=actor,
-        actor_organization=organization,
+        actor_organization_id=organization.pk if organization is not None else None,
         version=referral.version,
         data={"note_id": note.pk, **via},
     )

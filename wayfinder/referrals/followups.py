@@ -18,6 +18,7 @@ from wayfinder.audit.log import log_action
 from wayfinder.audit.names import REFERRAL_FOLLOWUPS_LISTED, REFERRAL_OUTREACH_RECORDED
 
 from .actions import NON_ONBOARDED_CLOSABLE_AFTER
+from .events import record_event
 from .models import FollowUp, Outreach, Referral, ReferralEvent, Status
 
 STALE_AFTER = timedelta(days=7)
@@ -80,9 +81,9 @@ def record_outreach(
         follow_up=follow_up, specialist=specialist, method=method, result=result, notes=notes.strip()
     )
     referral = follow_up.referral
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.OUTREACH,
+    record_event(
+        referral,
+        ReferralEvent.Kind.OUTREACH,
         actor=specialist,
         version=referral.version,
         data={"follow_up": follow_up.kind, "method": method, "result": result},

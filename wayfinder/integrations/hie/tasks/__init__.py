@@ -3,13 +3,11 @@
 
 def register_handlers() -> None:
     """Register the referral and directory FHIR handlers, and follow referral changes."""
-    from django.db.models.signals import post_save
-
-    from wayfinder.referrals.models import ReferralEvent
+    from wayfinder.referrals.events import on_event_recorded
 
     from ..fhir.registry import register
     from . import directory, handlers, subscriptions
 
     for handler in [*handlers.handlers(), *directory.handlers(), *subscriptions.handlers()]:
         register(handler)
-    post_save.connect(subscriptions.referral_event_saved, sender=ReferralEvent, dispatch_uid="hie_tasks_referral_event")
+    on_event_recorded(subscriptions.referral_changed)

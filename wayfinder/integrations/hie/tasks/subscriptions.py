@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wayfinder.notifications.services import queue_webhook
+from wayfinder.referrals.models import ReferralEvent
 
 from ..fhir.context import FhirContext
 from ..fhir.outcome import FhirError
@@ -159,11 +160,9 @@ def task_changed(record: TaskRecord, base_url: str = "") -> None:
         )
 
 
-def referral_event_saved(sender, instance, created: bool, **kwargs) -> None:
+def referral_changed(event: ReferralEvent) -> None:
     """Any change to a FHIR-made referral (inbox, specialist, link) is a Task change."""
-    if not created:
-        return
-    record = TaskRecord.objects.filter(referral_id=instance.referral_id).first()
+    record = TaskRecord.objects.filter(referral_id=event.referral_id).first()
     if record is not None:
         from .handlers import touch
 
