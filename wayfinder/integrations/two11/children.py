@@ -100,6 +100,16 @@ class Statements:
         if sig is not usual and sig != usual:  # the same object for the same lists: usually no comparing
             self.unusual[(table, sig)].add(rid)
 
+    def add_many(self, table: str, rids: list[int], lists: frozenset[str]) -> None:
+        """``add`` for records that all state the same lists (a batch of one CSV file)."""
+        if not rids or KEYS.get(table) is None:
+            return
+        self.add(table, rids[0], lists)
+        sig = self._sig[(table, lists)]
+        usual = self.usual[table]
+        if sig is not usual and sig != usual:
+            self.unusual[(table, sig)].update(rids)
+
     def identity(self, table: str, key: str) -> tuple[Any, ...]:
         """Equal for two lists that the same records of ``table`` state."""
         return table, key in self.usual.get(table, ()), frozenset(s for t, s in self.unusual if t == table and key in s)

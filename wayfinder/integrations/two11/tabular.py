@@ -18,7 +18,7 @@ from wayfinder.lib.csv_safe import unneutralize
 
 from . import legacy
 from .checker import Notes
-from .readers import RecordError, Row, TabularRow, tabular_lists
+from .readers import BATCH, BATCH_BYTES, RecordError, Row, TabularBatch, tabular_lists
 from .report import WARNING, Report
 from .sources import Encoding, Feed, FeedError, Member, csv_records, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, HSDS_31_TABLES, ORDER, TABLES, columns
@@ -101,7 +101,7 @@ class TabularReader:
                 self.ctx.eligibility.setdefault(cells[sid].strip(), []).append(cells[text].strip())
 
     # --- reading ----------------------------------------------------------------------
-    def tables(self) -> Iterator[tuple[str, Iterator[Row | RecordError]]]:
+    def tables(self) -> Iterator[tuple[str, Iterator[Row | TabularBatch | RecordError]]]:
         """(table, its rows) for every table the feed carries, parents first."""
         self.plan()
         present = frozenset(self.sources)
@@ -109,14 +109,14 @@ class TabularReader:
             if table in self.sources:
                 yield table, self.rows(table, present)
 
-    def rows(self, table: str, present: frozenset[str]) -> Iterator[Row | RecordError]:
+    def rows(self, table: str, present: frozenset[str]) -> Iterator[Row | TabularBatch | RecordError]:
         lists = tabular_lists(table, present)
         for source, member in self.sources[table]:
             yield from self.file_rows(table, source, member, lists)
 
     def file_rows(
         self, table: str, source: legacy.Source | None, member: Member, lists: frozenset[str]
-    ) -> Iterator[Row | RecordError]:
+    ) -> Iterator[Row | TabularBatch | RecordError]:
         records = csv_records(member, self.encoding(member))
         first = next(records, None)
         if first is None:
@@ -145,6 +145,9 @@ class TabularReader:
         width = len(header)
         name = member.name
         id_at = next((i for i, key in mapping if key == "id"), -1)
+        if source is None:
+            yield from self.batches(table, records, width, prefix, mapping, id_at, name, lists)
+            return
         for line, cells in records:
             where = f"{name}:{line}"
             if len(cells) != width:
@@ -158,9 +161,6 @@ class TabularReader:
             digest.update(joined.encode("utf-8", "surrogatepass"))
             if "'" in joined:
                 cells = [unneutralize(c) for c in cells]
-            if source is None:
-                yield TabularRow(table, cells, mapping, id_at, where, lists, digest.hexdigest(), len(joined))
-                continue
             data = {key: cells[i] for i, key in mapping}
             self.ctx.where = where
             for index, out in enumerate(source.convert(data, self.ctx)):
@@ -168,6 +168,48 @@ class TabularReader:
                     digest = digest.copy()
                     digest.update(str(index).encode())
                 yield Row(table, _as_text(out), where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
+
+    @staticmethod
+    def batches(
+        table: str,
+        records: Iterator[tuple[int, list[str]]],
+        width: int,
+        prefix: Any,
+        mapping: list[tuple[int, str]],
+        id_at: int,
+        name: str,
+        lists: frozenset[str],
+    ) -> Iterator[TabularBatch | RecordError]:
+        """The rows of an HSDS 3.x file, a batch at a time (readers.TabularBatch): no object per row."""
+        batch = TabularBatch(table, mapping, id_at, name, lists)
+        cells_of, lines, digests = batch.cells.append, batch.lines.append, batch.digests.append
+        size = 0
+        for line, cells in records:
+            if len(cells) != width:
+                if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                    cells = cells[:width]
+                else:
+                    where = f"{name}:{line}"
+                    yield RecordError(where, f"expected {width} columns, found {len(cells)}", table, cells[0])
+                    continue
+            joined = "\x1f".join(cells)
+            digest = prefix.copy()
+            digest.update(joined.encode("utf-8", "surrogatepass"))
+            if "'" in joined:
+                cells = [unneutralize(c) for c in cells]
+            cells_of(cells)
+            lines(line)
+            digests(digest.hexdigest())
+            size += len(joined)
+            if len(batch.cells) >= BATCH or size > BATCH_BYTES:
+                batch.size = size
+                yield batch
+                batch = TabularBatch(table, mapping, id_at, name, lists)
+                cells_of, lines, digests = batch.cells.append, batch.lines.append, batch.digests.append
+                size = 0
+        if batch.cells:
+            batch.size = size
+            yield batch
 
     def _unknown(self, table: str) -> str:
         return f"not an HSDS {'3.1' if table in HSDS_31_TABLES else '3.0'} column of {table}"
