@@ -18,9 +18,8 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from itertools import compress, repeat
-from operator import eq
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +37,10 @@ from .report import ERROR, WARNING, Report
 from .rules import Rules
 from .sources import JSON, FeedError, open_feed
 from .spool import Spool
-from .sqlwrite import refresh_statistics, stored_hashes
+from .sqlwrite import refresh_statistics, stored_hashes, unchanged_mask
 from .tables import TABLES
 from .tabular import DIGEST_VERSION, TabularReader
 from .upsert import Writer
-
 
 
 class Aborted(Exception):
@@ -198,8 +196,7 @@ class Importer:
         ok, failed = self.ok[table], self.failed[table]
         if len(set(rids)) != len(rids) or not ok.isdisjoint(rids) or not failed.isdisjoint(rids):
             return batch.rows(), None
-        stored = stored_hashes(TABLES[table].model, hexids)
-        same = list(map(eq, map(stored.get, hexids), batch.digests))
+        same, stored = unchanged_mask(TABLES[table].model, hexids, batch.digests)
         if not any(same):
             return batch.rows(), stored
         accepted = list(compress(rids, same))

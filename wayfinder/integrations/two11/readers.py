@@ -98,7 +98,7 @@ class TabularBatch:
     the unchanged ones (the digest stored for their id is theirs) a batch at a time; a ``TabularRow``
     is made only for a record that is new or changed (``row``)."""
 
-    __slots__ = ("table", "cells", "lines", "digests", "size", "_mapping", "_id_at", "_name", "lists")
+    __slots__ = ("_id_at", "_mapping", "_name", "cells", "digests", "lines", "lists", "size", "table")
 
     def __init__(
         self, table: str, mapping: list[tuple[int, str]], id_at: int, name: str, lists: frozenset[str]

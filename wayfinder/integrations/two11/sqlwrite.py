@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
+from operator import eq
 from typing import Any
 
 from django.db import connection, models
@@ -167,6 +168,40 @@ def stored_hashes(model: type[models.Model], hex_ids: list[str]) -> dict[str, st
     else:
         rows = _by_key(model, hex_ids, f"{pk}, {digest}")
     return dict(rows)
+
+
+def unchanged_mask(
+    model: type[models.Model], hex_ids: list[str], digests: list[str]
+) -> tuple[list[bool], dict[str, str]]:
+    """For a batch of distinct ids: whether each row's stored digest is ``digests``' (unchanged), and
+    the stored digests among ``hex_ids`` (``stored_hashes``) when some row is not unchanged.
+
+    The database counts the (id, digest) pairs it holds first: when all match (an unchanged
+    re-import, batch after batch) that one row is all that comes back. Measured: fetching and
+    parsing the 2,000 stored digests of every batch was half of an unchanged re-import on
+    PostgreSQL. Both lists are bound as arrays there (hashed lookups), as parameter lists on SQLite."""
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    digest = qn(model._meta.get_field("feed_hash").column)
+    pairs = [h + d for h, d in zip(hex_ids, digests, strict=True)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE {pk} = ANY(%s::uuid[]) "  # noqa: S608 - model metadata
+                f"AND replace({pk}::text, '-', '') || {digest} = ANY(%s::text[])",
+                [hex_ids, pairs],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(hex_ids))
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE {pk} IN ({marks}) AND {pk} || {digest} IN ({marks})",  # noqa: S608
+                [*hex_ids, *pairs],
+            )
+        matched = cursor.fetchone()[0]
+    if matched == len(hex_ids):
+        return [True] * len(hex_ids), {}
+    stored = stored_hashes(model, hex_ids)
+    return list(map(eq, map(stored.get, hex_ids), digests)), stored
 
 
 def stored_ids(model: type[models.Model], hex_ids: Iterable[str]) -> set[str]:

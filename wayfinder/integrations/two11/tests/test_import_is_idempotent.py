@@ -166,3 +166,19 @@ def test_a_renamed_term_re_indexes_the_services_filed_under_it(feed_copy, tmp_pa
     write_csv(feed_copy, "attributes.csv", fields, [*attributes, new_link])
     imported("r3.csv")
     assert seen[1] == {other["link_id"]}
+
+
+def test_unchanged_rows_accepted_in_bulk_still_catch_duplicates_and_changes(feed_copy, tmp_path):
+    """Unchanged CSV rows are accepted a batch at a time (importer.accept_unchanged); a batch holding
+    a duplicate id still goes row by row, so the second copy is reported, and a changed row among
+    unchanged ones is still updated."""
+    run_import(feed_copy, report=tmp_path / "r.csv")
+    rows = rewrite_services(feed_copy, lambda rows: [*rows, rows[3]])  # an unchanged row, twice
+    out, _, _ = run_import(feed_copy, report=tmp_path / "r2.csv")
+    assert "service                  created        0  updated        0  unchanged      200" in out
+    report = (tmp_path / "r2.csv").read_text()
+    assert "duplicate id" in report and f"services.csv:{len(rows) + 1}" in report
+    rewrite_services(feed_copy, lambda rows: [*rows[:5], {**rows[5], "name": "Renamed again"}, *rows[6:-1]])
+    out, _, _ = run_import(feed_copy, report=tmp_path / "r3.csv")
+    assert "service                  created        0  updated        1  unchanged      199" in out
+    assert Service.objects.get(id=rows[5]["id"]).name == "Renamed again"
