@@ -91,8 +91,8 @@ def record_need(
     (an assessment lists every need it recorded in its own entry). ``held`` is for
     a caller recording many sources in one transaction (a 100-entry FHIR bundle):
     the open needs this transaction already locked, by (resident id, domain), read
-    and filled here so each need is looked up and locked once, not per source.
-    The need is written only when a field changes."""
+    and filled here so each need is looked up and locked once, not per source (and
+    no savepoint of its own: see below). The need is written only when a field changes."""
     codes = sorted({str(c) for c in sdohcc_codes})
     unknown = [c for c in codes if c not in SDOHCC_CODES]
     if unknown:
@@ -101,7 +101,10 @@ def record_need(
         raise NeedError(f"unknown source kind {kind!r}")
     domain = _domain(domain, codes)
     now = timezone.now()
-    with transaction.atomic():
+    # With ``held`` the caller's transaction is abandoned as a whole on any failure (a
+    # FHIR transaction, a batch entry's savepoint): a savepoint of its own here would
+    # only add two round trips per source.
+    with transaction.atomic(savepoint=held is None):
         need = _open_need(resident, domain, held)
         opened = need is None
         if opened:

@@ -72,10 +72,10 @@ def test_each_more_entry_costs_a_few_statements_and_everything_is_kept():
     audit_before = AuditEvent.objects.count()
     small, _resident, _answer = _post(headers, 10)
     large, resident, answer = _post(headers, 40)
-    # Per Observation: its row and its need source (and record_need's savepoint around
-    # it). Nothing per entry for the row it might update (read for the whole bundle),
-    # the patient, the need's lock or the audit chain.
-    assert (large - small) / 30 <= 4, (small, large)
+    # Per Observation: its row and its need source. Nothing per entry for the row it
+    # might update (read for the whole bundle), the patient, the need's lock, a
+    # savepoint or the audit chain.
+    assert (large - small) / 30 <= 2, (small, large)
     assert [e["response"]["status"] for e in answer["entry"]] == ["201 Created"] * 41
     stored = ReceivedResource.objects.filter(client=client, resident=resident, resource_type="Observation")
     assert stored.count() == 40 and not stored.filter(needs_filed_at__isnull=True).exists()
