@@ -83,6 +83,8 @@ HIE_CLIENT_AUTHENTICATED = "hie.client_authenticated"
 HIE_CLIENT_REFUSED = "hie.client_refused"
 HIE_CLIENT_REGISTERED = "hie.client_registered"
 HIE_DISCLOSED = "hie.disclosed"
+HIE_SUBSCRIPTION_CREATED = "hie.subscription_created"
+HIE_SUBSCRIPTION_DELETED = "hie.subscription_deleted"
 
 # --- health information exchange: inbound data and the match queue (integrations.hie) ---
 HIE_BUNDLE_RECEIVED = "hie.bundle_received"

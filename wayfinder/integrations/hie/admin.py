@@ -24,7 +24,16 @@ class ExchangeClientForm(forms.ModelForm):
 
     class Meta:
         model = ExchangeClient
-        fields = "__all__"
+        fields = [
+            "name",
+            "client_id",
+            "jwks",
+            "jwks_url",
+            "allowed_scopes",
+            "participant_name",
+            "organization",
+            "active",
+        ]
 
     def clean_jwks_url(self) -> str:
         url = (self.cleaned_data.get("jwks_url") or "").strip()

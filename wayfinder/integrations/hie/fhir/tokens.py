@@ -4,8 +4,9 @@ A client POSTs ``grant_type=client_credentials`` with a ``client_assertion``: a 
 it signed (RS384 or ES384) with a private key whose public half is registered on
 its ``ExchangeClient`` (inline, or published at its ``jwks_url``: jwks.py). The
 assertion must name the client as ``iss`` and ``sub``, this token URL as ``aud``,
-expire within five minutes, and carry a ``jti`` never used before. The answer is an opaque random token (only its hash is stored), good
-for five minutes, carrying the requested scopes the client is allowed.
+expire within five minutes, and carry a ``jti`` never used before. The answer is an
+opaque random token (only its hash is stored), good for five minutes, carrying the
+requested scopes the client is allowed.
 
 Errors follow OAuth 2.0 (RFC 6749 section 5.2), as SMART requires of a token
 endpoint: ``{"error": "invalid_client", "error_description": ...}`` with 401 for a
