@@ -5,7 +5,10 @@ or broken answer with a 401 OAuth error, never a 500."""
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import json
+import ssl
 import threading
 import time
 from datetime import timedelta
@@ -13,6 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.test import Client
 from django.utils import timezone
 
@@ -69,6 +76,38 @@ class JwksServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/jwks.json"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def use_tls(self, tmp_path) -> None:
+        """Serve https with a self-signed certificate for localhost and 127.0.0.1."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+        now = dt.datetime.now(dt.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
+            .sign(key, hashes.SHA256())
+        )
+        (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        (tmp_path / "key.pem").write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = self.url.replace("http://", "https://")
 
     def serve(self, *keys) -> None:
         self.body = json.dumps({"keys": list(keys)}).encode()
@@ -213,6 +252,14 @@ def test_a_failing_url_is_not_fetched_again_within_the_minute(jwks_server):
     again = refused(ask(client, new_key(), "k1"))
     assert "not JSON" in again and "not fetched again yet" in again
     assert jwks_server.hits == 1
+
+
+def test_https_verifies_the_certificate_even_on_the_pinned_address(jwks_server, tmp_path):
+    key = new_key()
+    jwks_server.serve(public_jwk(key, "k1"))
+    jwks_server.use_tls(tmp_path)
+    reason = refused(ask(url_client(jwks_server.url), key, "k1"))
+    assert "SSLError" in reason  # a self-signed certificate is not trusted: no key from it
 
 
 def test_plain_http_is_refused_unless_loopback_is_allowed(jwks_server, settings):
