@@ -168,6 +168,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
             ("consents", "/my-plan/consents/"),
             ("who viewed", "/my-plan/who-viewed/"),
             ("privacy", "/my-plan/privacy/"),
+            ("exchange sharing", "/my-plan/health-information-exchange/"),
             ("referral as resident", f"/referrals/{closed.pk}/"),
             ("self-referral", f"/referrals/self/{pantry.pk}/"),
             ("consent link", consent_link),

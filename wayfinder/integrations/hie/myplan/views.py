@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from wayfinder.accounts.access import ResidentRequest, resident_required
+from wayfinder.accounts.middleware import resident_data
 
 from ..models import SharingChoice
 from ..sharing import shares_with_exchange
@@ -19,12 +20,14 @@ from .forms import DO_NOT_SHARE, SHARE, SharingChoiceForm
 from .selectors import exchange_recipients
 
 
+@resident_data
 @resident_required()
 @require_http_methods(["GET", "POST"])
 def sharing(request: ResidentRequest) -> HttpResponse:
     """Only the signed-in resident's own choice: the record is the one linked to the
     account (``resident_required``), never one named in the URL or the form."""
     resident = request.resident
+    assert resident is not None  # resident_required() sends an unconnected account to connect first
     shares = shares_with_exchange(resident)
     if request.method == "POST":
         form = SharingChoiceForm(request.POST)

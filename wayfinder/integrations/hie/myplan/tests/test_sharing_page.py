@@ -93,7 +93,7 @@ def test_switched_off_the_exchange_reads_nothing_and_on_again_everything(amy, pe
     assert shared["QuestionnaireResponse"] == 1 and shared["Observation"] > 0 and shared["Condition"] == 2
 
     page = signed_in.get(PAGE)
-    assert page.status_code == 200
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     text = page.content.decode()
     assert "Your information is shared with the health information exchange." in text
     assert "Bluegrass Clinic EHR (Bluegrass Regional Hospital)" in text  # with whom: the registered readers
@@ -162,6 +162,12 @@ def test_only_the_resident_themselves(amy, personas):
     assert SharingChoice.objects.get(resident=other).share is False
     assert not SharingChoice.objects.filter(resident=amy).exists()
     assert not AuditEvent.objects.filter(action=names.HIE_SHARING_CHOICE_SET, resident_id=str(amy.pk)).exists()
+    # A resident account not yet connected to a record is sent to connect it first.
+    unconnected = User.objects.create_user(email=f"new-{uuid.uuid4().hex[:6]}@example.test", password=None)
+    http.force_login(unconnected)
+    for answer in (http.get(PAGE), http.post(PAGE, {"share": "do_not_share"})):
+        assert answer.status_code == 302 and answer["Location"] == "/my-plan/connect/"
+    assert SharingChoice.objects.count() == 1
 
 
 def test_the_form_needs_its_csrf_token(signed_in, personas, amy):
