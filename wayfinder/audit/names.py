@@ -93,6 +93,9 @@ HIE_MATCH_LINKED = "hie.match_linked"
 HIE_MATCH_QUEUE_VIEWED = "hie.match_queue_viewed"
 HIE_RESOURCE_RECEIVED = "hie.resource_received"
 
+# --- health information exchange: the resident's sharing choice in My Plan (integrations.hie) ---
+HIE_SHARING_CHOICE_SET = "hie.sharing_choice_set"
+
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"
 ELIGIBILITY_IMPORTED = "eligibility.imported"
