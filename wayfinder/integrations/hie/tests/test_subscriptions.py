@@ -19,7 +19,7 @@ from wayfinder.integrations.hie.tasks.models import Subscription
 from wayfinder.notifications import services
 from wayfinder.notifications.models import OutboundMessage
 from wayfinder.notifications.tests.test_webhook import Receiver
-from wayfinder.referrals import actions
+from wayfinder.referrals import actions, closing
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
 from wayfinder.residents.models import Resident
@@ -183,7 +183,7 @@ def test_topic_filters_choose_which_task_changes_notify(ehr, receiver):
     before = len(receiver.received)
     deliver_all()
     assert sorted(tags(receiver)[before:]) == ["all", "by-id", "mine", "open"]
-    actions.close_referral(
+    closing.close_referral(
         actor=ehr["staff"], referral=moved, expected_version=moved.version, provided=True, experience="Fine"
     )
     before = len(receiver.received)
