@@ -175,3 +175,15 @@ def test_the_form_needs_its_csrf_token(signed_in, personas, amy):
     strict.force_login(personas["resident"])
     assert strict.post(PAGE, {"share": "do_not_share"}).status_code == 403
     assert not SharingChoice.objects.filter(resident=amy).exists()
+
+
+def test_who_viewed_my_record_names_the_exchange_participant_and_why(amy, personas, signed_in, exchange):
+    """The resident's accounting of disclosures: an exchange read has no person, so the
+    row names the participant that received it, what went and on what basis."""
+    _screened(amy, personas)
+    assert Client().get(f"/fhir/Condition?patient=Patient/{amy.pk}", **exchange).status_code == 200
+    page = signed_in.get("/my-plan/who-viewed/").content.decode()
+    assert "Bluegrass Clinic EHR, through the health information exchange" in page
+    assert "Your needs and assessments, sent to the health information exchange" in page
+    assert "Care coordination (your sharing choice in My Plan)" in page
+    assert "exchange:" not in page  # never the raw legal basis
