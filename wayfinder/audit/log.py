@@ -4,14 +4,24 @@ Called by every action that writes, and by every read of resident data. It takes
 who/where from the current request (``wayfinder.lib.request_context``) when there
 is one, masks sensitive keys in ``data``, and links the new row to the previous
 one by an HMAC keyed with ``AUDIT_HMAC_KEY`` (``audit/keys.py``).
+
+``appended_together`` is for an act that writes many rows in one transaction (a
+100-entry FHIR transaction writes 101): inside it, each ``log_action`` prepares its
+row and the rows are appended at the end, in the order logged, under one chain
+lock, with one read of the chain's head and one INSERT. The chain is the one
+appending them one by one would have made (same links, same hashes), so
+``verify_audit_log`` checks it the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, transaction
@@ -27,6 +37,11 @@ from .models import AuditEvent
 GENESIS_HASH = "0" * 64
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises the chain.
 _CHAIN_LOCK_KEY = 7_231_001
+
+# Rows prepared inside ``appended_together`` (None: outside it, rows are appended at once).
+_pending: contextvars.ContextVar[list[tuple[AuditEvent, keys.AuditKey]] | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
 
 # The fields of the first, unkeyed scheme (rows with key_id ""), in its exact form.
 HASHED_FIELDS = (
@@ -128,14 +143,56 @@ def log_action(
     }
     key = keys.current_key()
     values["key_id"] = key.key_id
+    pending = _pending.get()
+    if pending is not None:
+        # Numbered, linked and hashed when the block ends (``_append``).
+        event = AuditEvent(**values)
+        pending.append((event, key))
+        return event
     with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
-        values["seq"] = (last[0] + 1) if last else 1
-        values["prev_hash"] = last[1] if last else GENESIS_HASH
-        event = AuditEvent(**values, row_hash=compute_row_hash(values, key))
-        event.save(force_insert=True)
+        event = AuditEvent(**values)
+        _append([(event, key)])
     return event
+
+
+@contextlib.contextmanager
+def appended_together() -> Iterator[None]:
+    """Append the rows logged inside the block together when it ends (see the module
+    docstring). The caller's transaction must cover the block, so the rows commit or
+    roll back with what they record; an exception leaving the block discards them.
+    Only for a block that any failure abandons as a whole: a savepoint rolled back
+    inside it would not take its rows back. Nested blocks append with the outermost.
+    The events ``log_action`` returns inside get their ``seq`` and hashes at the end."""
+    if _pending.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("appended_together() must run inside transaction.atomic()")
+    token = _pending.set([])
+    try:
+        yield
+        rows = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    if rows:
+        _append(rows)
+
+
+def _append(rows: list[tuple[AuditEvent, keys.AuditKey]]) -> None:
+    """Number, link and hash ``rows`` after the chain's head and insert them (in the
+    caller's transaction, under the chain lock)."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    for event, key in rows:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev_hash
+        values = {name: getattr(event, name) for name in KEYED_FIELDS}
+        event.row_hash = prev_hash = compute_row_hash(values, key)
+    if len(rows) == 1:
+        rows[0][0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create([event for event, _key in rows], batch_size=500)
 
 
 def _lock_chain() -> None:
