@@ -179,19 +179,21 @@ def unchanged_mask(
     The database counts the (id, digest) pairs it holds first: when all match (an unchanged
     re-import, batch after batch) that one row is all that comes back. Measured: fetching and
     parsing the 2,000 stored digests of every batch was half of an unchanged re-import on
-    PostgreSQL. Both lists are bound as arrays there (hashed lookups), as parameter lists on SQLite."""
+    PostgreSQL."""
     qn = connection.ops.quote_name
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     digest = qn(model._meta.get_field("feed_hash").column)
-    pairs = [h + d for h, d in zip(hex_ids, digests, strict=True)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A scalar subquery per id is an index probe each; as a filter on the table the planner
+            # chose a (parallel) sequential scan of the whole table for every batch (measured at 100,000).
             cursor.execute(
-                f"SELECT count(*) FROM {table} WHERE {pk} = ANY(%s::uuid[]) "  # noqa: S608 - model metadata
-                f"AND replace({pk}::text, '-', '') || {digest} = ANY(%s::text[])",
-                [hex_ids, pairs],
+                f"SELECT count(*) FROM unnest(%s::uuid[], %s::text[]) AS v(id, h) "  # noqa: S608 - model metadata
+                f"WHERE (SELECT t.{digest} FROM {table} t WHERE t.{pk} = v.id) = v.h",
+                [hex_ids, digests],
             )
         else:
+            pairs = [h + d for h, d in zip(hex_ids, digests, strict=True)]
             marks = ", ".join(["%s"] * len(hex_ids))
             cursor.execute(
                 f"SELECT count(*) FROM {table} WHERE {pk} IN ({marks}) AND {pk} || {digest} IN ({marks})",  # noqa: S608
