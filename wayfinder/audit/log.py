@@ -14,8 +14,10 @@ import json
 import uuid
 from typing import Any
 
+from django.db import Error as DatabaseErrors
 from django.db import connection, transaction
 from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from wayfinder.lib import request_context
@@ -128,22 +130,91 @@ def log_action(
     }
     key = keys.current_key()
     values["key_id"] = key.key_id
-    with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
-        values["seq"] = (last[0] + 1) if last else 1
-        values["prev_hash"] = last[1] if last else GENESIS_HASH
-        event = AuditEvent(**values, row_hash=compute_row_hash(values, key))
-        event.save(force_insert=True)
+    if connection.vendor != "postgresql":
+        # SQLite already holds the database write lock (IMMEDIATE transactions).
+        with transaction.atomic():
+            last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+            event = _chained(values, last, key)
+            event.save(force_insert=True)
+        return event
+    if connection.in_atomic_block or not connection.get_autocommit():
+        # Part of the caller's transaction: the row commits or rolls back with what it records.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            event = _chained(values, _lock_and_read_last(cursor), key)
+            event.save(force_insert=True)
+        return event
+    return _append_in_own_transaction(values, key)
+
+
+def _chained(values: dict[str, Any], last: tuple[int, str] | None, key: keys.AuditKey) -> AuditEvent:
+    """The new row after ``last`` (seq, row_hash), its hash computed."""
+    values["seq"] = (last[0] + 1) if last else 1
+    values["prev_hash"] = last[1] if last else GENESIS_HASH
+    return AuditEvent(**values, row_hash=compute_row_hash(values, key))
+
+
+# Appends are serialised by a transaction-scoped advisory lock, taken before the
+# newest row is read, so two rows never claim the same predecessor. Under READ
+# COMMITTED each statement of a multi-statement string takes its own snapshot, so
+# the read that follows the lock sees every row committed before the lock was granted.
+_LOCK_AND_READ_SQL = (
+    'SELECT pg_advisory_xact_lock(%s); SELECT "seq", "row_hash" FROM "audit_auditevent" ORDER BY "seq" DESC LIMIT 1'
+)
+
+
+def _last_result(cursor) -> tuple[int, str] | None:
+    """The rows of the last statement of a multi-statement execute (its last result set)."""
+    rows = None
+    while True:
+        if cursor.description is not None:
+            rows = cursor.fetchall()
+        if not cursor.nextset():
+            break
+    return tuple(rows[0]) if rows else None
+
+
+def _lock_and_read_last(cursor) -> tuple[int, str] | None:
+    """Lock the chain and read its newest row in one round trip."""
+    cursor.execute(_LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
+    return _last_result(cursor)
+
+
+def _append_in_own_transaction(values: dict[str, Any], key: keys.AuditKey) -> AuditEvent:
+    """An append outside any transaction (a read being logged) in two round trips
+    instead of five (BEGIN, lock, read, INSERT, COMMIT each on its own): the lock and
+    the read travel with BEGIN, the INSERT with COMMIT. Measured on the suggestions
+    page, which logs every read (docs/performance.md, "Suggested resources")."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("BEGIN; " + _LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
+            event = _chained(values, _last_result(cursor), key)
+            insert, params = _insert_sql(event)
+            cursor.execute(f"{insert}; COMMIT", params)
+            event.pk = _last_result(cursor)[0]  # type: ignore[index]
+        except BaseException:
+            _rollback(cursor)
+            raise
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 
-def _lock_chain() -> None:
-    """Serialise appends so two rows never claim the same predecessor. SQLite
-    already holds the database write lock (IMMEDIATE transactions)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+def _insert_sql(event: AuditEvent) -> tuple[str, tuple]:
+    """The INSERT ... RETURNING id that ``save()`` would send, from Django's own compiler."""
+    meta = AuditEvent._meta
+    query = InsertQuery(AuditEvent)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
+def _rollback(cursor) -> None:
+    try:
+        cursor.execute("ROLLBACK")
+    except DatabaseErrors:  # the connection itself failed: the server ends the transaction
+        connection.close()
 
 
 def _describe_actor(actor: Any, organization: Any, role: str) -> tuple[int | None, str, str, str]:
