@@ -106,13 +106,15 @@ bench-referrals: install
 	$(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_referrals.py --referrals $(BENCH_REFERRALS)
 
-# Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
 # FHIR inbound (issue #19): 100-entry transaction p95, observations/s with N stored.
+# The filled databases are kept (benchmarks/data/ and the PostgreSQL cluster below).
 BENCH_FHIR_STORED ?= 1000000
 bench-fhir: install
-	$(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
-	WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
+	env -u DATABASE_URL $(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
+	PG_KEEP_DIR=var/bench-cache/postgres-fhir PG_SHARED_BUFFERS=$(BENCH_PG_SHARED_BUFFERS) WITH_POSTGRES_ROLE=superuser \
+		./scripts/with-postgres.sh $(PY) benchmarks/bench_fhir.py --stored $(BENCH_FHIR_STORED)
 
+# Dashboards and the incentive report: 1,000,000 referrals and assessments, 1,000 organizations.
 bench-metrics: install
 	$(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)
 	PG_KEEP_DIR=var/bench-cache/postgres-metrics WITH_POSTGRES_ROLE=superuser ./scripts/with-postgres.sh $(PY) benchmarks/bench_metrics.py --referrals $(BENCH_REFERRALS)

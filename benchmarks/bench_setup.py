@@ -9,10 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def configure_django(sqlite_name: str) -> None:
+def configure_django(sqlite_name: str, *, production: bool = False) -> None:
     """Settings for a benchmark: ``DATABASE_URL`` when given (PostgreSQL), else a
     SQLite file ``benchmarks/data/<sqlite_name>.sqlite3`` kept between runs; the
-    outbox queues messages but nothing is sent (dummy tasks backend)."""
+    outbox queues messages but nothing is sent (dummy tasks backend).
+    ``production``: DEBUG=0 (what a deployment runs; WAYFINDER_TESTING supplies the
+    development secrets DEBUG=0 otherwise demands)."""
+    if production:
+        os.environ.update(DEBUG="0", WAYFINDER_TESTING="1")
     if not os.environ.get("DATABASE_URL"):
         data = ROOT / "benchmarks" / "data"
         data.mkdir(parents=True, exist_ok=True)
@@ -46,6 +50,28 @@ def configure_django_in(workdir: Path, sqlite_name: str) -> None:
     import django
 
     django.setup()
+
+
+def database_settings() -> dict:
+    """The database's settings that move the figures, recorded beside them."""
+    from django.db import connection
+
+    described: dict = {"vendor": connection.vendor}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name in ("server_version", "shared_buffers", "work_mem", "fsync", "synchronous_commit",
+                         "full_page_writes", "random_page_cost", "effective_cache_size"):  # fmt: skip
+                cursor.execute(f"SHOW {name}")
+                described[name] = cursor.fetchone()[0]
+        elif connection.vendor == "sqlite":
+            import sqlite3
+
+            described["sqlite_version"] = sqlite3.sqlite_version
+            for name in ("journal_mode", "synchronous", "cache_size", "page_size", "mmap_size"):
+                cursor.execute(f"PRAGMA {name}")
+                described[name] = cursor.fetchone()[0]
+    described["conn_max_age"] = connection.settings_dict.get("CONN_MAX_AGE")
+    return described
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -316,6 +316,13 @@ SMART_MEDICAID_ID_SYSTEM = env_str("SMART_MEDICAID_ID_SYSTEM", "urn:wayfinder:ky
 # Inbound exchange data (docs/exchange.md, "Needs from the exchange"): the client ids of
 # Medicaid claims feeds (their encounter diagnoses are filed as "Medicaid claims").
 HIE_MEDICAID_CLAIMS_CLIENTS = env_list("HIE_MEDICAID_CLAIMS_CLIENTS", [])
+# A client's keys published at its jwks_url (docs/exchange.md, "Authentication"): https
+# only; plain http to a loopback host only when this is on (development, tests).
+HIE_JWKS_ALLOW_LOOPBACK_HTTP = env_bool("HIE_JWKS_ALLOW_LOOPBACK_HTTP", False)
+HIE_JWKS_TIMEOUT_SECONDS = env_int("HIE_JWKS_TIMEOUT_SECONDS", 5, minimum=1, maximum=30)
+HIE_JWKS_MAX_BYTES = env_int("HIE_JWKS_MAX_BYTES", 64 * 1024, minimum=1024, maximum=1024 * 1024)
+HIE_JWKS_CACHE_SECONDS = env_int("HIE_JWKS_CACHE_SECONDS", 300, minimum=10, maximum=86400)
+HIE_JWKS_REFETCH_SECONDS = env_int("HIE_JWKS_REFETCH_SECONDS", 60, minimum=10, maximum=3600)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime for everyone

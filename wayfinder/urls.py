@@ -20,6 +20,8 @@ urlpatterns = [
     path("clients/", include("wayfinder.residents.urls")),
     path("consent/", include("wayfinder.consent.urls")),
     path("sms/", include("wayfinder.consent.sms_urls")),
+    # The resident's choice to share with the exchange (a My Plan page the exchange owns).
+    path("my-plan/health-information-exchange/", include("wayfinder.integrations.hie.myplan.urls")),
     path("my-plan/", include("wayfinder.residents.myplan_urls")),
     path("referrals/", include("wayfinder.referrals.urls")),
     path("assessments/", include("wayfinder.assessments.urls")),

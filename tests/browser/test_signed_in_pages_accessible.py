@@ -40,7 +40,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
     from wayfinder.partners.services.claims import submit_claim
     from wayfinder.partners.services.onboarding import accept_agreement
     from wayfinder.partners.tests.helpers import VALID_CLAIM, make_organization
-    from wayfinder.referrals import actions, followups
+    from wayfinder.referrals import actions, closing, followups
     from wayfinder.referrals.models import FollowUp
     from wayfinder.referrals.tests.conftest import make_service, org
 
@@ -61,7 +61,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
 
     open_referral = refer(formula, days_ago=9)
     closed = refer(child_care, days_ago=5)
-    actions.close_referral(
+    closing.close_referral(
         actor=receiver, referral=closed, expected_version=1, provided=False, reason="unable_to_reach",
         experience="Three calls", now=timezone.now() - timedelta(days=3),
     )  # fmt: skip
@@ -168,6 +168,7 @@ def build_world(personas) -> dict[str, list[tuple[str, str]]]:
             ("consents", "/my-plan/consents/"),
             ("who viewed", "/my-plan/who-viewed/"),
             ("privacy", "/my-plan/privacy/"),
+            ("exchange sharing", "/my-plan/health-information-exchange/"),
             ("referral as resident", f"/referrals/{closed.pk}/"),
             ("self-referral", f"/referrals/self/{pantry.pk}/"),
             ("consent link", consent_link),

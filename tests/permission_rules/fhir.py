@@ -17,6 +17,10 @@ RULES = [
     Rule("fhir:type", "/fhir/Patient", everyone(401), method="POST"),
     Rule("fhir:instance", "/fhir/Patient/1", everyone(401)),
     Rule("fhir:instance", "/fhir/Patient/1", everyone(401), method="PUT"),
+    # Subscriptions: search, read and delete a client's own (bearer only, like the rest).
+    Rule("fhir:type", "/fhir/Subscription?status=active", everyone(401)),
+    Rule("fhir:instance", "/fhir/Subscription/00000000-0000-0000-0000-000000000000", everyone(401)),
+    Rule("fhir:instance", "/fhir/Subscription/00000000-0000-0000-0000-000000000000", everyone(401), method="DELETE"),
     # The summary CCD (docs/exchange.md, "C-CDA"): bearer only, like /fhir/.
     Rule("hie:ccda", "/hie/ccda/00000000-0000-0000-0000-000000000000", everyone(401)),
 ]

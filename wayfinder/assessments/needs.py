@@ -48,10 +48,20 @@ def _domain(domain: str | None, codes: list[str]) -> str:
     raise NeedError("a need needs a category, or an SDOH Clinical Care code that names one")
 
 
-def _open_need(resident: Resident, domain: str) -> SdohNeed | None:
+def _open_need(resident: Resident, domain: str, held: dict | None = None) -> SdohNeed | None:
     # SQLite serialises writers (IMMEDIATE transactions); on PostgreSQL the row lock
     # keeps two sources of the same domain from summarising over each other.
-    return SdohNeed.objects.select_for_update().filter(resident=resident, domain=domain, status="open").first()
+    if held is not None and (resident.pk, domain) in held:
+        return held[(resident.pk, domain)]
+    need = SdohNeed.objects.select_for_update().filter(resident=resident, domain=domain, status="open").first()
+    if held is not None and need is not None:
+        held[(resident.pk, domain)] = need
+    return need
+
+
+def _summary(need: SdohNeed) -> dict:
+    """The fields a new source can change on an open need."""
+    return {name: getattr(need, name) for name in ("sdohcc_codes", "part2", "source", "source_detail", "observed_at")}
 
 
 def record_need(
@@ -71,13 +81,18 @@ def record_need(
     part2: bool = False,
     legal_basis: str = "",
     audit: bool = True,
+    held: dict[tuple[int, str], SdohNeed] | None = None,
 ) -> Recorded:
     """Open (or confirm) the resident's need in ``domain`` and add this source.
 
     ``domain`` is a Wayfinder category; without it the first SDOHCC code that names
     one decides (an HIE Condition coded ``food-insecurity`` files under food).
     ``audit=False`` is for a caller that writes one audit entry for the whole act
-    (an assessment lists every need it recorded in its own entry)."""
+    (an assessment lists every need it recorded in its own entry). ``held`` is for
+    a caller recording many sources in one transaction (a 100-entry FHIR bundle):
+    the open needs this transaction already locked, by (resident id, domain), read
+    and filled here so each need is looked up and locked once, not per source (and
+    no savepoint of its own: see below). The need is written only when a field changes."""
     codes = sorted({str(c) for c in sdohcc_codes})
     unknown = [c for c in codes if c not in SDOHCC_CODES]
     if unknown:
@@ -86,8 +101,11 @@ def record_need(
         raise NeedError(f"unknown source kind {kind!r}")
     domain = _domain(domain, codes)
     now = timezone.now()
-    with transaction.atomic():
-        need = _open_need(resident, domain)
+    # With ``held`` the caller's transaction is abandoned as a whole on any failure (a
+    # FHIR transaction, a batch entry's savepoint): a savepoint of its own here would
+    # only add two round trips per source.
+    with transaction.atomic(savepoint=held is None):
+        need = _open_need(resident, domain, held)
         opened = need is None
         if opened:
             try:
@@ -105,6 +123,8 @@ def record_need(
                     )
             except IntegrityError:  # another source opened it a moment ago
                 need, opened = _open_need(resident, domain), False
+            if held is not None and need is not None:
+                held[(resident.pk, domain)] = need
         source = NeedSource.objects.create(
             need=need,
             kind=kind,
@@ -121,13 +141,14 @@ def record_need(
             part2=part2,
         )
         if not opened:
-            changed = ["sdohcc_codes", "part2"]
+            before = _summary(need)
             need.sdohcc_codes = sorted(set(need.sdohcc_codes) | set(codes))
             need.part2 = need.part2 and part2
             if observed_at >= need.observed_at:
                 need.source, need.source_detail, need.observed_at = kind, detail[:200], observed_at
-                changed += ["source", "source_detail", "observed_at"]
-            need.save(update_fields=changed)
+            changed = [name for name, value in _summary(need).items() if before[name] != value]
+            if changed:
+                need.save(update_fields=changed)
         if audit:
             log_action(
                 actor,

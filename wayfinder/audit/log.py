@@ -4,14 +4,24 @@ Called by every action that writes, and by every read of resident data. It takes
 who/where from the current request (``wayfinder.lib.request_context``) when there
 is one, masks sensitive keys in ``data``, and links the new row to the previous
 one by an HMAC keyed with ``AUDIT_HMAC_KEY`` (``audit/keys.py``).
+
+``appended_together`` is for an act that writes many rows in one transaction (a
+100-entry FHIR transaction writes 101): inside it, each ``log_action`` prepares its
+row and the rows are appended at the end, in the order logged, under one chain
+lock, with one read of the chain's head and one INSERT. The chain is the one
+appending them one by one would have made (same links, same hashes), so
+``verify_audit_log`` checks it the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import Error as DatabaseErrors
@@ -29,6 +39,11 @@ from .models import AuditEvent
 GENESIS_HASH = "0" * 64
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises the chain.
 _CHAIN_LOCK_KEY = 7_231_001
+
+# Rows prepared inside ``appended_together`` (None: outside it, rows are appended at once).
+_pending: contextvars.ContextVar[list[tuple[AuditEvent, keys.AuditKey]] | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
 
 # The fields of the first, unkeyed scheme (rows with key_id ""), in its exact form.
 HASHED_FIELDS = (
@@ -130,40 +145,89 @@ def log_action(
     }
     key = keys.current_key()
     values["key_id"] = key.key_id
-    if connection.vendor != "postgresql":
-        # SQLite already holds the database write lock (IMMEDIATE transactions).
-        with transaction.atomic():
-            last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
-            event = _chained(values, last, key)
-            event.save(force_insert=True)
+    pending = _pending.get()
+    if pending is not None:
+        # Numbered, linked and hashed when the block ends (``_append``).
+        event = AuditEvent(**values)
+        pending.append((event, key))
         return event
-    if connection.in_atomic_block or not connection.get_autocommit():
-        # Part of the caller's transaction: the row commits or rolls back with what it records.
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            event = _chained(values, _lock_and_read_last(cursor), key)
-            event.save(force_insert=True)
+    event = AuditEvent(**values)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
+        _append_in_own_transaction(event, key)
         return event
-    return _append_in_own_transaction(values, key)
+    # On PostgreSQL inside a caller's transaction the row joins it (no savepoint of its
+    # own: it commits or rolls back with what it records); SQLite already holds the
+    # database write lock (IMMEDIATE transactions).
+    with transaction.atomic(savepoint=connection.vendor != "postgresql"):
+        _append([(event, key)])
+    return event
 
 
-def _chained(values: dict[str, Any], last: tuple[int, str] | None, key: keys.AuditKey) -> AuditEvent:
-    """The new row after ``last`` (seq, row_hash), its hash computed."""
-    values["seq"] = (last[0] + 1) if last else 1
-    values["prev_hash"] = last[1] if last else GENESIS_HASH
-    return AuditEvent(**values, row_hash=compute_row_hash(values, key))
+@contextlib.contextmanager
+def appended_together() -> Iterator[None]:
+    """Append the rows logged inside the block together when it ends (see the module
+    docstring). The caller's transaction must cover the block, so the rows commit or
+    roll back with what they record; an exception leaving the block discards them.
+    Only for a block that any failure abandons as a whole: a savepoint rolled back
+    inside it would not take its rows back. Nested blocks append with the outermost.
+    The events ``log_action`` returns inside get their ``seq`` and hashes at the end."""
+    if _pending.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("appended_together() must run inside transaction.atomic()")
+    token = _pending.set([])
+    try:
+        yield
+        rows = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    if rows:
+        _append(rows)
 
 
-# Appends are serialised by a transaction-scoped advisory lock, taken before the
-# newest row is read, so two rows never claim the same predecessor. Under READ
-# COMMITTED each statement of a multi-statement string takes its own snapshot, so
-# the read that follows the lock sees every row committed before the lock was granted.
+def _append(rows: list[tuple[AuditEvent, keys.AuditKey]]) -> None:
+    """Number, link and hash ``rows`` after the chain's head and insert them (in the
+    caller's transaction, under the chain lock)."""
+    _link(rows, _lock_and_read_head())
+    if len(rows) == 1:
+        rows[0][0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create([event for event, _key in rows], batch_size=500)
+
+
+def _link(rows: list[tuple[AuditEvent, keys.AuditKey]], last: tuple[int, str] | None) -> None:
+    """Number, link and hash ``rows`` after ``last`` (the chain head's seq and row_hash)."""
+    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    for event, key in rows:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev_hash
+        values = {name: getattr(event, name) for name in KEYED_FIELDS}
+        event.row_hash = prev_hash = compute_row_hash(values, key)
+
+
+# Appends are serialised by a transaction-scoped advisory lock on PostgreSQL, taken
+# before the chain's head is read, so two rows never claim the same predecessor. The
+# lock and the read travel in one multi-statement string: under READ COMMITTED each
+# statement takes its own snapshot, so the read still sees every row committed before
+# the lock was granted (docs/performance.md, "Suggested resources").
 _LOCK_AND_READ_SQL = (
     'SELECT pg_advisory_xact_lock(%s); SELECT "seq", "row_hash" FROM "audit_auditevent" ORDER BY "seq" DESC LIMIT 1'
 )
 
 
+def _lock_and_read_head() -> tuple[int, str] | None:
+    """Lock the chain and read its head: one round trip on PostgreSQL. SQLite already
+    holds the database write lock (IMMEDIATE transactions)."""
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
+        return _last_result(cursor)
+
+
 def _last_result(cursor) -> tuple[int, str] | None:
-    """The rows of the last statement of a multi-statement execute (its last result set)."""
+    """The first row of the last statement of a multi-statement execute (its last result set)."""
     rows = None
     while True:
         if cursor.description is not None:
@@ -173,21 +237,15 @@ def _last_result(cursor) -> tuple[int, str] | None:
     return tuple(rows[0]) if rows else None
 
 
-def _lock_and_read_last(cursor) -> tuple[int, str] | None:
-    """Lock the chain and read its newest row in one round trip."""
-    cursor.execute(_LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
-    return _last_result(cursor)
-
-
-def _append_in_own_transaction(values: dict[str, Any], key: keys.AuditKey) -> AuditEvent:
-    """An append outside any transaction (a read being logged) in two round trips
-    instead of five (BEGIN, lock, read, INSERT, COMMIT each on its own): the lock and
-    the read travel with BEGIN, the INSERT with COMMIT. Measured on the suggestions
-    page, which logs every read (docs/performance.md, "Suggested resources")."""
+def _append_in_own_transaction(event: AuditEvent, key: keys.AuditKey) -> None:
+    """An append outside any transaction (a read being logged, PostgreSQL) in two round
+    trips instead of five (BEGIN, lock, read, INSERT, COMMIT each on its own): the lock
+    and the read travel with BEGIN, the INSERT with COMMIT. Every page that shows
+    resident data logs its read (docs/performance.md, "Suggested resources")."""
     with connection.cursor() as cursor:
         try:
             cursor.execute("BEGIN; " + _LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
-            event = _chained(values, _last_result(cursor), key)
+            _link([(event, key)], _last_result(cursor))
             insert, params = _insert_sql(event)
             cursor.execute(f"{insert}; COMMIT", params)
             event.pk = _last_result(cursor)[0]  # type: ignore[index]
@@ -196,7 +254,6 @@ def _append_in_own_transaction(values: dict[str, Any], key: keys.AuditKey) -> Au
             raise
     event._state.adding = False
     event._state.db = connection.alias
-    return event
 
 
 def _insert_sql(event: AuditEvent) -> tuple[str, tuple]:

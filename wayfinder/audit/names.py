@@ -83,6 +83,8 @@ HIE_CLIENT_AUTHENTICATED = "hie.client_authenticated"
 HIE_CLIENT_REFUSED = "hie.client_refused"
 HIE_CLIENT_REGISTERED = "hie.client_registered"
 HIE_DISCLOSED = "hie.disclosed"
+HIE_SUBSCRIPTION_CREATED = "hie.subscription_created"
+HIE_SUBSCRIPTION_DELETED = "hie.subscription_deleted"
 
 # --- health information exchange: inbound data and the match queue (integrations.hie) ---
 HIE_BUNDLE_RECEIVED = "hie.bundle_received"
@@ -90,6 +92,9 @@ HIE_MATCH_DISCARDED = "hie.match_discarded"
 HIE_MATCH_LINKED = "hie.match_linked"
 HIE_MATCH_QUEUE_VIEWED = "hie.match_queue_viewed"
 HIE_RESOURCE_RECEIVED = "hie.resource_received"
+
+# --- health information exchange: the resident's sharing choice in My Plan (integrations.hie) ---
+HIE_SHARING_CHOICE_SET = "hie.sharing_choice_set"
 
 # --- imports ----------------------------------------------------------------------
 ELIGIBILITY_IMPORT_REFUSED = "eligibility.import_refused"

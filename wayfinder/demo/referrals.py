@@ -132,7 +132,7 @@ def load_demo_referrals(stdout=None) -> None:
     """A few referrals in every state for Amy Brand and the demo partners."""
     from wayfinder.accounts.models import User
     from wayfinder.directory.models import Organization
-    from wayfinder.referrals import actions
+    from wayfinder.referrals import actions, closing
     from wayfinder.referrals.models import Referral
     from wayfinder.residents.models import Resident
 
@@ -161,7 +161,7 @@ def load_demo_referrals(stdout=None) -> None:
             actor=family_staff, resident=amy, service=services["pantry"], sending_organization=family_center,
             now=now - timedelta(days=20),
         )  # fmt: skip
-        actions.close_referral(
+        closing.close_referral(
             actor=food_bank_staff, referral=closed, expected_version=1, provided=True,
             experience="Easy to reach; picked up groceries the same week.", now=now - timedelta(days=18),
         )  # fmt: skip

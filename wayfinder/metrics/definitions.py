@@ -28,6 +28,10 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 MAX_DAYS = 365
 UNKNOWN = "unknown"
 SELF_REFERRAL = "self"  # the sending "organization" of a resident's own referral
+# The outcome of a referral its sender withdrew (a clinical system cancelling its
+# FHIR Task): closed, but neither provided nor not provided, so it is kept out of
+# the provided rate and the not-provided reasons (docs/metrics.md, "Referral figures").
+WITHDRAWN = "withdrawn"
 
 
 def state_zone() -> ZoneInfo:
@@ -63,9 +67,12 @@ def whole_days(start: datetime, end: datetime) -> int:
     return min(MAX_DAYS, int(seconds // 86400))
 
 
-def closer_kind(*, by_specialist: bool, actor_organization_id, receiving_organization_id, via: str = "") -> str:
+def closer_kind(
+    *, by_specialist: bool, actor_organization_id, receiving_organization_id, via: str = "", withdrawn: bool = False
+) -> str:
     """Who closed a referral, from its closing event.
 
+    - its sender withdrew it (the event says so) → ``sender``;
     - a referral specialist (the event says so) → ``specialist``;
     - staff of the receiving organization, or the receiving organization through
       the emailed link of its referral (``via="recipient_link"``, issue #21) →
@@ -73,6 +80,8 @@ def closer_kind(*, by_specialist: bool, actor_organization_id, receiving_organiz
     - anything else (a scheduled job, an administrator) → ``system``.
     Kept in this one function so that every figure and the incentive report agree.
     """
+    if withdrawn:
+        return Closer.SENDER
     if by_specialist:
         return Closer.SPECIALIST
     if via == "recipient_link":
@@ -83,9 +92,12 @@ def closer_kind(*, by_specialist: bool, actor_organization_id, receiving_organiz
 
 
 def outcome_of(provided: bool | None, reason: str) -> str:
-    """ "provided", or the not-provided reason code (``other`` when none was given)."""
+    """ "provided", ``withdrawn`` (the sender withdrew it), or the not-provided
+    reason code (``other`` when none was given)."""
     if provided:
         return "provided"
+    if provided is None and reason == WITHDRAWN:
+        return WITHDRAWN
     return reason or "other"
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from .definitions import SELF_REFERRAL, UNKNOWN, closer_kind, local_day, outcome_of, referral_category, whole_days
+from .definitions import (
+    SELF_REFERRAL,
+    UNKNOWN,
+    WITHDRAWN,
+    closer_kind,
+    local_day,
+    outcome_of,
+    referral_category,
+    whole_days,
+)
 from .models import STATE_SCOPE, AssessmentFact, Closer, ReferralFact
 from .sources import CompletedAssessment, ReferralRecord
 
@@ -48,13 +57,17 @@ def fact_from_record(record: ReferralRecord, kinds: dict[str, str], previous: Re
         fact.closed_at = record.closed_at
         fact.closed_day = local_day(record.closed_at)
         fact.closed_by_id = record.closed_by_id
-        fact.provided = bool(record.provided)
-        fact.reason = "" if record.provided else (record.reason or "other")
+        if record.close_withdrawn:
+            fact.provided, fact.reason = None, WITHDRAWN
+        else:
+            fact.provided = bool(record.provided)
+            fact.reason = "" if record.provided else (record.reason or "other")
         fact.closer = closer_kind(
             by_specialist=record.close_by_specialist,
             actor_organization_id=record.close_actor_org_id,
             receiving_organization_id=record.receiving_org_id,
             via=record.close_via,
+            withdrawn=record.close_withdrawn,
         )
     return fact
 
@@ -107,6 +120,8 @@ def referral_contributions(fact: ReferralFact) -> list[Key]:
         keys += [(state, closed, "closed", dim, getattr(fact, dim)) for dim in BREAKDOWNS]
         if fact.provided:
             keys += [(state, closed, "provided", dim, getattr(fact, dim)) for dim in BREAKDOWNS]
+        elif outcome == WITHDRAWN:
+            keys += [(state, closed, "withdrawn", dim, getattr(fact, dim)) for dim in BREAKDOWNS]
         if fact.closer == Closer.RECEIVING_ORGANIZATION:
             keys.append((receiving, closed, "closed_as_receiver", "", ""))
         if sending:

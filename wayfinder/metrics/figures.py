@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .definitions import AGE_BANDS, nearest_rank, rate
+from .definitions import AGE_BANDS, WITHDRAWN, nearest_rank, rate
 from .models import STATE_SCOPE, Closer
 from .periods import Period
 from .queries import EPOCH, monthly_series, tally, top_scopes, unique_residents
@@ -19,6 +19,7 @@ from .queries import EPOCH, monthly_series, tally, top_scopes, unique_residents
 SUMMARY_MEASURES = (
     "created", "received", "sent", "closed", "cohort_closed", "sent_cohort_closed", "close_days",
     "first_action_days", "assessments", "assessment_positive", "sent_closed", "closed_as_receiver", "provided",
+    "withdrawn",
 )  # fmt: skip
 
 
@@ -40,8 +41,13 @@ class Summary:
     unique_residents: int = 0
 
     @property
+    def withdrawn(self) -> int:
+        """Closed because their sender withdrew them: no outcome to count."""
+        return self.outcomes.get(WITHDRAWN, 0)
+
+    @property
     def not_provided(self) -> int:
-        return self.closed - self.provided
+        return self.closed - self.provided - self.withdrawn
 
     @property
     def closure_rate(self) -> float | None:
@@ -54,8 +60,9 @@ class Summary:
 
     @property
     def provided_rate(self) -> float | None:
-        """Provided ÷ closed, of the referrals closed in the period."""
-        return rate(self.provided, self.closed)
+        """Provided ÷ closed with an outcome (withdrawn ones have none), of the
+        referrals closed in the period."""
+        return rate(self.provided, self.closed - self.withdrawn)
 
     @property
     def close_median(self) -> int | None:
@@ -75,7 +82,7 @@ class Summary:
 
     def reasons(self) -> list[tuple[str, int]]:
         """Not-provided reasons, most frequent first."""
-        items = [(code, n) for code, n in self.outcomes.items() if code != "provided" and n > 0]
+        items = [(code, n) for code, n in self.outcomes.items() if code not in ("provided", WITHDRAWN) and n > 0]
         return sorted(items, key=lambda item: (-item[1], item[0]))
 
 
@@ -153,16 +160,17 @@ class BreakdownRow:
     created: int
     closed: int
     provided: int
+    withdrawn: int = 0
 
     @property
     def provided_rate(self) -> float | None:
-        return rate(self.provided, self.closed)
+        return rate(self.provided, self.closed - self.withdrawn)
 
 
 def breakdown(dimension: str, period: Period, counts: Counter | None = None) -> list[BreakdownRow]:
     """Created, closed and provided per value of ``dimension`` (statewide)."""
     if counts is None:
-        counts = tally(STATE_SCOPE, period.first, period.last, ("created", "closed", "provided"))
+        counts = tally(STATE_SCOPE, period.first, period.last, ("created", "closed", "provided", WITHDRAWN))
     values = {value for (measure, dim, value) in counts if dim == dimension}
     rows = [
         BreakdownRow(
@@ -170,6 +178,7 @@ def breakdown(dimension: str, period: Period, counts: Counter | None = None) -> 
             counts[("created", dimension, value)],
             counts[("closed", dimension, value)],
             counts[("provided", dimension, value)],
+            counts[(WITHDRAWN, dimension, value)],
         )
         for value in values
     ]
@@ -209,4 +218,4 @@ def positive_domains_by_year(scope: str, first_year: int, last_year: int) -> dic
     return out
 
 
-CLOSER_ORDER = (Closer.RECEIVING_ORGANIZATION, Closer.SPECIALIST, Closer.SYSTEM)
+CLOSER_ORDER = (Closer.RECEIVING_ORGANIZATION, Closer.SPECIALIST, Closer.SYSTEM, Closer.SENDER)

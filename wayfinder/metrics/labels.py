@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .definitions import SELF_REFERRAL, UNKNOWN
+from .definitions import SELF_REFERRAL, UNKNOWN, WITHDRAWN
 from .models import Closer
 
 
@@ -14,6 +14,8 @@ def outcome(code: str) -> str:
 
     if code == "provided":
         return _("Resource provided")
+    if code == WITHDRAWN:
+        return _("Withdrawn by the sender")
     labels = dict(NotProvidedReason.choices)
     return str(labels.get(code, code))
 

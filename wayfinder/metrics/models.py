@@ -37,6 +37,7 @@ class Closer(models.TextChoices):
     RECEIVING_ORGANIZATION = "receiving_organization", _("Receiving organization")
     SPECIALIST = "specialist", _("Referral specialist")
     SYSTEM = "system", _("System")
+    SENDER = "sender", _("Sender (withdrawn)")
 
 
 class ReferralFact(models.Model):

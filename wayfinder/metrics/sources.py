@@ -76,6 +76,7 @@ class ReferralRecord:
     close_by_specialist: bool
     close_actor_org_id: object | None
     close_via: str
+    close_withdrawn: bool
     status_moves: int
     notes: int
 
@@ -104,7 +105,8 @@ def referral_records(ids: Iterable) -> list[ReferralRecord]:
         "referral_id", "kind", "to_status", "actor_organization_id", "at", "data"
     ):
         entry = history.setdefault(
-            referral_id, {"first": None, "specialist": False, "org": None, "via": "", "moves": 0, "notes": 0}
+            referral_id,
+            {"first": None, "specialist": False, "org": None, "via": "", "withdrawn": False, "moves": 0, "notes": 0},
         )
         if kind == ReferralEvent.Kind.STATUS_CHANGED:
             entry["moves"] += 1
@@ -117,6 +119,7 @@ def referral_records(ids: Iterable) -> list[ReferralRecord]:
             entry["specialist"] = bool(data.get("by_specialist"))
             entry["org"] = org_id
             entry["via"] = str(data.get("via", ""))
+            entry["withdrawn"] = bool(data.get("withdrawn"))
     records = []
     for row in rows:
         county, language = residents.get(row[1], ("", ""))
@@ -128,7 +131,8 @@ def referral_records(ids: Iterable) -> list[ReferralRecord]:
                 provided=row[8], reason=row[9] or "", service_categories=categories.get(row[10]) or [],
                 county=county or "", language=language or "", first_in_progress_at=entry.get("first"),
                 close_by_specialist=entry.get("specialist", False), close_actor_org_id=entry.get("org"),
-                close_via=entry.get("via", ""), status_moves=entry.get("moves", 0), notes=entry.get("notes", 0),
+                close_via=entry.get("via", ""), close_withdrawn=entry.get("withdrawn", False),
+                status_moves=entry.get("moves", 0), notes=entry.get("notes", 0),
             )
         )  # fmt: skip
     return records

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import labels
 from .charts import Table
-from .definitions import AGE_BANDS
+from .definitions import AGE_BANDS, WITHDRAWN
 from .figures import CLOSER_ORDER, BreakdownRow, Summary
 
 
@@ -17,6 +17,8 @@ def outcomes_table(summary: Summary, *, key: str = "outcomes") -> Table:
     """ "Closed referrals by outcome": provided first, then the reasons."""
     rows = [[labels.outcome("provided"), summary.provided]]
     rows += [[labels.outcome(code), n] for code, n in summary.reasons()]
+    if summary.withdrawn:
+        rows.append([labels.outcome(WITHDRAWN), summary.withdrawn])
     return Table(key, _("Closed referrals by outcome"), [_("Outcome"), _("Referrals closed")], rows, "hbar")
 
 
@@ -27,6 +29,8 @@ def reasons_table(summary: Summary, limit: int = 3) -> Table:
 
 def provided_table(summary: Summary) -> Table:
     rows = [[_("Resource provided"), summary.provided], [_("Resource not provided"), summary.not_provided]]
+    if summary.withdrawn:
+        rows.append([labels.outcome(WITHDRAWN), summary.withdrawn])
     return Table("provided", _("Resource provided or not"), [_("Outcome"), _("Referrals closed")], rows, "hbar")
 
 

@@ -26,6 +26,8 @@ class OutboundMessage(models.Model):
         SENDING = "sending"
         SENT = "sent"
         FAILED = "failed"
+        # Withdrawn before it was sent (a deleted FHIR Subscription's pending notifications).
+        CANCELLED = "cancelled"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=8, choices=Channel.choices)

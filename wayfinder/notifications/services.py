@@ -70,6 +70,16 @@ def queue_webhook(*, url: str, body: str, headers: dict[str, str] | None = None,
     return message
 
 
+def cancel_pending(*, kind: str) -> int:
+    """Withdraw the messages of ``kind`` not sent yet (queued, waiting for a retry, or
+    claimed by a worker): none is claimed again, so none is sent or retried afterwards
+    (only a POST already on the wire when this runs can still arrive). Used when what
+    they notify about is gone (a deleted FHIR Subscription). Returns how many."""
+    return OutboundMessage.objects.filter(
+        kind=kind, status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]
+    ).update(status=OutboundMessage.Status.CANCELLED, last_error="cancelled before delivery")
+
+
 def _redaction(one_time: Sequence[str], body: str, html: str) -> dict:
     """The copy of the message without its one-time secrets (longest first, so a
     link is cut whole even when its token also appears alone)."""
@@ -131,7 +141,8 @@ def deliver(message_id: str) -> str:
     except Exception as error:  # noqa: BLE001 - any transport failure is retried
         attempts = message.attempts + 1
         gave_up = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-        OutboundMessage.objects.filter(pk=message.pk).update(
+        # Only while still ours: a message cancelled during the attempt stays cancelled.
+        OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING).update(
             attempts=attempts,
             status=OutboundMessage.Status.FAILED if gave_up else OutboundMessage.Status.QUEUED,
             next_attempt_at=timezone.now() + retry_delay(attempts),

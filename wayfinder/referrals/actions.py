@@ -1,4 +1,4 @@
-"""The verbs of a referral: create, move, assign, note, close.
+"""The verbs of a referral: create, move, assign, note (closing: ``closing.py``).
 
 Each action is atomic, writes a ``ReferralEvent`` and an audit entry, and queues
 its messages in the outbox (sent once the transaction commits). Changes to an
@@ -24,7 +24,6 @@ from wayfinder.accounts.models import Membership, User
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import (
     REFERRAL_ASSIGNED,
-    REFERRAL_CLOSED,
     REFERRAL_CREATED,
     REFERRAL_NOTE_ADDED,
     REFERRAL_STATUS_CHANGED,
@@ -32,7 +31,7 @@ from wayfinder.audit.names import (
 
 from . import links, notify
 from .events import record_event
-from .models import FollowUp, NotProvidedReason, Origin, Referral, ReferralEvent, ReferralLink, ReferralNote, Status
+from .models import FollowUp, Origin, Referral, ReferralEvent, ReferralLink, ReferralNote, Status
 
 # Referrals to organizations that have not onboarded may be closed by a referral
 # specialist once they are this old (docs/product.md 5.5).
@@ -81,7 +80,7 @@ def _in_onboarding(user: User) -> bool:
     return OnboardingProgress.objects.filter(user=user, completed_at__isnull=True).exists()
 
 
-def _by_link(link, referral: Referral, name: str = "") -> dict:
+def by_link(link, referral: Referral, name: str = "") -> dict:
     """What an event and an audit entry record of a change made through the
     receiving organization's emailed or texted link (issue #21)."""
     links.require_open(link, referral)
@@ -90,7 +89,7 @@ def _by_link(link, referral: Referral, name: str = "") -> dict:
 
 def require_receiver(user: User | None, referral: Referral) -> Membership:
     """Only the receiving organization moves or closes a referral (signed in here;
-    from its link, see ``_by_link``)."""
+    from its link, see ``by_link``)."""
     membership = _membership_at(user, referral.receiving_organization_id) if user is not None else None
     if membership is None:
         raise PermissionDenied(_("Only the organization that received this referral can change it."))
@@ -246,7 +245,7 @@ def _pre_consent(resident, organization, actor: User, origin: str, referral: Ref
         raise ValidationError(str(error)) from error
 
 
-def _apply(referral_id, expected_version: int, **changes) -> Referral:
+def apply_if_version(referral_id, expected_version: int, **changes) -> Referral:
     """Write ``changes`` only if the referral is still at ``expected_version``;
     otherwise raise ``ReferralChanged`` with what it is now. The conditional
     UPDATE is the lock: of two concurrent writers exactly one matches."""
@@ -257,43 +256,6 @@ def _apply(referral_id, expected_version: int, **changes) -> Referral:
     if not updated:
         raise ReferralChanged(current)
     return current
-
-
-def record_closure(
-    referral: Referral,
-    expected_version: int,
-    *,
-    actor: User | None,
-    organization_id,
-    now: datetime,
-    outcome: dict,
-    data: dict,
-) -> Referral:
-    """Close ``referral`` (if still at ``expected_version``) with ``outcome`` and
-    write its Closed event: the one sequence every way of closing shares (the
-    receiver, a specialist, the emailed link, the sender withdrawing), so a closed
-    referral always has exactly one Closed event with the version it closed at."""
-    updated = _apply(
-        referral.pk,
-        expected_version,
-        status=Status.CLOSED,
-        status_changed_at=now,
-        closed_at=now,
-        closed_by=actor,
-        **outcome,
-    )
-    record_event(
-        updated,
-        ReferralEvent.Kind.CLOSED,
-        from_status=referral.status,
-        to_status=Status.CLOSED,
-        actor=actor,
-        actor_organization_id=organization_id,
-        version=updated.version,
-        at=now,
-        data=data,
-    )
-    return updated
 
 
 @transaction.atomic
@@ -309,7 +271,7 @@ def change_status(
     """Move between New and In Progress (closing has its own action). With ``link``
     (no ``actor``): the receiving organization from its link, which moves a referral
     to In Progress once."""
-    via = _by_link(link, referral, name) if link is not None else {}
+    via = by_link(link, referral, name) if link is not None else {}
     organization_id = (
         referral.receiving_organization_id if link is not None else require_receiver(actor, referral).organization_id
     )
@@ -325,7 +287,7 @@ def change_status(
     now = timezone.now()
     if link is not None:
         links.claim_step(link, "started", now)
-    updated = _apply(referral.pk, expected_version, status=to_status, status_changed_at=now)
+    updated = apply_if_version(referral.pk, expected_version, status=to_status, status_changed_at=now)
     if updated.status != to_status:  # pragma: no cover - guarded by the version check
         raise ReferralChanged(updated)
     record_event(
@@ -360,7 +322,7 @@ def assign(*, actor: User, referral: Referral, assignee: User | None, expected_v
         raise ValidationError(_("%(name)s has not finished onboarding yet.") % {"name": assignee.get_full_name()})
     if referral.status == Status.CLOSED:
         raise ValidationError(_("This referral is closed."))
-    updated = _apply(referral.pk, expected_version, assigned_to=assignee)
+    updated = apply_if_version(referral.pk, expected_version, assigned_to=assignee)
     record_event(
         updated,
         ReferralEvent.Kind.ASSIGNED,
@@ -393,7 +355,7 @@ def add_note(
         raise ValidationError(_("Notes are limited to 4,000 characters."))
     via: dict = {}
     if link is not None:
-        via = _by_link(link, referral, name)
+        via = by_link(link, referral, name)
         organization = referral.receiving_organization
         sent_before = [
             data.get("note_id")
@@ -427,92 +389,3 @@ def add_note(
         data=via or None,
     )
     return note
-
-
-def validate_outcome(provided: bool | None, reason: str, reason_other: str, experience: str) -> None:
-    """The closing questions of docs/product.md 5.4: provided yes/no; a reason when no
-    ("other" needs words); the experience question is always required."""
-    errors: dict[str, str] = {}
-    if provided is None:
-        errors["provided"] = _("Say whether the resource was provided.")
-    if provided is False:
-        if reason not in NotProvidedReason.values:
-            errors["reason"] = _("Choose why the resource was not provided.")
-        elif reason == NotProvidedReason.OTHER and not reason_other.strip():
-            errors["reason_other"] = _("Describe the other reason.")
-    if not experience.strip():
-        errors["experience"] = _("Tell us how your experience with the resident was.")
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def close_referral(
-    *,
-    actor: User | None,
-    referral: Referral,
-    expected_version: int,
-    provided: bool | None,
-    reason: str = "",
-    reason_other: str = "",
-    experience: str = "",
-    as_specialist: bool = False,
-    link: ReferralLink | None = None,
-    name: str = "",
-    now: datetime | None = None,
-) -> Referral:
-    """Close with the outcome. The receiving organization closes (signed in, or
-    from its link: ``link``, no ``actor``); a referral specialist may close a
-    referral to a non-onboarded organization once it is old enough."""
-    now = now or timezone.now()
-    organization_id = None
-    via: dict = {}
-    if link is not None:
-        if referral.status == Status.CLOSED:
-            raise ReferralChanged(referral)
-        via = _by_link(link, referral, name)
-        organization_id = referral.receiving_organization_id
-    elif as_specialist:
-        follow_up = FollowUp.objects.filter(referral=referral, kind=FollowUp.Kind.NON_ONBOARDED).first()
-        if follow_up is None or follow_up.closable_from is None or follow_up.closable_from > now:
-            raise ValidationError(
-                _("Referral specialists close only referrals to non-onboarded organizations older than 2 weeks.")
-            )
-    else:
-        organization_id = require_receiver(actor, referral).organization_id
-    if referral.status == Status.CLOSED:
-        raise ReferralChanged(referral)
-    validate_outcome(provided, reason, reason_other, experience)
-    if link is not None:
-        links.claim_step(link, "closed", now)
-    updated = record_closure(
-        referral,
-        expected_version,
-        actor=actor,
-        organization_id=organization_id,
-        now=now,
-        outcome={
-            "resource_provided": provided,
-            "not_provided_reason": "" if provided else reason,
-            "not_provided_other": (reason_other.strip() if not provided and reason == NotProvidedReason.OTHER else ""),
-            "experience_private": experience.strip(),
-        },
-        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist, **via},
-    )
-    if as_specialist or link is not None:
-        # Specialists need not chase a referral the organization closed itself.
-        FollowUp.objects.filter(
-            referral=referral,
-            state=FollowUp.State.OPEN,
-            kind__in=[FollowUp.Kind.NON_ONBOARDED, FollowUp.Kind.STALE_OPEN],
-        ).update(state=FollowUp.State.DONE, resolved_at=now, resolved_by=actor)
-    log_action(
-        actor,
-        REFERRAL_CLOSED,
-        updated,
-        resident=updated.resident_id,
-        actor_label=links.ACTOR_LABEL if link is not None else "",
-        data={"provided": provided, "reason": "" if provided else reason, "by_specialist": as_specialist, **via},
-    )
-    notify.referral_closed(updated)
-    return updated

@@ -81,7 +81,7 @@ class CloseForm(VersionedForm):
     )
 
     def outcome(self) -> dict:
-        """The cleaned answers as ``actions.close_referral`` takes them."""
+        """The cleaned answers as ``closing.close_referral`` takes them."""
         data = self.cleaned_data
         return {
             "expected_version": data["version"],

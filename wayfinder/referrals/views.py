@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import StaffRequest, signed_in, staff_required
 
-from . import actions, contacts, links, selectors
+from . import actions, closing, contacts, links, selectors
 from .forms import AssignForm, CloseForm, ListFilterForm, NoteForm, StatusForm
 from .models import Status
 
@@ -195,7 +195,7 @@ def close(request: HttpRequest, referral_id) -> HttpResponse:
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.close_referral(actor=request.user, referral=referral, **form.outcome())
+            closing.close_referral(actor=request.user, referral=referral, **form.outcome())
         except actions.ReferralChanged as error:
             return _changed(request, error)
         except ValidationError as error:

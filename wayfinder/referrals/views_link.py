@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from wayfinder.audit.log import log_action
 from wayfinder.audit.names import REFERRAL_VIEWED
 
-from . import actions, links
+from . import actions, closing, links
 from .forms_link import LinkCloseForm, LinkNoteForm, LinkStartForm
 from .models import Status
 from .notify import join_path
@@ -169,7 +169,7 @@ def link_close(request: HttpRequest, token: str) -> HttpResponse:
     form = LinkCloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.close_referral(actor=None, referral=referral, link=opened.link, name=form.cleaned_data["name"],
+            closing.close_referral(actor=None, referral=referral, link=opened.link, name=form.cleaned_data["name"],
                                    **form.outcome())  # fmt: skip
         except actions.ReferralChanged:
             return _current(request, token, str(_NOTHING_SAVED))

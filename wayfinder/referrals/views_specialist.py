@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wayfinder.accounts.access import specialist_required
 
-from . import actions, contacts, followups, links, selectors
+from . import actions, closing, contacts, followups, links, selectors
 from .forms import CloseForm, OutreachForm
 from .models import FollowUp
 from .views import add_errors
@@ -85,7 +85,7 @@ def specialist_close(request: HttpRequest, referral_id) -> HttpResponse:
     form = CloseForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.close_referral(actor=request.user, referral=referral, as_specialist=True, **form.outcome())
+            closing.close_referral(actor=request.user, referral=referral, as_specialist=True, **form.outcome())
         except actions.ReferralChanged:
             messages.warning(request, _("This referral changed or was already closed; nothing was saved."))
             return redirect("referrals:specialist_queue")

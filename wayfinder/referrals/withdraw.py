@@ -21,7 +21,8 @@ from wayfinder.audit.log import log_action
 from wayfinder.audit.names import REFERRAL_WITHDRAWN
 
 from . import notify
-from .actions import ReferralChanged, record_closure
+from .actions import ReferralChanged
+from .closing import record_closure
 from .models import FollowUp, Referral, Status
 
 

@@ -32,17 +32,21 @@ class Visit:
     reads: int = 1
     # The audit actions of its reads (what was opened: record, referral, contacts).
     actions: set[str] = field(default_factory=set)
+    # Who, when no person did it: the audit entry's label (an exchange client and the
+    # participant it speaks for, for a disclosure to the health information exchange).
+    label: str = ""
 
 
 def group_visits(
-    reads: Iterable[tuple[int | None, str, str, datetime] | tuple[int | None, str, str, datetime, str]],
+    reads: Iterable[tuple],
     gap: timedelta = VISIT_GAP,
 ) -> list[Visit]:
-    """Reads as (actor id, organization id, legal basis, when[, action]), newest
-    first, into visits, newest first: a read joins the visit before it when it is by
-    the same person for the same organization under the same basis, within ``gap``."""
+    """Reads as (actor id, organization id, legal basis, when[, action[, label]]),
+    newest first, into visits, newest first: a read joins the visit before it when it
+    is by the same person for the same organization under the same basis, within ``gap``."""
     visits: list[Visit] = []
-    for actor_id, organization_id, legal_basis, at, *action in reads:
+    for actor_id, organization_id, legal_basis, at, *rest in reads:
+        action, label = [*rest, "", ""][:2]
         current = visits[-1] if visits else None
         if (
             current is not None
@@ -55,7 +59,9 @@ def group_visits(
         else:
             current = Visit(actor_id, organization_id, legal_basis, at, at)
             visits.append(current)
-        current.actions.update(action)
+        if action:
+            current.actions.add(action)
+        current.label = current.label or label or ""
     return visits
 
 
@@ -64,6 +70,6 @@ def visits_of(resident) -> list[Visit]:
     from .selectors import record_reads
 
     rows = record_reads(resident).values_list(
-        "actor_id", "actor_organization_id", "legal_basis", "occurred_at", "action"
+        "actor_id", "actor_organization_id", "legal_basis", "occurred_at", "action", "actor_label"
     )[:MAX_READS]
     return group_visits(rows)

@@ -35,6 +35,23 @@ def my_plan_sections(resident: Any) -> dict[str, Section]:
     return {provider.key: provider.function(resident) for provider in MY_PLAN_SECTIONS.providers()}
 
 
+# A link in My Plan's menu: ``{"url": ..., "label": ...}`` or None (not for this resident).
+Link = dict[str, str] | None
+
+# (resident) -> Link: pages of My Plan that other features own (the exchange's sharing
+# choice, docs/security.md "Sharing with the health information exchange").
+MY_PLAN_LINKS: ExtensionPoint[Callable[[Any], Link]] = ExtensionPoint(
+    "residents.my_plan_links",
+    "Links in My Plan's menu to the resident's own pages that other features own.",
+)
+
+
+def my_plan_links(resident: Any) -> list[dict[str, str]]:
+    """The menu links other features add for ``resident``, in the providers' order."""
+    links = (provider.function(resident) for provider in MY_PLAN_LINKS.providers())
+    return [link for link in links if link]
+
+
 # (resident) -> None: the resident's name changed; bring copies of it up to date. Called
 # by ``Resident.save`` inside the transaction that saves the new name.
 NAME_CHANGED: ExtensionPoint[Callable[[Any], None]] = ExtensionPoint(

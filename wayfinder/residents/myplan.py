@@ -119,7 +119,7 @@ def access_log(request: ResidentRequest) -> HttpResponse:
             "first": visit.first,
             "last": visit.last,
             "reads": visit.reads,
-            "who": getattr(people.get(visit.actor_id), "full_name", "") or _("Someone"),
+            "who": getattr(people.get(visit.actor_id), "full_name", "") or _exchange_reader(visit) or _("Someone"),
             "organization": getattr(organizations.get(visit.actor_organization_id), "name", "")
             or (_("United Way referral specialists") if visit.legal_basis in SPECIALIST_BASES else ""),
             "what": _what_was_opened(visit.actions),
@@ -143,15 +143,33 @@ def _what_was_opened(opened: set[str]) -> str:
             (names.RESIDENT_VIEWED, _("Your record")),
             (names.REFERRAL_VIEWED, _("A referral about you")),
             (names.RESIDENT_CONTACT_VIEWED, _("Your contact details")),
+            (names.HIE_DISCLOSED, _("Your needs and assessments, sent to the health information exchange")),
         )
         if action in opened
     ]
     return ", ".join(labels)
 
 
+def _exchange_reader(visit) -> str:
+    """A disclosure to the exchange has no person: name the participant that received
+    it, from the audit entry's label ("exchange client <id> (<participant>)")."""
+    if not visit.legal_basis.startswith(EXCHANGE_BASIS) or not visit.label:
+        return ""
+    participant = visit.label.rpartition("(")[2].rstrip(")").strip()
+    return _("%(participant)s, through the health information exchange") % {"participant": participant or visit.label}
+
+
+# Legal basis of a disclosure to an exchange client ("exchange:<client id>[+part2-consent]").
+EXCHANGE_BASIS = "exchange:"
+
+
 def _basis_label(basis: str) -> str:
     if basis.startswith("consent:"):
         return _("Your consent")
+    if basis.startswith(EXCHANGE_BASIS):
+        if basis.endswith("+part2-consent"):
+            return _("Care coordination (your sharing choice) and your consent for substance use treatment records")
+        return _("Care coordination (your sharing choice in My Plan)")
     return {
         "self": _("You"),
         "referral": _("A referral"),

@@ -4,9 +4,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from wayfinder.audit import keys
-from wayfinder.audit.log import compute_row_hash, log_action
+from wayfinder.audit.log import appended_together, compute_row_hash, log_action
 from wayfinder.audit.models import AppendOnlyError, AuditEvent
-from wayfinder.audit.verify import KEYED_FIELDS
+from wayfinder.audit.verify import KEYED_FIELDS, verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,38 @@ def test_the_database_refuses_raw_updates_and_deletes(three_events, statement):
         cursor.execute(statement)
     assert AuditEvent.objects.count() >= 3
     assert not AuditEvent.objects.filter(action="tampered").exists()
+
+
+def test_rows_appended_together_make_the_same_verifiable_chain(personas):
+    """A 100-entry FHIR transaction appends its rows at the end of the block: numbered,
+    linked and keyed exactly as one by one, and the walk verifies them."""
+    before = log_action(None, "import.finished", data={"n": "before"})
+    with transaction.atomic(), appended_together():
+        inside = [log_action(None, "import.finished", data={"n": n}) for n in range(5)]
+        assert AuditEvent.objects.filter(seq__gt=before.seq).count() == 0  # not appended yet
+    after = log_action(None, "import.finished", data={"n": "after"})
+    rows = list(AuditEvent.objects.filter(seq__gt=before.seq).order_by("seq"))
+    assert [row.data["n"] for row in rows] == [0, 1, 2, 3, 4, "after"]
+    assert [event.seq for event in inside] == [before.seq + n for n in range(1, 6)]
+    assert rows[0].prev_hash == before.row_hash and after.prev_hash == rows[4].row_hash
+    for row in rows:
+        assert compute_row_hash(AuditEvent.objects.filter(pk=row.pk).values(*KEYED_FIELDS).get()) == row.row_hash
+    report = verify_chain(require_checkpoint=False)
+    assert report.ok, report.message()
+    assert report.rows == AuditEvent.objects.count()
+
+
+def test_rows_of_a_block_that_fails_are_not_appended(personas):
+    count = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="refused"), transaction.atomic(), appended_together():
+        log_action(None, "import.finished", data={"n": 1})
+        raise ValueError("refused")
+    assert AuditEvent.objects.count() == count
+    log_action(None, "import.finished", data={"n": 2})
+    assert verify_chain(require_checkpoint=False).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appending_together_needs_the_callers_transaction():
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"), appended_together():
+        pass

@@ -146,7 +146,7 @@ def test_this_did_not_work_is_counted_per_service_for_reviewers(client, personas
 
 
 def test_a_resident_says_so_on_a_closed_referral(client, world, personas):
-    from wayfinder.referrals import actions
+    from wayfinder.referrals import actions, closing
     from wayfinder.referrals.tests.conftest import org
 
     referral = actions.create_referral(
@@ -155,7 +155,7 @@ def test_a_resident_says_so_on_a_closed_referral(client, world, personas):
     )  # fmt: skip
     client.force_login(personas["resident"])
     assert "Did this work for you?" not in client.get(f"/referrals/{referral.pk}/").content.decode()
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["family_center_staff"], referral=referral, expected_version=referral.version,
         provided=True, experience="ok",
     )  # fmt: skip

@@ -18,3 +18,9 @@ class HieConfig(AppConfig):
         from .inbound.register import register_handlers as register_inbound
 
         register_inbound()
+        # The resident's sharing choice, linked from My Plan's menu.
+        from wayfinder.residents.extension_points import MY_PLAN_LINKS
+
+        from .myplan.links import my_plan_link
+
+        MY_PLAN_LINKS.register("hie.sharing", my_plan_link, order=50)

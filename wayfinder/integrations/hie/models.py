@@ -19,8 +19,9 @@ class ExchangeClient(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     client_id = models.CharField(_("client id"), max_length=200, unique=True)
-    # The client's public keys (a JWK Set). Inline keys are the normal case; jwks_url is
-    # recorded for the operator but not fetched at run time (docs/exchange.md).
+    # The client's public keys: a JWK Set given inline, and/or a jwks_url where the client
+    # publishes them, fetched (https, public addresses, size- and time-capped, cached) by
+    # the token endpoint (fhir/jwks.py, docs/exchange.md "Authentication").
     jwks = models.JSONField(_("public keys (JWK Set)"), default=dict, blank=True)
     jwks_url = models.URLField(_("JWK Set URL"), blank=True)
     allowed_scopes = models.TextField(

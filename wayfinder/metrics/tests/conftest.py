@@ -97,11 +97,11 @@ def note(personas, referral, when: str, actor_key: str = "family_center_staff"):
 
 
 def close(personas, referral, when: str, *, provided: bool, reason: str = "", actor_key="family_center_staff", **kw):
-    from wayfinder.referrals import actions
+    from wayfinder.referrals import closing
 
     referral.refresh_from_db()
     with at(when):
-        return actions.close_referral(
+        return closing.close_referral(
             actor=personas[actor_key],
             referral=referral,
             expected_version=referral.version,

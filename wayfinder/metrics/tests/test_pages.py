@@ -71,7 +71,12 @@ def test_state_agency_staff_and_united_way_see_statewide_figures(counted, client
     for caption in ("Top organizations creating referrals", "By county", "Referrals by SDoH domain, per month"):
         assert caption in page
     closers = read_csv(client.get(f"/metrics/statewide/closers.csv?{APRIL}"))
-    assert closers[1:] == [["Receiving organization", "4"], ["Referral specialist", "1"], ["System", "0"]]
+    assert closers[1:] == [
+        ["Receiving organization", "4"],
+        ["Referral specialist", "1"],
+        ["System", "0"],
+        ["Sender (withdrawn)", "0"],
+    ]
     for key in ("hospital_user", "food_bank_staff", "resident"):
         client.force_login(personas[key])
         assert client.get("/metrics/statewide/").status_code == 403, key

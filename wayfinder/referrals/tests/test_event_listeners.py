@@ -4,7 +4,7 @@ from every way a referral changes, and inside the change's transaction."""
 import pytest
 from django.db import transaction
 
-from wayfinder.referrals import actions, events
+from wayfinder.referrals import actions, closing, events
 from wayfinder.referrals.models import ReferralEvent, Status
 from wayfinder.referrals.withdraw import withdraw_referral
 
@@ -28,7 +28,7 @@ def test_every_change_reaches_the_listener_once(heard, referral, personas):
         actor=receiver, referral=referral, to_status=Status.IN_PROGRESS, expected_version=referral.version
     )
     actions.add_note(actor=receiver, referral=moved, body="Called her back")
-    closed = actions.close_referral(
+    closed = closing.close_referral(
         actor=receiver, referral=moved, expected_version=moved.version, provided=True, experience="Easy to reach"
     )
     assert [e.kind for e in heard] == ["created", "status_changed", "note_added", "closed"]

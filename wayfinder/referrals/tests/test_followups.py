@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from wayfinder.audit.models import AuditEvent
-from wayfinder.referrals import actions
+from wayfinder.referrals import actions, closing
 from wayfinder.referrals.followups import run_followups
 from wayfinder.referrals.models import FollowUp, Outreach, Status
 from wayfinder.referrals.tests.conftest import org
@@ -59,7 +59,7 @@ def test_non_onboarded_referrals_become_closable_after_fourteen_days(client, per
 
 def test_closed_referrals_are_listed_to_confirm_with_the_resident(personas, world):
     referral = refer(personas, world, world.formula, timezone.now() - timedelta(days=5))
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["family_center_staff"], referral=referral, expected_version=1, provided=True,
         experience="Good", now=timezone.now() - timedelta(days=3),
     )  # fmt: skip

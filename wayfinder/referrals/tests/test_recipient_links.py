@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from wayfinder.audit.models import AuditEvent
 from wayfinder.notifications.models import OutboundMessage
-from wayfinder.referrals import actions, links
+from wayfinder.referrals import actions, closing, links
 from wayfinder.referrals.models import FollowUp, Referral, ReferralEvent, ReferralLink, Status
 
 from .conftest import org
@@ -259,7 +259,7 @@ def test_a_link_closed_elsewhere_shows_only_that_it_is_closed(client, to_shelter
     follow_up = FollowUp.objects.get(referral=to_shelter)
     follow_up.closable_from = timezone.now() - timedelta(minutes=1)
     follow_up.save()
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["specialist"], referral=to_shelter, expected_version=to_shelter.version,
         provided=True, experience="ok", as_specialist=True,
     )  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError
 
 from wayfinder.demo.residents import AMY_RESIDENT_ID
-from wayfinder.referrals import actions
+from wayfinder.referrals import actions, closing
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import org
 
@@ -74,7 +74,7 @@ def test_a_second_open_referral_to_the_same_service_needs_a_confirmation(client,
 
 
 def test_a_closed_referral_is_no_duplicate(client, personas, world, referral):
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["family_center_staff"], referral=referral, expected_version=1, provided=True, experience="ok"
     )
     client.force_login(personas["food_bank_staff"])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from wayfinder.audit.models import AuditEvent
 from wayfinder.audit.names import RESIDENT_CONTACT_VIEWED as CONTACT_VIEWED
-from wayfinder.referrals import actions, followups
+from wayfinder.referrals import actions, closing, followups
 from wayfinder.referrals.models import FollowUp
 from wayfinder.referrals.tests.conftest import org
 
@@ -41,7 +41,7 @@ def confirm(personas, world):
         actor=personas["food_bank_staff"], resident=world.resident, service=world.child_care,
         sending_organization=org("food_bank"),
     )  # fmt: skip
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["family_center_staff"], referral=referral, expected_version=1, provided=True, experience="ok",
         now=timezone.now() - timedelta(days=3),
     )  # fmt: skip

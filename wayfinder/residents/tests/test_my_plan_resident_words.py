@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from wayfinder.referrals import actions
+from wayfinder.referrals import closing
 from wayfinder.referrals.tests.conftest import org, referral, world  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_outcome_reads_in_the_residents_words(client, personas, world, referral):
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["family_center_staff"], referral=referral, expected_version=1, provided=False,
         reason="unable_to_reach", experience="Three calls",
     )  # fmt: skip

@@ -32,7 +32,7 @@ class ClientGrant:
     scopes: frozenset[str]
 
     def allows(self, resource_type: str, access: str) -> bool:
-        """``access`` is "read" or "write"; v1 (.read/.write/.*) and v2 (.rs/.cud) scopes count."""
+        """``access`` is "read", "write" or "delete"; v1 (.read/.write/.*) and v2 (.rs/.cud) scopes count."""
         return scope_rules.allows(self.scopes, resource_type, access)
 
 
@@ -63,12 +63,13 @@ def authenticate(request: HttpRequest) -> ClientGrant:
 def require(grant: ClientGrant, resource_type: str, access: str) -> None:
     """Refuse (403) unless the grant's scopes allow ``access`` on ``resource_type``."""
     if not grant.allows(resource_type, access):
-        verb = "read" if access == "read" else "write"
+        v1 = "read" if access == "read" else "write"
+        v2 = {"read": "rs", "write": "cu", "delete": "d"}.get(access, "cu")
         raise FhirError(
             403,
             "forbidden",
-            f"The token's scopes do not allow {verb} access to {resource_type} "
-            f"(needs system/{resource_type}.{verb} or the v2 equivalent).",
+            f"The token's scopes do not allow {access} access to {resource_type} "
+            f"(needs system/{resource_type}.{v1} or a v2 scope with {' or '.join(v2)}).",
         )
 
 

@@ -9,8 +9,15 @@ references to it are rewritten to the id it was given here.
 
 A **transaction** is all or nothing: the first entry refused rolls everything
 back and the answer is that entry's OperationOutcome, its diagnostics and
-expression naming ``Bundle.entry[i]`` and the rule. A **batch** answers each entry
-on its own (a savepoint each), with its status and OperationOutcome.
+expression naming ``Bundle.entry[i]`` and the rule. Its audit rows are appended
+together at the end (``audit.log.appended_together``), in the same transaction. A
+**batch** answers each entry on its own (a savepoint each), with its status and
+OperationOutcome.
+
+The entries share ``ctx.memo`` (the bundle's resources, and what handlers look up
+again and again across entries: the rows they update, the patient a reference
+names, the needs already locked); a batch entry that fails empties it, since what
+it looked up or made inside its savepoint is gone.
 """
 
 from __future__ import annotations
@@ -22,9 +29,9 @@ from django.conf import settings
 from django.db import transaction
 
 from wayfinder.audit import names
-from wayfinder.audit.log import log_action
+from wayfinder.audit.log import appended_together, log_action
 
-from .context import FhirContext
+from .context import BUNDLE_RESOURCES, FhirContext
 from .outcome import FhirError, issue, operation_outcome
 from .registry import handler_for
 
@@ -173,11 +180,13 @@ def process_bundle(ctx: FhirContext, bundle: dict) -> dict:
             400, "value", f"Bundle.type must be transaction or batch, not {kind!r}", expression=["Bundle.type"]
         )
     entries = _entries(bundle)
+    resources = [entry["resource"] for _number, entry in entries if "_error" not in entry]
+    ctx.memo[BUNDLE_RESOURCES] = resources
     ids: dict[str, str] = {}
     answers: dict[int, dict] = {}
     if kind == "transaction":
         try:
-            with transaction.atomic():
+            with transaction.atomic(), appended_together():
                 for number, entry in _ordered(entries):
                     answers[number] = _one(dataclasses.replace(ctx, warnings=[]), number, entry, ids)
                 _audit(ctx, kind, len(entries), len(entries))
@@ -191,6 +200,8 @@ def process_bundle(ctx: FhirContext, bundle: dict) -> dict:
                     answers[number] = _one(dataclasses.replace(ctx, warnings=[]), number, entry, ids)
                     stored += 1
             except FhirError as error:
+                ctx.memo.clear()
+                ctx.memo[BUNDLE_RESOURCES] = resources
                 answers[number] = {
                     "response": {
                         "status": str(error.status),

@@ -24,6 +24,8 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         if handler.update is not None:
             entry["versioning"] = "versioned"
             entry["conditionalUpdate"] = False
+        if handler.delete is not None:
+            entry["conditionalDelete"] = "not-supported"
         if handler.search is not None:
             entry["searchParam"] = [
                 {"name": "_lastUpdated", "type": "date"},
@@ -84,6 +86,6 @@ def _accesses(handler: Any) -> list[str]:
     found = []
     if handler.read or handler.search:
         found += ["read", "rs"]
-    if handler.create or handler.update:
-        found += ["write", "cu"]
+    if handler.create or handler.update or handler.delete:
+        found += ["write", "c" * bool(handler.create) + "u" * bool(handler.update) + "d" * bool(handler.delete)]
     return found

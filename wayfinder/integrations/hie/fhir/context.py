@@ -11,6 +11,10 @@ from django.http import HttpRequest
 
 from .auth import ClientGrant
 
+# ctx.memo key: the resources of the bundle being processed (bundles.process_bundle),
+# so a handler can read what all its entries need at once.
+BUNDLE_RESOURCES = "bundle.resources"
+
 
 @dataclass
 class FhirContext:
@@ -18,6 +22,10 @@ class FhirContext:
     base_url: str  # absolute, e.g. "https://host/fhir" (no trailing slash)
     request: HttpRequest
     warnings: list[dict[str, Any]] = field(default_factory=list)  # issues (severity warning) to return
+    # Look-ups a handler repeats across one request's entries (a bundle's entries share
+    # it: dataclasses.replace copies the reference). Valid inside the request's
+    # transaction only; bundles.process_bundle empties it when a batch entry fails.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def url(self, relative: str) -> str:
         """An absolute URL under the FHIR base (``Patient/1`` -> ``https://host/fhir/Patient/1``)."""

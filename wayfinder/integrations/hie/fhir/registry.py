@@ -32,6 +32,7 @@ class ResourceHandler:
     search: Callable[[FhirContext, SearchQuery], SearchPage] | None = None
     create: Callable[[FhirContext, dict[str, Any]], dict[str, Any]] | None = None  # the stored resource (id, meta)
     update: Callable[[FhirContext, str, dict[str, Any]], dict[str, Any]] | None = None  # If-Match checked by the views
+    delete: Callable[[FhirContext, str], None] | None = None  # raises FhirError(404)
     search_params: list[SearchParam] = field(default_factory=list)
     documentation: str = ""
 
@@ -42,6 +43,7 @@ class ResourceHandler:
             ("search-type", self.search),
             ("create", self.create),
             ("update", self.update),
+            ("delete", self.delete),
         ):
             if function is not None:
                 found.append(code)

@@ -3,8 +3,9 @@
 A backend client asks for ``system/<Type>.<access>`` scopes. Both notations are read:
 SMART v1 (``.read``, ``.write``, ``.*``) and v2 (``.cruds`` letters, e.g. ``.rs``,
 ``.cud``). ``read`` access is the v2 ``r`` or ``s`` letter; ``write`` is ``c`` or
-``u`` (the server has no delete). A v2 scope's search constraint (``?category=...``)
-is not supported: such a scope is ignored rather than widened to the whole type.
+``u``; ``delete`` is ``d`` (v1 ``.write`` includes it; only Subscriptions can be
+deleted). A v2 scope's search constraint (``?category=...``) is not supported: such a
+scope is ignored rather than widened to the whole type.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 _SCOPE = re.compile(r"^system/(?P<type>\*|[A-Z][A-Za-z]+)\.(?P<access>read|write|\*|c?r?u?d?s?)$")
 _V1 = {"read": frozenset("rs"), "write": frozenset("cud"), "*": frozenset("cruds")}
-ACCESS_LETTERS = {"read": frozenset("rs"), "write": frozenset("cu")}
+ACCESS_LETTERS = {"read": frozenset("rs"), "write": frozenset("cu"), "delete": frozenset("d")}
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def parse(scope: str) -> Scope | None:
 
 
 def allows(scopes: frozenset[str], resource_type: str, access: str) -> bool:
-    """Whether any of ``scopes`` grants ``access`` ("read" or "write") on ``resource_type``."""
+    """Whether any of ``scopes`` grants ``access`` ("read", "write" or "delete") on ``resource_type``."""
     wanted = ACCESS_LETTERS[access]
     for raw in scopes:
         scope = parse(raw)

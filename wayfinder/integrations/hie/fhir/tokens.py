@@ -2,10 +2,11 @@
 
 A client POSTs ``grant_type=client_credentials`` with a ``client_assertion``: a JWT
 it signed (RS384 or ES384) with a private key whose public half is registered on
-its ``ExchangeClient``. The assertion must name the client as ``iss`` and ``sub``,
-this token URL as ``aud``, expire within five minutes, and carry a ``jti`` never
-used before. The answer is an opaque random token (only its hash is stored), good
-for five minutes, carrying the requested scopes the client is allowed.
+its ``ExchangeClient`` (inline, or published at its ``jwks_url``: jwks.py). The
+assertion must name the client as ``iss`` and ``sub``, this token URL as ``aud``,
+expire within five minutes, and carry a ``jti`` never used before. The answer is an
+opaque random token (only its hash is stored), good for five minutes, carrying the
+requested scopes the client is allowed.
 
 Errors follow OAuth 2.0 (RFC 6749 section 5.2), as SMART requires of a token
 endpoint: ``{"error": "invalid_client", "error_description": ...}`` with 401 for a
@@ -29,6 +30,7 @@ from wayfinder.audit.log import log_action
 from wayfinder.audit.models import AuditEvent
 
 from ..models import ExchangeClient, IssuedToken, UsedAssertion
+from . import jwks
 from . import scopes as scope_rules
 from .auth import token_hash
 
@@ -166,9 +168,32 @@ def _verified_claims(assertion: str, client: ExchangeClient, token_urls: list[st
 
 
 def _keys(client: ExchangeClient, kid: str | None, alg: str) -> list[jwt.PyJWK]:
-    """The client's registered keys that could have signed: by kid when the header has one."""
+    """The client's registered keys that could have signed: by kid when the header has
+    one. Inline keys first; a client with a ``jwks_url`` also has the keys published
+    there (fetched, cached and re-fetched on an unknown kid by jwks.keys_from_url)."""
+    found = _matching(client.jwks or {"keys": []}, kid, alg)
+    if found or not client.jwks_url:
+        return found
     try:
-        key_set = jwt.PyJWKSet.from_dict(client.jwks or {"keys": []})
+        fetched = jwks.keys_from_url(client.jwks_url, kid, client.client_id)
+    except jwks.JwksError as error:
+        raise TokenError(
+            401, "invalid_client", f"The client's JWK Set at {client.jwks_url} cannot be used: {error}."
+        ) from None
+    found = _matching(fetched.jwks, kid, alg)
+    if not found and fetched.refetch_refused:
+        raise TokenError(
+            401,
+            "invalid_client",
+            f"No key of the JWK Set at {client.jwks_url} matches the assertion's kid/alg, and the set was "
+            "fetched less than a minute ago: publish the key and try again in a minute.",
+        )
+    return found
+
+
+def _matching(key_set_dict: dict[str, Any], kid: str | None, alg: str) -> list[jwt.PyJWK]:
+    try:
+        key_set = jwt.PyJWKSet.from_dict(key_set_dict)
     except jwt.PyJWKSetError:
         return []
     wanted_kty = "RSA" if alg.startswith("RS") else "EC"

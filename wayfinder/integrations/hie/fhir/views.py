@@ -177,11 +177,20 @@ def type_level(request: HttpRequest, resource_type: str) -> HttpResponse:
     return resource_response(ctx, handler.create(ctx, resource), status=201)
 
 
-@fhir_endpoint(("GET", "PUT"))
+@fhir_endpoint(("GET", "PUT", "DELETE"))
 def instance(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
-    """GET: read; PUT: update (If-Match against the current versionId)."""
+    """GET: read; PUT: update (If-Match against the current versionId); DELETE: delete."""
     ctx = _context(request)
     handler = handler_for(resource_type)
+    if request.method == "DELETE":
+        require(ctx.grant, resource_type, "delete")
+        if handler.delete is None:
+            raise FhirError(405, "not-supported", f"Delete is not supported on {resource_type}.")
+        handler.delete(ctx, resource_id)
+        if "return=OperationOutcome" in request.headers.get("Prefer", ""):
+            done = issue("information", "informational", f"{resource_type}/{resource_id} deleted.")
+            return fhir_response(operation_outcome([done]))
+        return fhir_response(None, status=204)
     if request.method == "GET":
         require(ctx.grant, resource_type, "read")
         if handler.read is None:

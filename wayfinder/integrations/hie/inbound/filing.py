@@ -107,9 +107,17 @@ def _from_response(resource: dict, now) -> NeedPlan:
     return plan
 
 
-def file_needs(row: ReceivedResource, plan: NeedPlan | None = None) -> list[SdohNeed]:
+def file_needs(
+    row: ReceivedResource,
+    plan: NeedPlan | None = None,
+    *,
+    held: dict | None = None,
+    save: bool = True,
+) -> list[SdohNeed]:
     """File the row's needs on its resident (once). Returns the needs opened or confirmed;
-    the caller's audit entry names them (one entry per act, as an assessment does)."""
+    the caller's audit entry names them (one entry per act, as an assessment does).
+    ``held``: the needs the caller's transaction already locked (``record_need``);
+    ``save=False``: the caller saves the row (a new row is then inserted once, filed)."""
     if row.resident_id is None or row.needs_filed_at is not None:
         return []
     plan = plan or plan_needs(row.client, row.resource)
@@ -130,11 +138,13 @@ def file_needs(row: ReceivedResource, plan: NeedPlan | None = None) -> list[Sdoh
                 questionnaire_version=version,
                 evidence=[{"resource": f"{row.resource_type}/{row.id}", "source_id": row.source_id}],
                 audit=False,  # the caller's entry (hie.resource_received, hie.match_linked) lists them
+                held=held,
             )
         except NeedError as error:
             row.warnings = [*row.warnings, {"severity": "warning", "text": str(error)}]
             continue
         filed.append(recorded.need)
     row.needs_filed_at = timezone.now()
-    row.save(update_fields=["needs_filed_at", "warnings"])
+    if save:
+        row.save(update_fields=["needs_filed_at", "warnings"])
     return filed

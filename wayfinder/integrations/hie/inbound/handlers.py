@@ -7,6 +7,11 @@ a broken invariant is a warning, because real exchanges break them in known ways
 our reading of its codes (a code outside its value set is refused, code-invalid,
 naming the path), the patient it is about (a Patient we were never sent is
 refused), then the row is stored or updated and its needs filed.
+
+Within one request (a bundle's entries) ``ctx.memo`` keeps what the entries look
+up again and again: the rows the bundle's resources update (``store.Known``, read
+once per type), the received Patient a reference names (forgotten whenever a
+Patient is written) and the open needs already locked (``record_need``'s ``held``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.db import transaction
 from wayfinder.audit import names
 from wayfinder.audit.log import log_action
 
-from ..fhir.context import FhirContext, SearchPage, SearchQuery
+from ..fhir.context import BUNDLE_RESOURCES, FhirContext, SearchPage, SearchQuery
 from ..fhir.outcome import FhirError, issue
 from ..fhir.structure import check_invariants, check_structure
 from . import patients, store
@@ -35,6 +40,7 @@ INBOUND_TYPES = (
     "Organization",
     "Practitioner",
 )
+MEMO_PATIENTS, MEMO_NEEDS, MEMO_KNOWN = "inbound.patients", "inbound.needs", "inbound.known"
 # Where each type names its patient.
 PATIENT_ELEMENT = {
     "Observation": "subject",
@@ -52,7 +58,10 @@ def _patient_row(ctx: FhirContext, resource: dict) -> ReceivedResource | None:
     reference = reference_of(resource.get(element))
     if not reference:
         raise FhirError(422, "required", f"{kind}.{element}: the patient is required", expression=[f"{kind}.{element}"])
-    row = patients.patient_for(ctx.grant.client, reference)
+    known = ctx.memo.setdefault(MEMO_PATIENTS, {})
+    row = known.get(reference)
+    if row is None:
+        row = known[reference] = patients.patient_for(ctx.grant.client, reference)
     if row is None:
         raise FhirError(
             422,
@@ -61,6 +70,15 @@ def _patient_row(ctx: FhirContext, resource: dict) -> ReceivedResource | None:
             expression=[f"{kind}.{element}"],
         )
     return row
+
+
+def _known(ctx: FhirContext) -> store.Known | None:
+    resources = ctx.memo.get(BUNDLE_RESOURCES)
+    if resources is None:
+        return None
+    if MEMO_KNOWN not in ctx.memo:
+        ctx.memo[MEMO_KNOWN] = store.Known(ctx.grant.client, resources)
+    return ctx.memo[MEMO_KNOWN]
 
 
 def _checked(client: Any, resource: dict) -> tuple[list[dict], NeedPlan]:
@@ -74,6 +92,11 @@ def _checked(client: Any, resource: dict) -> tuple[list[dict], NeedPlan]:
     return warnings, plan
 
 
+def _saw(ctx: FhirContext, row: ReceivedResource) -> None:
+    if MEMO_KNOWN in ctx.memo:
+        ctx.memo[MEMO_KNOWN].saw(row)
+
+
 def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> dict:
     """Store (or update) one resource from the client; returns it as stored."""
     client = ctx.grant.client
@@ -81,7 +104,10 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
     if kind not in INBOUND_TYPES:
         raise FhirError(400, "not-supported", f"{kind!r} is not received here", expression=["resourceType"])
     warnings, plan = _checked(client, resource)
-    with transaction.atomic():
+    held = ctx.memo.setdefault(MEMO_NEEDS, {})
+    # Joins the bundle's transaction (or its batch entry's savepoint) when there is one:
+    # a refusal here rolls that back as a whole, so a savepoint of its own adds nothing.
+    with transaction.atomic(savepoint=False):
         patient = _patient_row(ctx, resource)
         source_id, keys = str(resource.get("id") or ""), store.identifier_keys(resource)
         if our_id is not None:
@@ -89,6 +115,8 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
             if row is None:
                 raise FhirError(404, "not-found", f"{kind}/{our_id} is not a resource this client sent")
             row = ReceivedResource.objects.select_for_update().get(pk=row.pk)
+        elif (known := _known(ctx)) is not None:
+            row = known.existing(kind, source_id, keys)
         else:
             row = store.existing(client, kind, source_id, keys)
         resident = patient.resident if patient is not None else None
@@ -98,7 +126,7 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
             if resident is None:
                 found = patients.match(resource)
                 resident = found.resident
-        row, _created = store.save_received(
+        row, created = store.prepare_received(
             client,
             resource,
             row=row,
@@ -108,7 +136,12 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
             resident=resident,
             warnings=warnings,
         )
+        if kind != "Patient" and row.resident_id is not None:
+            filed = file_needs(row, plan, held=held, save=False)  # saved with the row, just below
+        row.save(force_insert=created)
+        _saw(ctx, row)
         if kind == "Patient":
+            ctx.memo.pop(MEMO_PATIENTS, None)  # a look-up may have returned this row as it was
             if resident is None and found is not None:
                 patients.queue(row, found)
                 warnings.append(
@@ -126,9 +159,8 @@ def receive(ctx: FhirContext, resource: dict, *, our_id: str | None = None) -> d
                 ):
                     about.resident = resident
                     about.save(update_fields=["resident"])
-                    filed += file_needs(about)
-        elif row.resident_id is not None:
-            filed = file_needs(row, plan)
+                    filed += file_needs(about, held=held)
+                    _saw(ctx, about)
         log_action(
             None,
             names.HIE_RESOURCE_RECEIVED,

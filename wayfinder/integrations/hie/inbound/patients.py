@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from wayfinder.residents.matching import Match, PatientIdentity, match_patient
 
@@ -71,4 +72,4 @@ def patient_for(client: Any, reference: str) -> ReceivedResource | None:
         row = rows.filter(pk=value).first()
     except Exception:  # noqa: BLE001 - not a UUID
         row = None
-    return row or rows.filter(source_id=value).first()
+    return row or rows.filter(~Q(source_id=""), source_id=value).first()  # the partial index's condition

@@ -266,41 +266,48 @@ def touch(record: TaskRecord) -> None:
     task_changed(record)
 
 
+# The Task search parameters that filter (``_include`` shapes the answer instead); the
+# Subscription topic filters are these too (subscriptions.py).
+TASK_FILTERS = ("_id", "code", "patient", "subject", "requester", "owner", "status", "focus")
+
+
+def filter_tasks(qs: Any, name: str, raw: str) -> Any:
+    """``qs`` narrowed by one Task search parameter (``name`` one of TASK_FILTERS; commas
+    in ``raw`` OR). A malformed reference is a 400 naming the parameter."""
+    values = or_values(raw)
+    if name == "_id":
+        return qs.filter(ids_filter(values, "pk", name))
+    if name == "code":
+        return qs if all(token(v)[1] == "fulfill" for v in values) else qs.none()
+    if name in ("patient", "subject"):
+        return qs.filter(ids_filter([reference_id(v, "Patient", name) for v in values], "referral__resident_id", name))
+    if name == "requester":
+        return qs.filter(
+            ids_filter(
+                [reference_id(v, "Organization", name) for v in values], "referral__sending_organization_id", name
+            )
+        )
+    if name == "owner":
+        ids = [v.rstrip("/").split("/")[-1] for v in values]
+        return qs.filter(
+            ids_filter(ids, "referral__service_id", name) | ids_filter(ids, "referral__receiving_organization_id", name)
+        )
+    if name == "status":
+        return qs.filter(status__in=values)
+    if name == "focus":
+        return qs.filter(
+            ids_filter([reference_id(v, "ServiceRequest", name) for v in values], "service_request_id", name)
+        )
+    raise ValueError(f"not a Task filter: {name}")
+
+
 def search_tasks(ctx: FhirContext, query: SearchQuery) -> SearchPage:
     qs = _own_tasks(ctx)
     include_focus = False
     for name, raws in query.params.items():
         for raw in raws:
-            values = or_values(raw)
-            if name == "_id":
-                qs = qs.filter(ids_filter(values, "pk", name))
-            elif name == "code":
-                if not all(token(v)[1] == "fulfill" for v in values):
-                    qs = qs.none()
-            elif name in ("patient", "subject"):
-                qs = qs.filter(
-                    ids_filter([reference_id(v, "Patient", name) for v in values], "referral__resident_id", name)
-                )
-            elif name == "requester":
-                qs = qs.filter(
-                    ids_filter(
-                        [reference_id(v, "Organization", name) for v in values],
-                        "referral__sending_organization_id",
-                        name,
-                    )
-                )
-            elif name == "owner":
-                ids = [v.rstrip("/").split("/")[-1] for v in values]
-                qs = qs.filter(
-                    ids_filter(ids, "referral__service_id", name)
-                    | ids_filter(ids, "referral__receiving_organization_id", name)
-                )
-            elif name == "status":
-                qs = qs.filter(status__in=values)
-            elif name == "focus":
-                qs = qs.filter(
-                    ids_filter([reference_id(v, "ServiceRequest", name) for v in values], "service_request_id", name)
-                )
+            if name in TASK_FILTERS:
+                qs = filter_tasks(qs, name, raw)
             elif name == "_include":
                 if raw != "Task:focus":
                     raise FhirError(400, "not-supported", f"_include={raw} is not supported (Task:focus is)")

@@ -2,8 +2,12 @@
 
 Every change to a client's Task (through FHIR or in the receiving organization's
 inbox) queues one notification Bundle (type history, a SubscriptionStatus
-Parameters first) per active subscription of that client in the outbox, which
-delivers it after commit and retries it with back-off (notifications.queue_webhook).
+Parameters first) per active subscription of that client whose criteria the Task
+matches (criteria.py) in the outbox, which delivers it after commit and retries it
+with back-off (notifications.queue_webhook). A client reads, searches and deletes
+only its own subscriptions (another's is a 404, as if it did not exist); deleting
+one withdraws its notifications not yet delivered (notifications.cancel_pending), so
+a subscriber that said stop hears nothing more. Creating and deleting are audited.
 """
 
 from __future__ import annotations
@@ -14,17 +18,20 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wayfinder.notifications.services import queue_webhook
+from wayfinder.audit import names
+from wayfinder.audit.log import log_action
+from wayfinder.notifications.services import cancel_pending, queue_webhook
 from wayfinder.referrals.models import ReferralEvent
 
-from ..fhir.context import FhirContext
+from ..fhir.context import FhirContext, SearchPage, SearchQuery
 from ..fhir.outcome import FhirError
-from ..fhir.registry import ResourceHandler
+from ..fhir.registry import ResourceHandler, SearchParam
+from . import criteria
+from .criteria import TASK_TOPIC
 from .models import Subscription, TaskRecord
 from .resources import task_resource
-from .search import as_uuid, iso
+from .search import apply_last_updated, as_uuid, ids_filter, iso, or_values
 
-TASK_TOPIC = "http://hl7.org/fhir/us/sdoh-clinicalcare/SubscriptionTopic/Task"
 BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition"
 PAYLOAD_EXTENSION = f"{BACKPORT}/backport-payload-content"
 
@@ -40,13 +47,7 @@ def _payload(resource: dict) -> str:
 def create_subscription(ctx: FhirContext, resource: dict) -> dict:
     if resource.get("resourceType") != "Subscription":
         raise FhirError(400, "invalid", "Expected a Subscription", expression=["resourceType"])
-    if resource.get("criteria") != TASK_TOPIC:
-        raise FhirError(
-            422,
-            "not-supported",
-            f"Subscription.criteria: only the topic {TASK_TOPIC}",
-            expression=["Subscription.criteria"],
-        )
+    filters = criteria.parse(resource)
     channel = resource.get("channel") or {}
     if channel.get("type") != "rest-hook":
         raise FhirError(
@@ -73,26 +74,78 @@ def create_subscription(ctx: FhirContext, resource: dict) -> dict:
     stored = {k: v for k, v in resource.items() if k not in ("id", "meta", "text")}
     stored["status"] = "active"
     row = Subscription.objects.create(
-        client=ctx.grant.client, endpoint=endpoint, payload=payload, headers=headers, resource=stored
+        client=ctx.grant.client, endpoint=endpoint, payload=payload, headers=headers, filters=filters, resource=stored
+    )
+    log_action(
+        None,
+        names.HIE_SUBSCRIPTION_CREATED,
+        row,
+        actor_label=f"exchange client {ctx.grant.client.client_id}",
+        data={"endpoint": endpoint, "payload": payload, "filters": filters},
     )
     return subscription_resource(row)
 
 
 def subscription_resource(row: Subscription) -> dict:
+    """The stored Subscription with our id, its status and meta (it never changes after
+    creation, so its version is 1 and lastUpdated its creation)."""
     return {
         **row.resource,
         "resourceType": "Subscription",
         "id": str(row.id),
+        "meta": {"versionId": "1", "lastUpdated": iso(row.created_at)},
         "status": "active" if row.active else "off",
     }
 
 
-def read_subscription(ctx: FhirContext, resource_id: str) -> dict:
+def message_kind(subscription_id: object) -> str:
+    """The outbox ``kind`` of a subscription's notifications (how delete finds them)."""
+    return f"fhir_subscription:{subscription_id}"
+
+
+def _own(ctx: FhirContext, resource_id: str) -> Subscription:
+    """The client's own subscription ``resource_id``; anyone else's is a 404 too."""
     parsed = as_uuid(resource_id, "id")
     row = Subscription.objects.filter(client=ctx.grant.client, pk=parsed).first() if parsed else None
     if row is None:
         raise FhirError(404, "not-found", f"No Subscription/{resource_id} on this server.")
-    return subscription_resource(row)
+    return row
+
+
+def read_subscription(ctx: FhirContext, resource_id: str) -> dict:
+    return subscription_resource(_own(ctx, resource_id))
+
+
+def search_subscriptions(ctx: FhirContext, query: SearchQuery) -> SearchPage:
+    """The client's own subscriptions, by ``_id``, ``status`` (active, off) and
+    ``_lastUpdated`` (their creation)."""
+    qs = Subscription.objects.filter(client=ctx.grant.client)
+    for name, raws in query.params.items():
+        for raw in raws:
+            values = or_values(raw)
+            if name == "_id":
+                qs = qs.filter(ids_filter(values, "pk", name))
+            elif name == "status":
+                wanted = {value == "active" for value in values if value in ("active", "off")}
+                qs = qs.filter(active__in=wanted)
+    qs = apply_last_updated(qs, "created_at", query.last_updated)
+    rows = list(qs.order_by("created_at", "pk")[query.offset : query.offset + query.count])
+    return SearchPage(resources=[subscription_resource(r) for r in rows], total=qs.count())
+
+
+@transaction.atomic
+def delete_subscription(ctx: FhirContext, resource_id: str) -> None:
+    """Delete the client's own subscription and withdraw its undelivered notifications."""
+    row = _own(ctx, resource_id)
+    withdrawn = cancel_pending(kind=message_kind(row.pk))
+    log_action(
+        None,
+        names.HIE_SUBSCRIPTION_DELETED,
+        row,
+        actor_label=f"exchange client {ctx.grant.client.client_id}",
+        data={"endpoint": row.endpoint, "notifications_withdrawn": withdrawn},
+    )
+    row.delete()
 
 
 def notification_bundle(row: Subscription, record: TaskRecord, base_url: str, event_number: int) -> dict:
@@ -144,11 +197,14 @@ def notification_bundle(row: Subscription, record: TaskRecord, base_url: str, ev
 
 
 def task_changed(record: TaskRecord, base_url: str = "") -> None:
-    """Queue a notification for each active subscription of the Task's client."""
+    """Queue a notification for each active subscription of the Task's client whose
+    criteria the Task (as it is now) matches."""
     from django.conf import settings
 
     base = base_url or getattr(settings, "FHIR_BASE_URL", "") or "http://localhost:8000/fhir"
     for row in Subscription.objects.filter(client_id=record.client_id, active=True):
+        if not criteria.matches(row.filters, record):
+            continue
         Subscription.objects.filter(pk=row.pk).update(events_since_start=F("events_since_start") + 1)
         row.refresh_from_db()
         body = json.dumps(notification_bundle(row, record, base, row.events_since_start))
@@ -156,7 +212,7 @@ def task_changed(record: TaskRecord, base_url: str = "") -> None:
             url=row.endpoint,
             body=body,
             headers={**row.headers, "Content-Type": "application/fhir+json"},
-            kind="fhir_subscription",
+            kind=message_kind(row.pk),
         )
 
 
@@ -174,7 +230,17 @@ def handlers() -> list[ResourceHandler]:
         ResourceHandler(
             type="Subscription",
             read=read_subscription,
+            search=search_subscriptions,
             create=create_subscription,
-            documentation=f"rest-hook Subscriptions to {TASK_TOPIC} (R4 backport), id-only or full-resource payloads.",
+            delete=delete_subscription,
+            search_params=[
+                SearchParam("_id", "token"),
+                SearchParam("status", "token", "active or off"),
+            ],
+            documentation=(
+                f"rest-hook Subscriptions to {TASK_TOPIC} (R4 backport), id-only or full-resource payloads. "
+                "criteria: a Task search (Task?owner=...&status=...) or the topic with backport-filter-criteria; "
+                f"filters {', '.join(criteria.SUPPORTED)}. A client sees and deletes only its own."
+            ),
         )
     ]

@@ -13,7 +13,7 @@ from wayfinder.integrations.hie.tasks.models import ServiceRequestRecord, TaskRe
 from wayfinder.notifications import services
 from wayfinder.notifications.models import OutboundMessage
 from wayfinder.notifications.tests.test_webhook import Receiver
-from wayfinder.referrals import actions
+from wayfinder.referrals import actions, closing
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
 from wayfinder.residents.models import Resident
@@ -87,7 +87,7 @@ def test_task_makes_a_referral_worked_and_closed_in_the_inbox(setup, personas):
     )
     read = Client().get(f"/fhir/Task/{made['id']}", **setup["headers"]).json()
     assert read["status"] == "accepted"
-    actions.close_referral(
+    closing.close_referral(
         actor=staff, referral=moved, expected_version=moved.version, provided=True, experience="SECRET-EXPERIENCE"
     )
     read = Client().get(f"/fhir/Task/{made['id']}", **setup["headers"])

@@ -43,3 +43,27 @@ def test_sdoh_invariants():
     assert [i["diagnostics"][:10] for i in check_invariants(condition)] == ["SDOH-Con-2"]
     condition["category"].append({"coding": [{"system": CONDITION_CATEGORY, "code": "problem-list-item"}]})
     assert check_invariants(condition) == []
+
+
+def test_invariants_on_the_elements_they_read_answer_as_on_the_whole_resource():
+    """check_invariants evaluates each expression on INVARIANT_ELEMENTS alone (once per
+    distinct value): on every guide example the answer is the whole resource's."""
+    import json
+    from pathlib import Path
+
+    from wayfinder.integrations.hie.fhir.structure import INVARIANTS, _compiled
+
+    examples = Path(__file__).resolve().parents[4] / ".." / "shared" / "standards" / "fhir-sdohcc-examples"
+    checked = 0
+    for path in sorted(examples.glob("*.json")):
+        resource = json.loads(path.read_text())
+        for variant in (resource, {**resource, "category": []}, {k: v for k, v in resource.items() if k != "category"}):
+            whole = [
+                key
+                for key, applies_to, expression, _text in INVARIANTS
+                if applies_to == variant.get("resourceType") and _compiled(expression)(variant, {}) != [True]
+            ]
+            got = [found["diagnostics"].split(":")[0] for found in check_invariants(variant)]
+            assert got == whole, (path.name, variant.get("category"))
+            checked += variant.get("resourceType") in ("Observation", "Condition")
+    assert checked > 30

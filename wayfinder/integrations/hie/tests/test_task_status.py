@@ -12,7 +12,7 @@ from wayfinder.integrations.hie.tasks.status import (
     check_requester_change,
     task_state,
 )
-from wayfinder.referrals import actions
+from wayfinder.referrals import actions, closing
 from wayfinder.referrals.models import ReferralEvent
 from wayfinder.referrals.tests.conftest import make_service, org
 from wayfinder.referrals.withdraw import withdraw_referral
@@ -45,7 +45,7 @@ def start(referral, personas):
 
 def close(referral, personas, provided, reason=""):
     referral.refresh_from_db()
-    return actions.close_referral(
+    return closing.close_referral(
         actor=personas["family_center_staff"],
         referral=referral,
         expected_version=referral.version,
@@ -117,7 +117,7 @@ def test_specialist_closure_has_the_local_business_status(personas):
         sending_organization=org("food_bank"),
         now=timezone.now() - timedelta(days=20),
     )
-    actions.close_referral(
+    closing.close_referral(
         actor=personas["specialist"],
         referral=made,
         expected_version=made.version,
