@@ -8,13 +8,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import CharField, F, Value
+
 from .models import GlobalRole, Membership, User
+
+
+def _load_roles(user: User) -> None:
+    """Both kinds of role in one query (a UNION ALL of their names), cached on the user
+    for the request: every signed-in request asks ``requires_mfa`` first, and for a
+    resident, who holds neither, that one query is all (docs/performance.md,
+    "Suggested resources"). Someone with memberships has them loaded in full by
+    ``active_memberships`` (their organizations too)."""
+    kind = Value("m", output_field=CharField())
+    memberships = Membership.objects.filter(user=user, is_active=True).annotate(row_kind=kind, row_name=F("role"))
+    held = GlobalRole.objects.filter(user=user, is_active=True).annotate(
+        row_kind=Value("g", output_field=CharField()), row_name=F("role")
+    )
+    columns = ("row_kind", "row_name")
+    rows = list(memberships.order_by().values_list(*columns).union(held.order_by().values_list(*columns), all=True))
+    user._wf_global_roles = {name for row_kind, name in rows if row_kind == "g"}  # type: ignore[attr-defined]
+    if not any(row_kind == "m" for row_kind, _name in rows):
+        user._wf_memberships = []  # type: ignore[attr-defined]
 
 
 def active_memberships(user: User) -> list[Membership]:
     """The user's active organization roles (cached on the user object per request)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    if getattr(user, "_wf_memberships", None) is None and getattr(user, "_wf_global_roles", None) is None:
+        _load_roles(user)
     cached = getattr(user, "_wf_memberships", None)
     if cached is None:
         cached = list(
@@ -27,11 +49,9 @@ def active_memberships(user: User) -> list[Membership]:
 def global_roles(user: User) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_wf_global_roles", None)
-    if cached is None:
-        cached = set(GlobalRole.objects.filter(user=user, is_active=True).values_list("role", flat=True))
-        user._wf_global_roles = cached  # type: ignore[attr-defined]
-    return cached
+    if getattr(user, "_wf_global_roles", None) is None:
+        _load_roles(user)
+    return user._wf_global_roles  # type: ignore[attr-defined]
 
 
 def has_global_role(user: User, role: str) -> bool:

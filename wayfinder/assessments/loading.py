@@ -199,6 +199,14 @@ def _shipped_identity(stem: str) -> tuple[str, str]:
     return str(resource.get("url", "")), str(resource.get("version", ""))
 
 
+def shipped_are_active(active: list[Questionnaire]) -> bool:
+    """Whether the version the project ships of each of its questionnaires is among
+    ``active`` (then ``ensure_shipped`` has nothing to do, and a page that lists the
+    active ones need not ask the database again per questionnaire)."""
+    held = {(q.key, q.url, q.version) for q in active}
+    return all((key, *_shipped_identity(stem)) in held for key, stem in SHIPPED_KEYS.items())
+
+
 def ensure_shipped(key: str) -> Questionnaire | None:
     """The active version of a questionnaire the project ships, loaded on first use
     (a new deployment, an upgrade that ships a new version, a test database just

@@ -44,10 +44,12 @@ def offered_to_public(questionnaire: Questionnaire) -> bool:
 
 def for_organization(organization) -> list[Questionnaire]:
     """Active questionnaires staff of ``organization`` may complete, the needs assessment first."""
-    from .loading import ensure_shipped
+    from .loading import ensure_shipped, shipped_are_active
 
-    for key in ("needs", "ahc-hrsn"):
-        ensure_shipped(key)
-    active = Questionnaire.objects.filter(status=Questionnaire.Status.ACTIVE).order_by("key")
+    active = list(Questionnaire.objects.filter(status=Questionnaire.Status.ACTIVE).order_by("key"))
+    if not shipped_are_active(active):  # one query on every record page, not three
+        for key in ("needs", "ahc-hrsn"):
+            ensure_shipped(key)
+        active = list(Questionnaire.objects.filter(status=Questionnaire.Status.ACTIVE).order_by("key"))
     offered = [q for q in active if offered_to_organization(q, organization)]
     return sorted(offered, key=lambda q: (q.key != "needs", q.title.lower()))

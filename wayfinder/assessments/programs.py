@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import CharField, DateField, F, Value
+
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "programs.json"
 
 
@@ -61,20 +63,32 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
 
 
 def household_of(resident, today: dt.date | None = None) -> Household:
-    """Active or approved cases and the members' ages (two queries)."""
+    """Active or approved cases and the members' ages, in one query (a UNION ALL of
+    the two tables): every suggestions page and record reads it, and on PostgreSQL
+    each query is a round trip (docs/performance.md, "Suggested resources")."""
     today = today or dt.date.today()
+    cases = resident.cases.filter(status__in=("active", "approved"), closed_at__isnull=True).annotate(
+        row_program=F("program"), row_date=F("begin_date"), row_approved=F("approved_date")
+    )
+    members = resident.household.filter(left_at__isnull=True).annotate(
+        row_program=Value("", output_field=CharField()),
+        row_date=F("date_of_birth"),
+        row_approved=Value(None, output_field=DateField()),
+    )
+    columns = ("row_program", "row_date", "row_approved")
+    # No ORDER BY inside a compound statement (SQLite refuses one; the models' default ordering adds it).
+    rows = cases.order_by().values_list(*columns).union(members.order_by().values_list(*columns), all=True)
     enrolled: dict[str, dt.date | None] = {}
-    cases = resident.cases.filter(status__in=("active", "approved"), closed_at__isnull=True)
-    for program, begin, approved in cases.values_list("program", "begin_date", "approved_date"):
-        since = begin or approved
+    births = [resident.date_of_birth]
+    for program, date, approved in rows:
+        if not program:  # a household member: the date is their birth date
+            births.append(date)
+            continue
+        since = date or approved
         current = enrolled.get(program)
         enrolled[program] = min(d for d in (current, since) if d) if (current or since) else None
-    births = [
-        resident.date_of_birth,
-        *resident.household.filter(left_at__isnull=True).values_list("date_of_birth", flat=True),
-    ]
     ages = [a for a in (_age(b, today) for b in births) if a is not None]
-    return Household(enrolled, ages)
+    return Household(dict(sorted(enrolled.items())), ages)
 
 
 def _holds(condition: dict[str, Any], household: Household) -> bool:

@@ -56,6 +56,15 @@ def need_rows(resident: Resident, *, part2: bool, language: str) -> tuple[list[N
     return open_rows, closed_rows[:CLOSED_SHOWN]
 
 
+def open_needs(resident: Resident, *, part2: bool) -> list[SdohNeed]:
+    """The open needs alone, newest first, in one query: what suggestions are made
+    from (the pages that show no sources need not load them)."""
+    needs = SdohNeed.objects.filter(resident=resident, status=SdohNeed.Status.OPEN)
+    if not part2:
+        needs = needs.filter(part2=False)
+    return list(needs.only("id", "resident_id", "domain", "sdohcc_codes", "observed_at").order_by("-observed_at"))
+
+
 def visible_assessments(resident: Resident, *, part2: bool, limit: int = 10) -> list[Assessment]:
     rows = Assessment.objects.filter(resident=resident).select_related("questionnaire", "organization", "completed_by")
     if not part2:

@@ -28,7 +28,7 @@ from .form import form_of
 from .presenting import results_view
 from .printing import pdf_response
 from .response import answers_from
-from .sections import need_rows
+from .sections import open_needs
 
 
 def _detail_context(request: HttpRequest, assessment, access, language: str) -> dict:
@@ -36,7 +36,7 @@ def _detail_context(request: HttpRequest, assessment, access, language: str) -> 
     form = form_of(questionnaire)
     answers = answers_from(form, assessment.response)
     staff = not access.is_self
-    open_needs = [r.need for r in need_rows(assessment.resident, part2=access.part2, language=language)[0]]
+    resident_needs = open_needs(assessment.resident, part2=access.part2)
     positive = {d["category"] for d in assessment.results.get("domains", []) if d["status"] == "positive"}
     return {
         "assessment": assessment,
@@ -48,7 +48,7 @@ def _detail_context(request: HttpRequest, assessment, access, language: str) -> 
         "view": results_view(questionnaire, assessment.results, language, staff=staff),
         "summary": flow.summary(form, answers, language, staff=staff),
         "suggested": suggestions.for_resident(
-            assessment.resident, [n for n in open_needs if n.domain in positive], language=language
+            assessment.resident, [n for n in resident_needs if n.domain in positive], language=language
         ),
         "redisclosure_notice": _(REDISCLOSURE_NOTICE) if assessment.part2 else "",
         "in_list": set(my_list_ids(request)),
@@ -137,14 +137,13 @@ def suggested(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Connect your account to your record first."))
         return redirect("my_plan:link")
     language = get_language() or "en"
-    open_rows = need_rows(resident, part2=True, language=language)[0]
     log_action(request.user, names.NEEDS_SUGGESTIONS_VIEWED, resident, resident=resident, legal_basis="self")
     return render(
         request,
         "assessments/suggested.html",
         {
             "resident": resident,
-            "suggested": suggestions.for_resident(resident, [r.need for r in open_rows], language=language),
+            "suggested": suggestions.for_resident(resident, open_needs(resident, part2=True), language=language),
             "in_list": set(my_list_ids(request)),
             "here": request.get_full_path(),
         },

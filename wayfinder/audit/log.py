@@ -24,8 +24,10 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import Error as DatabaseErrors
 from django.db import connection, transaction
 from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from wayfinder.lib import request_context
@@ -149,8 +151,14 @@ def log_action(
         event = AuditEvent(**values)
         pending.append((event, key))
         return event
-    with transaction.atomic():
-        event = AuditEvent(**values)
+    event = AuditEvent(**values)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
+        _append_in_own_transaction(event, key)
+        return event
+    # On PostgreSQL inside a caller's transaction the row joins it (no savepoint of its
+    # own: it commits or rolls back with what it records); SQLite already holds the
+    # database write lock (IMMEDIATE transactions).
+    with transaction.atomic(savepoint=connection.vendor != "postgresql"):
         _append([(event, key)])
     return event
 
@@ -181,26 +189,89 @@ def appended_together() -> Iterator[None]:
 def _append(rows: list[tuple[AuditEvent, keys.AuditKey]]) -> None:
     """Number, link and hash ``rows`` after the chain's head and insert them (in the
     caller's transaction, under the chain lock)."""
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
-    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
-    for event, key in rows:
-        seq += 1
-        event.seq, event.prev_hash = seq, prev_hash
-        values = {name: getattr(event, name) for name in KEYED_FIELDS}
-        event.row_hash = prev_hash = compute_row_hash(values, key)
+    _link(rows, _lock_and_read_head())
     if len(rows) == 1:
         rows[0][0].save(force_insert=True)
     else:
         AuditEvent.objects.bulk_create([event for event, _key in rows], batch_size=500)
 
 
-def _lock_chain() -> None:
-    """Serialise appends so two rows never claim the same predecessor. SQLite
-    already holds the database write lock (IMMEDIATE transactions)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+def _link(rows: list[tuple[AuditEvent, keys.AuditKey]], last: tuple[int, str] | None) -> None:
+    """Number, link and hash ``rows`` after ``last`` (the chain head's seq and row_hash)."""
+    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    for event, key in rows:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev_hash
+        values = {name: getattr(event, name) for name in KEYED_FIELDS}
+        event.row_hash = prev_hash = compute_row_hash(values, key)
+
+
+# Appends are serialised by a transaction-scoped advisory lock on PostgreSQL, taken
+# before the chain's head is read, so two rows never claim the same predecessor. The
+# lock and the read travel in one multi-statement string: under READ COMMITTED each
+# statement takes its own snapshot, so the read still sees every row committed before
+# the lock was granted (docs/performance.md, "Suggested resources").
+_LOCK_AND_READ_SQL = (
+    'SELECT pg_advisory_xact_lock(%s); SELECT "seq", "row_hash" FROM "audit_auditevent" ORDER BY "seq" DESC LIMIT 1'
+)
+
+
+def _lock_and_read_head() -> tuple[int, str] | None:
+    """Lock the chain and read its head: one round trip on PostgreSQL. SQLite already
+    holds the database write lock (IMMEDIATE transactions)."""
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
+        return _last_result(cursor)
+
+
+def _last_result(cursor) -> tuple[int, str] | None:
+    """The first row of the last statement of a multi-statement execute (its last result set)."""
+    rows = None
+    while True:
+        if cursor.description is not None:
+            rows = cursor.fetchall()
+        if not cursor.nextset():
+            break
+    return tuple(rows[0]) if rows else None
+
+
+def _append_in_own_transaction(event: AuditEvent, key: keys.AuditKey) -> None:
+    """An append outside any transaction (a read being logged, PostgreSQL) in two round
+    trips instead of five (BEGIN, lock, read, INSERT, COMMIT each on its own): the lock
+    and the read travel with BEGIN, the INSERT with COMMIT. Every page that shows
+    resident data logs its read (docs/performance.md, "Suggested resources")."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("BEGIN; " + _LOCK_AND_READ_SQL, [_CHAIN_LOCK_KEY])
+            _link([(event, key)], _last_result(cursor))
+            insert, params = _insert_sql(event)
+            cursor.execute(f"{insert}; COMMIT", params)
+            event.pk = _last_result(cursor)[0]  # type: ignore[index]
+        except BaseException:
+            _rollback(cursor)
+            raise
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _insert_sql(event: AuditEvent) -> tuple[str, tuple]:
+    """The INSERT ... RETURNING id that ``save()`` would send, from Django's own compiler."""
+    meta = AuditEvent._meta
+    query = InsertQuery(AuditEvent)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
+def _rollback(cursor) -> None:
+    try:
+        cursor.execute("ROLLBACK")
+    except DatabaseErrors:  # the connection itself failed: the server ends the transaction
+        connection.close()
 
 
 def _describe_actor(actor: Any, organization: Any, role: str) -> tuple[int | None, str, str, str]:
