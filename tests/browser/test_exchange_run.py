@@ -237,7 +237,7 @@ def test_the_resident_switches_sharing_off_and_the_exchange_reads_nothing(
         no_js.set_default_timeout(15_000)
         sign_in(no_js, live_server.url, "resident")
         no_js.goto(f"{live_server.url}/my-plan/")
-        no_js.get_by_role("link", name="Sharing with the health information exchange").click()
+        no_js.get_by_role("link", name="Sharing with my doctors").click()
         assert no_js.get_by_role("heading", level=1).inner_text() == "Sharing with the health information exchange"
         assert no_js.get_by_text("Your information is shared with the health information exchange.").is_visible()
         assert PARTICIPANT in no_js.locator("[data-recipients]").inner_text()

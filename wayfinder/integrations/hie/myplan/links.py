@@ -10,4 +10,4 @@ from django.utils.translation import gettext as _
 
 def my_plan_link(resident: Any) -> dict[str, str]:
     """Every resident with a record may decide whether the exchange is given it."""
-    return {"url": reverse("hie_my_plan:sharing"), "label": _("Sharing with the health information exchange")}
+    return {"url": reverse("hie_my_plan:sharing"), "label": _("Sharing with my doctors")}

@@ -138,7 +138,7 @@ def test_a_missing_or_invalid_choice_is_a_form_error_and_changes_nothing(amy, si
 
 def test_my_plan_links_to_the_page(signed_in):
     home = signed_in.get("/my-plan/").content.decode()
-    assert f'href="{PAGE}"' in home and "Sharing with the health information exchange" in home
+    assert f'href="{PAGE}"' in home and "Sharing with my doctors" in home
     current = signed_in.get(PAGE).content.decode()
     assert f'href="{PAGE}" aria-current="page"' in current
 
