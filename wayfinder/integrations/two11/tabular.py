@@ -150,17 +150,11 @@ class TabularReader:
             return
         for line, cells in records:
             where = f"{name}:{line}"
-            if len(cells) != width:
-                if len(cells) > width and not any(c.strip() for c in cells[width:]):
-                    cells = cells[:width]
-                else:
-                    yield RecordError(where, f"expected {width} columns, found {len(cells)}", table, cells[0])
-                    continue
-            joined = "\x1f".join(cells)
-            digest = prefix.copy()
-            digest.update(joined.encode("utf-8", "surrogatepass"))
-            if "'" in joined:
-                cells = [unneutralize(c) for c in cells]
+            fitted = _fit_width(cells, width)
+            if fitted is None:
+                yield RecordError(where, f"expected {width} columns, found {len(cells)}", table, cells[0])
+                continue
+            cells, digest, joined = _digested(fitted, prefix)
             data = {key: cells[i] for i, key in mapping}
             self.ctx.where = where
             for index, out in enumerate(source.convert(data, self.ctx)):
@@ -185,18 +179,11 @@ class TabularReader:
         cells_of, lines, digests = batch.cells.append, batch.lines.append, batch.digests.append
         size = 0
         for line, cells in records:
-            if len(cells) != width:
-                if len(cells) > width and not any(c.strip() for c in cells[width:]):
-                    cells = cells[:width]
-                else:
-                    where = f"{name}:{line}"
-                    yield RecordError(where, f"expected {width} columns, found {len(cells)}", table, cells[0])
-                    continue
-            joined = "\x1f".join(cells)
-            digest = prefix.copy()
-            digest.update(joined.encode("utf-8", "surrogatepass"))
-            if "'" in joined:
-                cells = [unneutralize(c) for c in cells]
+            fitted = _fit_width(cells, width)
+            if fitted is None:
+                yield RecordError(f"{name}:{line}", f"expected {width} columns, found {len(cells)}", table, cells[0])
+                continue
+            cells, digest, joined = _digested(fitted, prefix)
             cells_of(cells)
             lines(line)
             digests(digest.hexdigest())
@@ -213,6 +200,28 @@ class TabularReader:
 
     def _unknown(self, table: str) -> str:
         return f"not an HSDS {'3.1' if table in HSDS_31_TABLES else '3.0'} column of {table}"
+
+
+def _fit_width(cells: list[str], width: int) -> list[str] | None:
+    """A record's cells at the header's width: trailing empty cells (a spreadsheet's stray
+    commas) are dropped; None when it has another number of columns (a rejected record)."""
+    if len(cells) == width:
+        return cells
+    if len(cells) > width and not any(c.strip() for c in cells[width:]):
+        return cells[:width]
+    return None
+
+
+def _digested(cells: list[str], prefix: Any) -> tuple[list[str], Any, str]:
+    """(cells with spreadsheet-formula guards removed, digest of the cells as the feed
+    sent them, the joined cells): the digest is taken before any change, so an unchanged
+    record always hashes the same."""
+    joined = "\x1f".join(cells)
+    digest = prefix.copy()
+    digest.update(joined.encode("utf-8", "surrogatepass"))
+    if "'" in joined:
+        cells = [unneutralize(c) for c in cells]
+    return cells, digest, joined
 
 
 def legacy_reads(file: str) -> frozenset[str]:
