@@ -30,20 +30,17 @@ from wayfinder.demo.personas import DEMO_PASSWORD, demo_totp_secret, persona
 from wayfinder.demo.residents import AMY_BIRTH_DATE, AMY_INDIVIDUAL_ID, AMY_RESIDENT_ID
 from wayfinder.integrations.hie.models import SharingChoice
 from wayfinder.integrations.hie.tests.clients import ASSERTION_TYPE, assertion, make_client
+from wayfinder.integrations.hie.tests.test_referral_tasks import service_request
+from wayfinder.integrations.hie.tests.test_referral_tasks import task as task_for
 from wayfinder.referrals.models import Referral
 from wayfinder.referrals.tests.conftest import make_service, org
 from wayfinder.residents.models import Resident, SdohNeed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PARTICIPANT = "Kentucky Health Information Exchange"
-EXCHANGE_SCOPES = " ".join(
-    f"system/{kind}.{access}"
-    for kind in ("Patient", "Observation", "Condition", "QuestionnaireResponse")
-    for access in ("write", "read")
-)
+PARTICIPANT = demo.PARTICIPANT
+EXCHANGE_SCOPES = demo.SCOPES  # what the demo exchange posts and reads
 CLINIC_SCOPES = "system/ServiceRequest.cruds system/Task.cruds system/Procedure.rs system/HealthcareService.rs"
-SDOHCC = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
 FHIR_JSON = "application/fhir+json"
 IDENTIFIER = f"{settings.SMART_INDIVIDUAL_ID_SYSTEM}|{AMY_INDIVIDUAL_ID}"
 
@@ -146,29 +143,9 @@ def test_a_clinical_systems_task_is_worked_in_the_inbox_to_completed_with_a_proc
     clinic = FhirClient(
         live_server.url, CLINIC_SCOPES, organization=org("hospital"), participant_name="Bluegrass Regional Hospital EHR"
     )
-    made = clinic.post(
-        "ServiceRequest",
-        {
-            "resourceType": "ServiceRequest",
-            "status": "active",
-            "intent": "order",
-            "category": [{"coding": [{"system": SDOHCC, "code": "food-insecurity"}]}],
-            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "467771000124109"}]},
-            "subject": {"reference": f"Patient/{AMY_RESIDENT_ID}"},
-        },
-    )
+    made = clinic.post("ServiceRequest", service_request({"reference": f"Patient/{AMY_RESIDENT_ID}"}))
     assert made.status_code == 201, made.text
-    task = clinic.post(
-        "Task",
-        {
-            "resourceType": "Task",
-            "status": "requested",
-            "intent": "order",
-            "code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]},
-            "focus": {"reference": f"ServiceRequest/{made.json()['id']}"},
-            "owner": {"reference": f"HealthcareService/{formula.pk}"},
-        },
-    )
+    task = clinic.post("Task", task_for(made.json()["id"], formula.pk))
     assert task.status_code == 201, task.text
     task_id = task.json()["id"]
     assert task.json()["status"] == "requested"
