@@ -20,6 +20,7 @@ from wayfinder.audit import names
 from wayfinder.audit.models import AuditEvent
 from wayfinder.audit.verify import verify_chain
 from wayfinder.integrations.hie.inbound.models import ReceivedResource
+from wayfinder.integrations.hie.models import ExchangeClient
 from wayfinder.integrations.hie.tests.clients import bearer, make_client, token_for
 from wayfinder.residents.models import Resident, SdohNeed
 
@@ -53,12 +54,23 @@ def _bundle(individual_id: str, observations: int) -> dict:
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}
 
 
-def _post(headers: dict, observations: int) -> tuple[int, Resident, dict]:
-    individual_id = f"C{uuid.uuid4().hex[:10].upper()}"
-    resident = Resident.objects.create(
+def _poster() -> tuple[ExchangeClient, dict]:
+    """A client that may post patients and observations, and its bearer headers."""
+    client, key = make_client("system/Patient.write system/Observation.write")
+    return client, bearer(token_for(client, key))
+
+
+def _eligible(individual_id: str) -> Resident:
+    """A resident the eligibility feed knows by ``individual_id`` (the bundle's patient)."""
+    return Resident.objects.create(
         first_name="Bundle", last_name="Cost", date_of_birth=datetime.date(1980, 1, 1),
         individual_id=individual_id, source="eligibility",
     )  # fmt: skip
+
+
+def _post(headers: dict, observations: int) -> tuple[int, Resident, dict]:
+    individual_id = f"C{uuid.uuid4().hex[:10].upper()}"
+    resident = _eligible(individual_id)
     body = json.dumps(_bundle(individual_id, observations))
     with CaptureQueriesContext(connection) as queries:
         answer = Client().post("/fhir/", body, content_type="application/fhir+json", **headers)
@@ -67,8 +79,7 @@ def _post(headers: dict, observations: int) -> tuple[int, Resident, dict]:
 
 
 def test_each_more_entry_costs_a_few_statements_and_everything_is_kept():
-    client, key = make_client("system/Patient.write system/Observation.write")
-    headers = bearer(token_for(client, key))
+    client, headers = _poster()
     audit_before = AuditEvent.objects.count()
     small, _resident, _answer = _post(headers, 10)
     large, resident, answer = _post(headers, 40)
@@ -89,13 +100,9 @@ def test_each_more_entry_costs_a_few_statements_and_everything_is_kept():
 
 
 def test_a_resent_bundle_updates_every_entry_once():
-    client, key = make_client("system/Patient.write system/Observation.write")
-    headers = bearer(token_for(client, key))
+    client, headers = _poster()
     individual_id = "CRESEND0001"
-    Resident.objects.create(
-        first_name="Bundle", last_name="Cost", date_of_birth=datetime.date(1980, 1, 1),
-        individual_id=individual_id, source="eligibility",
-    )  # fmt: skip
+    _eligible(individual_id)
     body = json.dumps(_bundle(individual_id, 5))
     first = Client().post("/fhir/", body, content_type="application/fhir+json", **headers)
     again = Client().post("/fhir/", body, content_type="application/fhir+json", **headers)
@@ -106,13 +113,9 @@ def test_a_resent_bundle_updates_every_entry_once():
 
 
 def test_the_same_resource_twice_in_one_bundle_is_one_row_in_its_second_version():
-    client, key = make_client("system/Patient.write system/Observation.write")
-    headers = bearer(token_for(client, key))
+    client, headers = _poster()
     individual_id = "CTWICE00001"
-    Resident.objects.create(
-        first_name="Bundle", last_name="Cost", date_of_birth=datetime.date(1980, 1, 1),
-        individual_id=individual_id, source="eligibility",
-    )  # fmt: skip
+    _eligible(individual_id)
     body = _bundle(individual_id, 2)
     body["entry"][2]["resource"]["id"] = body["entry"][1]["resource"]["id"]
     answer = Client().post("/fhir/", json.dumps(body), content_type="application/fhir+json", **headers)
@@ -123,13 +126,9 @@ def test_the_same_resource_twice_in_one_bundle_is_one_row_in_its_second_version(
 
 
 def test_a_resource_resent_under_a_new_id_is_found_by_its_identifier():
-    client, key = make_client("system/Patient.write system/Observation.write")
-    headers = bearer(token_for(client, key))
+    client, headers = _poster()
     individual_id = "CIDENT00001"
-    Resident.objects.create(
-        first_name="Bundle", last_name="Cost", date_of_birth=datetime.date(1980, 1, 1),
-        individual_id=individual_id, source="eligibility",
-    )  # fmt: skip
+    _eligible(individual_id)
     body = _bundle(individual_id, 1)
     body["entry"][1]["resource"]["identifier"] = [{"system": "urn:exchange:obs", "value": "42"}]
     first = Client().post("/fhir/", json.dumps(body), content_type="application/fhir+json", **headers)
