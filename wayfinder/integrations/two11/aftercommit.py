@@ -14,6 +14,8 @@ from django.db import connection
 from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Attribute, Service, ServiceStatus, Source, TaxonomyTerm
 
+from . import pgbulk
+
 BATCH = 2000
 
 
@@ -26,19 +28,15 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
         for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
     }
     ids = sorted({i.hex if isinstance(i, uuid.UUID) else str(i).replace("-", "").lower() for i in service_ids})
+    if connection.vendor == "postgresql":  # one statement on the server (pgbulk), measured 2x faster
+        return pgbulk.refresh_categories(ids, {t: slugs for t, slugs in terms.items() if slugs})
     qn = connection.ops.quote_name
     attr, svc = qn(Attribute._meta.db_table), qn(Service._meta.db_table)
-    as_hex = "replace({}::text, '-', '')" if connection.vendor == "postgresql" else "{}"
-    link, term, sid = as_hex.format("link_id"), as_hex.format("taxonomy_term_id"), as_hex.format("id")
+    link, term, sid = "link_id", "taxonomy_term_id", "id"  # SQLite stores UUIDs as the hex text used here
     changed: set[str] = set()
     field = Service._meta.get_field("categories")
     adapt_json_value, encoder = connection.ops.adapt_json_value, field.encoder
     update = f"UPDATE {svc} SET {qn(field.column)} = %s WHERE {qn(Service._meta.pk.column)} = %s"  # noqa: S608
-    pk, column = qn(Service._meta.pk.column), qn(field.column)
-    bulk = (
-        f"UPDATE {svc} AS s SET {column} = v.c FROM unnest(%s::uuid[], %s::jsonb[]) AS v(id, c) "  # noqa: S608
-        f"WHERE s.{pk} = v.id"
-    )
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
@@ -54,13 +52,7 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
                 new = tuple(sorted(found.get(service_id, ())))
                 if list(new) != current:
                     stale.append((service_id, new))
-            if stale and connection.vendor == "postgresql":
-                # one statement for the chunk: a first import sets every service's list, and 2,000
-                # UPDATEs are 2,000 round trips and plans
-                texts = {v: json.dumps(list(v)) for v in {v for _, v in stale}}
-                cursor.execute(bulk, [[i for i, _ in stale], [texts[v] for _, v in stale]])
-                changed.update(i for i, _ in stale)
-            elif stale:
+            if stale:
                 # ids go as the hex text they were read as; each distinct list is adapted once (a
                 # first import sets every service's list, and there are only a few hundred lists)
                 adapted = {v: adapt_json_value(list(v), encoder) for v in {v for _, v in stale}}
@@ -70,8 +62,6 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
 
 
 def _in(chunk: list[str]) -> tuple[list[Any], str]:
-    if connection.vendor == "postgresql":
-        return [chunk], "= ANY(%s::uuid[])"
     return chunk, f"IN ({', '.join(['%s'] * len(chunk))})"
 
 

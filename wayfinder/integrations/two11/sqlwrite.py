@@ -97,9 +97,14 @@ def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[An
     # adapted object in every row (an empty list): dumped once, not once a row as psycopg would.
     json_at = [i for i, a in enumerate(attnames) if fields[a].get_internal_type() == "JSONField"]
     texts: dict[int, tuple[Any, str]] = {}  # id -> (the value, kept alive so its id stays its own; text)
+    from .pgbulk import UnawaitedWriter, settle
+
+    settle()  # the previous COPY's result (this cursor bypasses the execute wrappers)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
-        with raw.copy(f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
+        # not waited for: the server inserts and checks these rows while the importer reads on (pgbulk)
+        statement = f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN"
+        with raw.copy(statement, writer=UnawaitedWriter(raw)) as copy:
             for row in rows:
                 for i in json_at:
                     value = row[i]
@@ -156,11 +161,60 @@ def _by_key(model: type[models.Model], hex_ids: list[str], columns: str) -> list
     return out
 
 
+class _Snapshot:
+    """The (id, digest) pairs of the table an import is reading, read once (``pgbulk.table_digests``)
+    instead of probed batch by batch, once the feed has asked for a tenth of the table's rows: a
+    handful of records against a big directory keeps the probes. One table at a time (the
+    importer reads a table's rows together), so the memory is that of the largest table (about
+    25 MB for 150,000 rows). Rows this import writes in the table after the snapshot are not in
+    it, and need not be: the importer takes each id once (a second copy is a duplicate, found
+    before any digest is compared)."""
+
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner  # the import's transaction (an Atomic): the snapshot is valid only inside it
+        self.model: type[models.Model] | None = None
+        self.rows: dict[str, str] | None = None
+        self.asked = 0
+        self.estimate = 0
+
+
+_snapshot: _Snapshot | None = None
+
+
+def begin_import() -> None:
+    """Called at the start of an import, inside its transaction: digests may be read a table at a
+    time from now until that transaction ends (PostgreSQL only; SQLite's probes are cheap)."""
+    global _snapshot
+    blocks = connection.atomic_blocks if connection.in_atomic_block else []
+    _snapshot = _Snapshot(blocks[-1]) if connection.vendor == "postgresql" and blocks else None
+
+
+def _whole_table(model: type[models.Model], asked: int) -> dict[str, str] | None:
+    """The stored digests of ``model``'s every row, when reading them all is cheaper than probing."""
+    snap = _snapshot
+    if snap is None or not any(b is snap.owner for b in connection.atomic_blocks):
+        return None
+    if snap.model is not model:
+        snap.model, snap.rows, snap.asked, snap.estimate = model, None, 0, estimated_rows(model) or 0
+    if snap.rows is None:
+        snap.asked += asked
+        if snap.asked * 10 < snap.estimate:
+            return None
+        from .pgbulk import table_digests
+
+        snap.rows = table_digests(model)
+    return snap.rows
+
+
 def stored_hashes(model: type[models.Model], hex_ids: list[str]) -> dict[str, str]:
     """id (hex) -> feed digest of the stored rows among ``hex_ids``: one query per 2,000 ids, no
-    UUID objects made (this runs for every row of every feed)."""
+    UUID objects made (this runs for every row of every feed); on PostgreSQL from the table's
+    snapshot once there is one (``_Snapshot``)."""
     if not hex_ids:
         return {}
+    whole = _whole_table(model, len(hex_ids))
+    if whole is not None:
+        return {h: d for h in hex_ids if (d := whole.get(h)) is not None}
     qn = connection.ops.quote_name
     pk, digest = qn(model._meta.pk.column), qn(model._meta.get_field("feed_hash").column)
     if connection.vendor == "postgresql":
@@ -180,6 +234,9 @@ def unchanged_mask(
     re-import, batch after batch) that one row is all that comes back. Measured: fetching and
     parsing the 2,000 stored digests of every batch was half of an unchanged re-import on
     PostgreSQL."""
+    whole = _whole_table(model, len(hex_ids))
+    if whole is not None:
+        return list(map(eq, map(whole.get, hex_ids), digests)), whole
     qn = connection.ops.quote_name
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     digest = qn(model._meta.get_field("feed_hash").column)

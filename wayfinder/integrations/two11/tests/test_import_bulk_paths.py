@@ -1,0 +1,124 @@
+"""The bulk paths of the importer give what the record-by-record rules give (docs/performance.md,
+"2-1-1 import"): categories set in one statement (PostgreSQL), stored digests read a table at a time
+instead of probed (PostgreSQL), COPY not waited for and foreign keys checked per statement during
+the import (PostgreSQL). On SQLite the same tests hold the slow paths to the same results."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from wayfinder.directory import categories as cats
+from wayfinder.directory.models import Attribute, Phone, Service, TaxonomyTerm
+from wayfinder.integrations.two11 import sqlwrite
+
+from .conftest import read_csv, run_import, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def imported(path, tmp_path) -> str:
+    out, err, exc = run_import(path, report=tmp_path / f"r-{uuid.uuid4().hex[:8]}.csv")
+    assert exc is None, (out, err)
+    return out
+
+
+def counts(out: str, table: str) -> dict[str, int]:
+    line = next(ln for ln in out.splitlines() if ln.startswith(f"{table} "))
+    return {k: int(v) for k, v in re.findall(r"(created|updated|unchanged|removed)\s+(\d+)", line)}
+
+
+def expected_categories() -> dict[uuid.UUID, list[str]]:
+    """Service.categories by the rule itself, record by record: the sorted slugs of the terms of
+    every attribute whose link_id is the service's."""
+    terms = {t.id: cats.categories_for_term(t.code, t.taxonomy_ref_id) for t in TaxonomyTerm.objects.all()}
+    found: dict[uuid.UUID, set[str]] = {s: set() for s in Service.objects.values_list("id", flat=True)}
+    for link_id, term_id in Attribute.objects.values_list("link_id", "taxonomy_term_id"):
+        if link_id in found:
+            found[link_id] |= terms.get(term_id, set())
+    return {s: sorted(slugs) for s, slugs in found.items()}
+
+
+def stored_categories() -> dict[uuid.UUID, list[str]]:
+    return dict(Service.objects.values_list("id", "categories"))
+
+
+def test_categories_follow_the_attributes_on_first_import_change_and_removal(feed_copy, tmp_path):
+    imported(feed_copy, tmp_path)
+    first = stored_categories()
+    assert first == expected_categories()
+    assert sum(1 for c in first.values() if c) > 100  # the feed gives most services a category
+
+    fields, attributes = read_csv(feed_copy, "attributes.csv")
+    _, terms = read_csv(feed_copy, "taxonomy_terms.csv")
+    by_code = {t["code"]: t["id"] for t in terms}
+    housing, pantry = by_code["BH-1800.8500"], by_code["BD-1800.2000"]
+    # one service gets a second term (a union of two slug sets, in code-point order), one has its
+    # term changed, one loses its only attribute, one gets the same term twice (no duplicate slug)
+    a, b, c, d = attributes[0], attributes[1], attributes[2], attributes[3]
+    extra = [
+        {**a, "id": str(uuid.uuid4()), "taxonomy_term_id": housing},
+        {**d, "id": str(uuid.uuid4())},
+    ]
+    b["taxonomy_term_id"] = pantry if b["taxonomy_term_id"] != pantry else housing
+    write_csv(feed_copy, "attributes.csv", fields, [r for r in attributes if r is not c] + extra)
+    out = imported(feed_copy, tmp_path)
+    assert counts(out, "attribute") == {"created": 2, "updated": 1, "unchanged": len(attributes) - 2, "removed": 1}
+    after = stored_categories()
+    assert after == expected_categories()
+    assert {"housing", "emergency-shelter"} <= set(after[uuid.UUID(a["link_id"])])
+    assert after[uuid.UUID(c["link_id"])] == [] or Attribute.objects.filter(link_id=c["link_id"]).exists()
+    assert len(after[uuid.UUID(d["link_id"])]) == len(set(after[uuid.UUID(d["link_id"])]))
+    assert after != first
+
+    again = imported(feed_copy, tmp_path)
+    assert counts(again, "service")["unchanged"] == 200
+    assert stored_categories() == after
+
+
+@pytest.mark.parametrize("lookup", ["probes", "whole table"])
+def test_a_re_import_finds_the_same_changes_by_probe_and_by_whole_table(feed_copy, tmp_path, monkeypatch, lookup):
+    imported(feed_copy, tmp_path)
+    if lookup == "probes":  # every table looks ten times bigger than what the feed asks for
+        monkeypatch.setattr(sqlwrite, "estimated_rows", lambda model: 10**9)
+    fields, services = read_csv(feed_copy, "services.csv")
+    services[5]["name"] = "Renamed Pantry"
+    services.append({**services[6], "id": str(uuid.uuid4()), "name": "A New Service"})
+    write_csv(feed_copy, "services.csv", fields, services)
+    out = imported(feed_copy, tmp_path)
+    assert counts(out, "service") == {"created": 1, "updated": 1, "unchanged": 199, "removed": 0}
+    assert counts(out, "phone")["created"] == 0 and counts(out, "phone")["updated"] == 0
+    assert Service.objects.get(id=services[5]["id"]).name == "Renamed Pantry"
+    assert Service.objects.filter(name="A New Service").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unawaited COPY is PostgreSQL's")
+def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(small_feed, tmp_path):
+    from wayfinder.integrations.two11 import pgbulk
+    from wayfinder.integrations.two11.tables import TABLES
+
+    imported(small_feed, tmp_path)
+    attnames = [f.attname for f in Phone._meta.concrete_fields]
+    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
+    new_id = uuid.uuid4()
+    row[attnames.index("id")], row[attnames.index("service_id")] = new_id, uuid.uuid4()  # no such service
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        names = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
+        assert names
+        sqlwrite.write(Phone, attnames, [row])  # returns once the rows are sent
+        Service.objects.count()  # the next statement reads the COPY's result: the foreign key failed
+    assert not Phone.objects.filter(id=new_id).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
+def test_after_an_import_the_foreign_keys_are_deferred_to_the_commit_again(small_feed, tmp_path):
+    imported(small_feed, tmp_path)
+    with transaction.atomic():
+        # a child before its parent is fine until the commit, as Django's foreign keys are declared
+        orphan = Phone.objects.create(number="555-0101", service_id=uuid.uuid4())
+        with pytest.raises(IntegrityError), transaction.atomic():
+            connection.check_constraints()
+        orphan.delete()
