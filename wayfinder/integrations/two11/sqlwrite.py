@@ -97,6 +97,11 @@ def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[An
     # adapted object in every row (an empty list): dumped once, not once a row as psycopg would.
     json_at = [i for i, a in enumerate(attnames) if fields[a].get_internal_type() == "JSONField"]
     texts: dict[int, tuple[Any, str]] = {}  # id -> (the value, kept alive so its id stays its own; text)
+    # Dates and times go as the text psycopg's text dumpers make of them (str(), ISO 8601, which the
+    # server reads whatever its DateStyle), once per distinct value: measured, dumping the three date
+    # and time columns every row has was 4.5 of 6 µs a row (the import's own time repeats in each).
+    dates_at = [i for i, a in enumerate(attnames) if fields[a].get_internal_type() in _TEMPORAL]
+    date_texts: dict[Any, str] = {}
     from .pgbulk import UnawaitedWriter, settle
 
     settle()  # the previous COPY's result (this cursor bypasses the execute wrappers)
@@ -113,7 +118,17 @@ def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[An
                         if known is None:
                             known = texts[id(value)] = (value, _json_text(value))
                         row[i] = known[1]
+                for i in dates_at:
+                    value = row[i]
+                    if value is not None and value.__class__ is not str:
+                        text = date_texts.get(value)
+                        if text is None:
+                            text = date_texts[value] = str(value)
+                        row[i] = text
                 copy.write_row(row)
+
+
+_TEMPORAL = frozenset({"DateTimeField", "DateField", "TimeField"})
 
 
 def _json_text(value: Any) -> str:
