@@ -13,6 +13,7 @@ on SQLite.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
@@ -105,11 +106,12 @@ def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[An
     from .pgbulk import UnawaitedWriter, settle
 
     settle()  # the previous COPY's result (this cursor bypasses the execute wrappers)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # errors as Django's, as for SQL
         raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
-        # not waited for: the server inserts and checks these rows while the importer reads on (pgbulk)
+        # in an import, not waited for: the server inserts and checks these rows while the importer
+        # reads on (pgbulk; the import reads the result before its commit)
         statement = f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN"
-        with raw.copy(statement, writer=UnawaitedWriter(raw)) as copy:
+        with raw.copy(statement, writer=UnawaitedWriter(raw) if _current() else None) as copy:
             for row in rows:
                 for i in json_at:
                     value = row[i]
@@ -193,21 +195,28 @@ class _Snapshot:
         self.estimate = 0
 
 
-_snapshot: _Snapshot | None = None
+_import = threading.local()  # the import this thread's connection is running (Django's are per thread)
 
 
 def begin_import() -> None:
-    """Called at the start of an import, inside its transaction: digests may be read a table at a
-    time from now until that transaction ends (PostgreSQL only; SQLite's probes are cheap)."""
-    global _snapshot
+    """Called at the start of an import, inside its transaction, on PostgreSQL: until that transaction
+    ends, digests may be read a table at a time and COPY is not waited for (pgbulk)."""
     blocks = connection.atomic_blocks if connection.in_atomic_block else []
-    _snapshot = _Snapshot(blocks[-1]) if connection.vendor == "postgresql" and blocks else None
+    _import.snapshot = _Snapshot(blocks[-1]) if connection.vendor == "postgresql" and blocks else None
+
+
+def _current() -> _Snapshot | None:
+    """This thread's import, if its transaction is still the connection's."""
+    snap = getattr(_import, "snapshot", None)
+    if snap is None or not any(b is snap.owner for b in connection.atomic_blocks):
+        return None
+    return snap
 
 
 def _whole_table(model: type[models.Model], asked: int) -> dict[str, str] | None:
     """The stored digests of ``model``'s every row, when reading them all is cheaper than probing."""
-    snap = _snapshot
-    if snap is None or not any(b is snap.owner for b in connection.atomic_blocks):
+    snap = _current()
+    if snap is None:
         return None
     if snap.model is not model:
         snap.model, snap.rows, snap.asked, snap.estimate = model, None, 0, estimated_rows(model) or 0

@@ -106,11 +106,16 @@ def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(
     new_id = uuid.uuid4()
     row[attnames.index("id")], row[attnames.index("service_id")] = new_id, uuid.uuid4()  # no such service
     with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        sqlwrite.begin_import()  # as the importer does: COPY is not waited for until this block ends
         names = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
         assert names
         sqlwrite.write(Phone, attnames, [row])  # returns once the rows are sent
         Service.objects.count()  # the next statement reads the COPY's result: the foreign key failed
     assert not Phone.objects.filter(id=new_id).exists()
+    # outside an import a COPY is waited for: the error comes from the write itself
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
+        sqlwrite.write(Phone, attnames, [row])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
