@@ -85,7 +85,9 @@ def write(
     if not update and connection.vendor == "postgresql":
         _temporal_as_text(model, tuple(attnames), rows)
         stream = copystream.active()
-        if stream is not None:
+        if _current() is not None:  # in an import: a COPY per batch, not waited for (pgbulk)
+            _copy(model, attnames, rows, unawaited=True)
+        elif stream is not None:
             stream.write(model, tuple(attnames), rows)
         else:
             _copy(model, attnames, rows)
@@ -95,12 +97,17 @@ def write(
             cursor.executemany(sql, rows[start : start + chunk])
 
 
-def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[Any]]) -> None:
+def _copy(
+    model: type[models.Model], attnames: Sequence[str], rows: list[list[Any]], *, unawaited: bool = False
+) -> None:
     """New rows into a PostgreSQL table with COPY (same values, same constraints as INSERT)."""
+    from .pgbulk import UnawaitedWriter, settle
+
     sql, json_at = copystream.copy_statement(model, tuple(attnames))
-    with connection.cursor() as cursor:
+    settle()  # the previous COPY's result (this cursor bypasses the execute wrappers)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
-        with raw.copy(sql) as copy:
+        with raw.copy(sql, writer=UnawaitedWriter(raw) if unawaited else None) as copy:
             copystream.copy_rows(copy, rows, json_at, {})
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Source
 
+from . import pgbulk
 from .aftercommit import deactivate_missing, refresh_categories
 from .checker import UUID_TEXT
 from .children import ANY, LINKS, Pruner, services_of
@@ -62,9 +63,12 @@ class Writer:
         self.renamed_terms: set[str] = set()
         self.originals: list[FeedIdentifier] = []
         self.builders: dict[str, tuple[list[str], list[str], Any]] = {}
+        self.links_checked: list[str] = []
 
     def prepare(self) -> None:
         begin_import()
+        if connection.vendor == "postgresql":  # checked as each COPY ends, in parallel with the reading (pgbulk)
+            self.links_checked = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
         if connection.vendor == "sqlite":  # random UUID keys touch pages all over the indexes: cache more of them
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -131072")
@@ -185,6 +189,8 @@ class Writer:
     def remove_unlisted_children(self) -> None:
         """2-1-1 children the re-sent records no longer list go (children.py); their services are re-indexed."""
         imp = self.imp
+        if connection.vendor == "postgresql":  # the removals below are checked at the commit, as usual
+            pgbulk.check_links_at_commit(self.links_checked)
         pruner = Pruner(imp.statements, imp.ok, imp.failed, imp.report, imp.path.name)
         outcome = pruner.plan()
         for table, n in outcome.removed.items():

@@ -1,6 +1,7 @@
 """The bulk paths of the importer give what the record-by-record rules give (docs/performance.md,
 "2-1-1 import"): categories set in one statement (PostgreSQL), stored digests read a table at a time
-instead of probed (PostgreSQL). On SQLite the same tests hold the slow paths to the same results."""
+instead of probed (PostgreSQL), COPY not waited for and foreign keys checked per statement during
+the import (PostgreSQL). On SQLite the same tests hold the slow paths to the same results."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 import uuid
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from wayfinder.directory import categories as cats
-from wayfinder.directory.models import Attribute, Service, TaxonomyTerm
+from wayfinder.directory.models import Attribute, Phone, Service, TaxonomyTerm
 from wayfinder.integrations.two11 import sqlwrite
 
 from .conftest import read_csv, run_import, write_csv
@@ -91,3 +93,37 @@ def test_a_re_import_finds_the_same_changes_by_probe_and_by_whole_table(feed_cop
     assert counts(out, "phone")["created"] == 0 and counts(out, "phone")["updated"] == 0
     assert Service.objects.get(id=services[5]["id"]).name == "Renamed Pantry"
     assert Service.objects.filter(name="A New Service").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unawaited COPY is PostgreSQL's")
+def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(small_feed, tmp_path):
+    from wayfinder.integrations.two11 import pgbulk
+    from wayfinder.integrations.two11.tables import TABLES
+
+    imported(small_feed, tmp_path)
+    attnames = [f.attname for f in Phone._meta.concrete_fields]
+    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
+    new_id = uuid.uuid4()
+    row[attnames.index("id")], row[attnames.index("service_id")] = new_id, uuid.uuid4()  # no such service
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        sqlwrite.begin_import()  # as the importer does: COPY is not waited for until this block ends
+        names = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
+        assert names
+        sqlwrite.write(Phone, attnames, [row])  # returns once the rows are sent
+        Service.objects.count()  # the next statement reads the COPY's result: the foreign key failed
+    assert not Phone.objects.filter(id=new_id).exists()
+    # outside an import a COPY is waited for: the error comes from the write itself
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
+        sqlwrite.write(Phone, attnames, [row])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
+def test_after_an_import_the_foreign_keys_are_deferred_to_the_commit_again(small_feed, tmp_path):
+    imported(small_feed, tmp_path)
+    with transaction.atomic():
+        # a child before its parent is fine until the commit, as Django's foreign keys are declared
+        orphan = Phone.objects.create(number="555-0101", service_id=uuid.uuid4())
+        with pytest.raises(IntegrityError), transaction.atomic():
+            connection.check_constraints()
+        orphan.delete()
