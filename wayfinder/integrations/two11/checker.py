@@ -17,8 +17,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 from wayfinder.directory.categories import NAMESPACE
@@ -90,18 +88,6 @@ class IdMap:
         return hexid
 
 
-def canonical_hex(values: list[Any]) -> list[str] | None:
-    """The ids as 32-digit hex when every one is a canonical UUID text (what ``IdMap`` gives them,
-    checked and converted by a few C loops for the whole batch); else None."""
-    if set(map(type, values)) != {str} or set(map(len, values)) != {36}:
-        return None
-    joined = "".join(values)
-    if not _UUIDS.fullmatch(joined):
-        return None
-    text = joined.replace("-", "").lower()
-    return [text[i : i + 32] for i in range(0, len(text), 32)]
-
-
 Converter = Callable[[Any, bool], tuple[Any, str]]
 
 
@@ -166,8 +152,8 @@ def plan(table: str) -> Plan:
 
 
 ENTITY_KEYS = {"link_id": "link_entity", "resource_id": "resource_type"}
-_NULL_TEXT = frozenset({"NULL", "null", "Null"})
-_match_uuid = UUID_TEXT.match
+NULL_TEXT = frozenset({"NULL", "null", "Null"})
+match_uuid = UUID_TEXT.match
 
 
 def check_row(
@@ -201,7 +187,7 @@ def check_row(
                 if not value:
                     values[attname] = empty
                     continue
-            if from_text and value in _NULL_TEXT:
+            if from_text and value in NULL_TEXT:
                 notes.add(table, name, f"{value!r} read as empty", where, value, "")
                 values[attname] = empty
                 continue
@@ -211,7 +197,7 @@ def check_row(
                 values[attname] = value
                 continue
             if how == ID:
-                if len(value) == 36 and _match_uuid(value):
+                if len(value) == 36 and match_uuid(value):
                     values[attname] = value.replace("-", "").lower()
                 else:
                     where_to = target or str(raw.get(ENTITY_KEYS.get(name, ""), "")).strip() or table
@@ -271,120 +257,9 @@ def _schedule(raw: dict[str, Any], where: str, notes: Notes) -> dict[str, Any]:
 
 
 PRE: dict[str, Callable[[dict[str, Any], str, Notes], dict[str, Any]]] = {"schedule": _schedule}
-# Whether the table's PRE hook would change the row (such rows go through check_row).
-PRE_CHANGES: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "schedule": lambda raw: isinstance(f := raw.get("freq"), str) and f.strip().upper() in ("DAILY", "YEARLY")
+# Whether the table's PRE hook would change the row, from the one field it looks at (such rows go
+# through check_row).
+PRE_FIELD = {"schedule": "freq"}
+PRE_CHANGES: dict[str, Callable[[Any], bool]] = {
+    "schedule": lambda freq: isinstance(freq, str) and freq.strip().upper() in ("DAILY", "YEARLY")
 }
-
-
-# --- the same check, a batch at a time ------------------------------------------------------
-_NONE, _STR = type(None), str
-_UUIDS = re.compile(r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})*")
-
-
-def precheck(table: str, raws: list[dict[str, Any]], *, from_text: bool) -> list[dict[str, Any] | None]:
-    """``check_row``'s result for every row of the batch whose values are all the common case (empty,
-    or text that needs no normalization and breaks no rule); None for the others, which go through
-    ``check_row`` so that their notes and errors are exactly its own.
-
-    Measured: ``check_row`` was a third of a first import. Here the work goes column by column, so
-    that most of it runs in C loops (``map``, ``set``, ``join``, list comparison) instead of a few
-    Python operations per value; a converted column (dates, enumerations, addresses) converts each
-    distinct value once. Pure: records no note and raises nothing for bad input (a row it cannot
-    vouch for is simply None). ``test_row_checker_matches_schema`` checks it agrees with check_row."""
-    out: list[dict[str, Any] | None] = [None] * len(raws)
-    p = plan(table)
-    changes = PRE_CHANGES.get(table)
-    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, raw in enumerate(raws):
-        if changes is None or not changes(raw):
-            groups[tuple(raw)].append(i)
-    for keys, index in groups.items():
-        entries = [(name, p.by_name[name]) for name in keys if name in p.by_name]
-        if not entries:
-            continue
-        rows = [raws[i] for i in index]
-        names = [name for name, _ in entries]
-        # the batch turned into columns by two C loops (a tuple per row, then transposed)
-        if len(names) == 1:
-            columns_in = [[r[names[0]] for r in rows]]
-        else:
-            columns_in = [list(c) for c in zip(*map(itemgetter(*names), rows), strict=True)]
-        bad: set[int] = set()
-        attnames, columns_out = [], []
-        for (_name, (attname, how, conv, empty, limit, _target)), vals in zip(entries, columns_in, strict=True):
-            attnames.append(attname)
-            columns_out.append(_column(vals, how, conv, empty, limit, from_text, bad))
-        final = dict(zip(attnames, columns_out, strict=True))  # a later name for the same attname wins
-        for _name, attname in p.required:
-            column = final.get(attname)
-            if column is None:
-                bad.update(range(len(rows)))
-            elif None in column or "" in column:
-                bad.update(j for j, v in enumerate(column) if v is None or v == "")
-        made = map(dict, map(zip, repeat(attnames), zip(*columns_out, strict=True)))
-        if not bad:
-            for i, values in zip(index, made, strict=True):
-                out[i] = values
-            continue
-        for j, (i, values) in enumerate(zip(index, made, strict=True)):
-            if j not in bad:
-                out[i] = values
-    return out
-
-
-def _column(
-    vals: list[Any], how: int, conv: Converter | None, empty: Any, limit: int, from_text: bool, bad: set[int]
-) -> list[Any]:
-    """One column of a batch as check_row would store it; adds to ``bad`` the rows it cannot vouch for."""
-    kinds = set(map(type, vals))
-    numbers: dict[int, Any] = {}  # JSON numbers given to a converted column (latitude, minimum_age)
-    if not kinds <= {_NONE, _STR}:
-        for j, v in enumerate(vals):
-            if v is not None and v.__class__ is not str:
-                if how == CONVERTED and v.__class__ in (int, float):
-                    numbers[j] = v
-                else:
-                    bad.add(j)
-        vals = [v if v.__class__ is str else None for v in vals]
-        kinds.add(_NONE)
-    text: list[str] = [v or "" for v in vals] if _NONE in kinds else vals
-    if list(map(str.strip, text, repeat(WS))) != text:
-        bad.update(j for j, v in enumerate(text) if v != v.strip(WS))
-    if "\x00" in "".join(text):
-        bad.update(j for j, v in enumerate(text) if "\x00" in v)
-    if from_text and not _NULL_TEXT.isdisjoint(text):
-        bad.update(j for j, v in enumerate(text) if v in _NULL_TEXT)
-    if how == PLAIN:
-        if text and max(map(len, text)) > limit:
-            bad.update(j for j, v in enumerate(text) if len(v) > limit)
-        return [v or empty for v in text] if empty != "" and "" in text else text
-    if how == ID:
-        # every value 36 characters, so one match over them all checks each (aligned blocks)
-        if not set(map(len, text)) <= {0, 36} or not _UUIDS.fullmatch("".join(text)):
-            bad.update(j for j, v in enumerate(text) if v and not (len(v) == 36 and _match_uuid(v)))
-        ids = list(map(str.lower, map(str.replace, text, repeat("-"), repeat(""))))
-        return [v or empty for v in ids] if empty != "" and "" in text else ids
-    assert conv is not None
-    memo: dict[str, Any] = {"": empty}
-    distinct = set(text)
-    for value in distinct:
-        if not value:
-            continue
-        try:
-            converted, note = conv(value, from_text)
-        except Exception:  # noqa: BLE001, S112 - check_row says what is wrong with it
-            continue
-        if not note and not (converted.__class__ is str and len(converted) > limit):
-            memo[value] = converted
-    if not distinct <= memo.keys():
-        bad.update(j for j, v in enumerate(text) if v not in memo)
-    out = list(map(memo.get, text, repeat(empty)))
-    for j, number in numbers.items():
-        try:
-            out[j], note = conv(number, from_text)
-        except Exception:  # noqa: BLE001 - check_row says what is wrong with it
-            note = "rejected"
-        if note or (out[j].__class__ is str and len(out[j]) > limit):
-            bad.add(j)
-    return out

@@ -29,10 +29,13 @@ from tqdm import tqdm
 
 from wayfinder.directory import categories as cats
 
-from .checker import IdMap, Notes, RowError, canonical_hex, check_row, precheck
+from .batchcheck import canonical_hex, precheck, precheck_columns
+from .checker import IdMap, Notes, RowError, check_row
 from .children import ANY, Statements
+from .copystream import streaming_copy
+from .csvrows import TabularBatch, tabular_columns
 from .links import Links, show
-from .readers import BATCH, BATCH_BYTES, JsonReader, RecordError, Row, TabularBatch
+from .readers import BATCH, BATCH_BYTES, JsonReader, RecordError, Row
 from .report import ERROR, WARNING, Report
 from .rules import Rules
 from .sources import JSON, FeedError, open_feed
@@ -209,25 +212,31 @@ class Importer:
         if not rows:
             return
         counts = self.result.counts[table]
-        entries = []
-        for row in rows:
-            raw_id = row.record_id()
-            hexid = self.ids(table, str(raw_id), own=True) if raw_id not in (None, "") else ""
-            if not hexid:
-                self.reject(row.where, table, raw_id, None, "id", "required field is missing")
-                continue
-            entries.append((row, hexid, row.digest or json_digest(table, row.data)))
+        raw_ids = [row.record_id() for row in rows]
+        hexids = canonical_hex(raw_ids)  # the common case, converted for the whole batch at once
+        if hexids is not None:
+            entries = [
+                (row, hexid, row.digest or json_digest(table, row.data), raw_id)
+                for row, hexid, raw_id in zip(rows, hexids, raw_ids, strict=True)
+            ]
+        else:
+            entries = []
+            for row, raw_id in zip(rows, raw_ids, strict=True):
+                hexid = self.ids(table, str(raw_id), own=True) if raw_id not in (None, "") else ""
+                if not hexid:
+                    self.reject(row.where, table, raw_id, None, "id", "required field is missing")
+                    continue
+                entries.append((row, hexid, row.digest or json_digest(table, row.data), raw_id))
         empty = table in self.empty_tables
         if stored is None:
-            stored = {} if empty else stored_hashes(TABLES[table].model, [hexid for _, hexid, _ in entries])
-        todo = [k for k, (_, hexid, digest) in enumerate(entries) if stored.get(hexid) != digest]
-        checked = self.precheck(table, [row for row, _, _ in entries], todo)
+            stored = {} if empty else stored_hashes(TABLES[table].model, [hexid for _, hexid, _, _ in entries])
+        todo = [k for k, (_, hexid, digest, _) in enumerate(entries) if stored.get(hexid) != digest]
+        checked = self.precheck(table, [row for row, _, _, _ in entries], todo)
         pending = []
         ok, failed, nested_only = self.ok[table], self.failed[table], self.nested_only[table]
         add_statement, unchanged = self.statements.add, 0
-        for k, (row, hexid, digest) in enumerate(entries):
+        for k, (row, hexid, digest, raw_id) in enumerate(entries):
             rid = int(hexid, 16)
-            raw_id = row.record_id()
             if rid in ok or rid in failed:
                 # Nested JSON repeats shared objects (a phone under its location and its service): first copy wins.
                 if row.nested:
@@ -272,6 +281,11 @@ class Importer:
         """The values of ``rows[k]`` for each k in ``todo`` that the batch check vouches for
         (checker.precheck), else None: those are checked one by one, with their notes and errors."""
         out: list[dict[str, Any] | None] = [None] * len(rows)
+        shaped = tabular_columns([rows[k] for k in todo])
+        if shaped is not None:  # CSV rows: their cells are already columns, no dict is made to check them
+            for k, values in zip(todo, precheck_columns(table, *shaped, from_text=True), strict=True):
+                out[k] = values
+            return out
         texts = [rows[k].from_text for k in todo]
         for from_text in set(texts):
             part = todo if len(set(texts)) == 1 else [k for k, t in zip(todo, texts, strict=True) if t is from_text]
@@ -284,7 +298,7 @@ class Importer:
         feed = None
         try:
             feed = open_feed(self.path)
-            with transaction.atomic():
+            with transaction.atomic(), streaming_copy():
                 self.writer.prepare()
                 with tqdm(unit=" rows", desc="import", disable=not self.progress, leave=False) as bar:
                     for table, rows in self.tables(feed):

@@ -12,7 +12,6 @@ on SQLite.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
@@ -20,6 +19,8 @@ from operator import eq
 from typing import Any
 
 from django.db import connection, models
+
+from . import copystream
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -81,7 +82,11 @@ def write(
             for i, c in convs:
                 row[i] = c(row[i])
     if not update and connection.vendor == "postgresql":
-        _copy(model, attnames, rows)
+        stream = copystream.active()
+        if stream is not None:
+            stream.write(model, tuple(attnames), rows)
+        else:
+            _copy(model, attnames, rows)
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
@@ -90,32 +95,11 @@ def write(
 
 def _copy(model: type[models.Model], attnames: Sequence[str], rows: list[list[Any]]) -> None:
     """New rows into a PostgreSQL table with COPY (same values, same constraints as INSERT)."""
-    qn = connection.ops.quote_name
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    cols = ", ".join(qn(fields[a].column) for a in attnames)
-    # JSON values go as their text (COPY's text format: the column parses it). Most are the same
-    # adapted object in every row (an empty list): dumped once, not once a row as psycopg would.
-    json_at = [i for i, a in enumerate(attnames) if fields[a].get_internal_type() == "JSONField"]
-    texts: dict[int, tuple[Any, str]] = {}  # id -> (the value, kept alive so its id stays its own; text)
+    sql, json_at = copystream.copy_statement(model, tuple(attnames))
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
-        with raw.copy(f"COPY {qn(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                for i in json_at:
-                    value = row[i]
-                    if value is not None:
-                        known = texts.get(id(value))
-                        if known is None:
-                            known = texts[id(value)] = (value, _json_text(value))
-                        row[i] = known[1]
-                copy.write_row(row)
-
-
-def _json_text(value: Any) -> str:
-    """The JSON text of an adapted value (psycopg's Jsonb wrapper, or already text)."""
-    if isinstance(value, str):
-        return value
-    return (getattr(value, "dumps", None) or json.dumps)(value.obj)
+        with raw.copy(sql) as copy:
+            copystream.copy_rows(copy, rows, json_at, {})
 
 
 def update_column(model: type[models.Model], attname: str, pairs: list[tuple[Any, Any]]) -> None:

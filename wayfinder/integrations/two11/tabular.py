@@ -18,7 +18,8 @@ from wayfinder.lib.csv_safe import unneutralize
 
 from . import legacy
 from .checker import Notes
-from .readers import BATCH, BATCH_BYTES, RecordError, Row, TabularBatch, tabular_lists
+from .csvrows import TabularBatch
+from .readers import BATCH, BATCH_BYTES, RecordError, Row, tabular_lists
 from .report import WARNING, Report
 from .sources import Encoding, Feed, FeedError, Member, csv_records, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, HSDS_31_TABLES, ORDER, TABLES, columns

@@ -8,7 +8,8 @@ import json
 import jsonschema
 import pytest
 
-from wayfinder.integrations.two11.checker import UUID_TEXT, IdMap, Notes, RowError, precheck
+from wayfinder.integrations.two11.batchcheck import precheck, precheck_columns
+from wayfinder.integrations.two11.checker import UUID_TEXT, IdMap, Notes, RowError
 from wayfinder.integrations.two11.checker import check_row as _check_row
 from wayfinder.integrations.two11.tables import BY_CSV, columns
 
@@ -135,3 +136,14 @@ def test_the_batch_check_gives_check_rows_values_or_leaves_the_row_to_it(table, 
         elif outcome == "ok" and not noted and all(type(v) in (str, type(None)) for v in row.values()):
             ids = {c.name for c in columns(table) if c.kind == "uuid"}
             assert any(row.get(k) and not UUID_TEXT.match(row[k]) for k in ids), row  # an id mapped to a UUID
+
+
+@pytest.mark.parametrize(("table", "batch"), batch_cases(), ids=[t for t, _ in batch_cases()])
+def test_the_column_form_of_the_batch_check_is_the_same_check(table, batch):
+    """A CSV batch is checked as columns (precheck_columns, no dict per row): for rows that all carry
+    the same fields it vouches for exactly the rows, with exactly the values, of the dict form."""
+    names = list(batch[0])
+    same = [row for row in batch if list(row) == names]
+    assert len(same) > len(names)  # the messy values of every column are among them
+    by_column = precheck_columns(table, names, [[row[name] for row in same] for name in names], from_text=True)
+    assert by_column == precheck(table, same, from_text=True)
