@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wayfinder.accounts import access, roles
@@ -133,11 +133,24 @@ def links(request: HttpRequest, entries: tuple[MenuEntry, ...]) -> list[MenuLink
     return result
 
 
+class Menus:
+    """``workspace`` and ``account``, each computed when a template first reads it:
+    the error page for 500 reads neither, and a page of the public layout (a
+    resident's) only the account menu, so the workspace's fifteen checks (a
+    millisecond on "Resources suggested for me") are not made for it."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+
+    @cached_property
+    def workspace(self) -> list[MenuLink]:
+        return links(self._request, WORKSPACE_MENU)
+
+    @cached_property
+    def account(self) -> list[MenuLink]:
+        return links(self._request, ACCOUNT_MENU)
+
+
 def menu(request: HttpRequest) -> dict:
-    """Context processor: ``wf_menu.workspace`` and ``wf_menu.account``, computed
-    only when a template reads them (the error page for 500 reads neither)."""
-    return {
-        "wf_menu": SimpleLazyObject(
-            lambda: {"workspace": links(request, WORKSPACE_MENU), "account": links(request, ACCOUNT_MENU)}
-        )
-    }
+    """Context processor: ``wf_menu.workspace`` and ``wf_menu.account`` (``Menus``)."""
+    return {"wf_menu": Menus(request)}

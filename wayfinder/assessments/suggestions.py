@@ -62,17 +62,24 @@ class Suggestion:
     partner: bool
     url: str = ""
     availability: avail.Shown | None = None
+    self_refer_url: str = ""  # the resident's "Refer me" form posts here
 
 
-_SERVICE_URL = ""
+_NIL = "00000000-0000-0000-0000-000000000000"
+_PATTERNS: dict[str, str] = {}
+
+
+def _url_for(name: str, service_id: str) -> str:
+    # One reverse() per URL name and process, not one per row and button (as the
+    # results page does): the row's id replaces a placeholder id.
+    pattern = _PATTERNS.get(name)
+    if pattern is None:
+        pattern = _PATTERNS[name] = reverse(name, args=[_NIL])
+    return pattern.replace(_NIL, service_id)
 
 
 def _service_url(service_id: str) -> str:
-    # One reverse() per process, not one per row (as the results page does).
-    global _SERVICE_URL
-    if not _SERVICE_URL:
-        _SERVICE_URL = reverse("directory:service", args=["00000000-0000-0000-0000-000000000000"])
-    return _SERVICE_URL.replace("00000000-0000-0000-0000-000000000000", service_id)
+    return _url_for("directory:service", service_id)
 
 
 def _row(hit: Hit) -> Suggestion:
@@ -88,6 +95,7 @@ def _row(hit: Hit) -> Suggestion:
         partner=bool(shown.get("partner")),
         url=_service_url(hit.service_id),
         availability=avail.from_display(shown) if shown.get("cap") else None,
+        self_refer_url=_url_for("referrals:self_refer", hit.service_id),
     )
 
 
