@@ -32,7 +32,6 @@ from wayfinder.directory import categories as cats
 from .batchcheck import canonical_hex, precheck, precheck_columns
 from .checker import IdMap, Notes, RowError, check_row
 from .children import ANY, Statements
-from .copystream import streaming_copy
 from .csvrows import TabularBatch, tabular_columns
 from .links import Links, show
 from .readers import BATCH, BATCH_BYTES, JsonReader, RecordError, Row
@@ -298,7 +297,7 @@ class Importer:
         feed = None
         try:
             feed = open_feed(self.path)
-            with transaction.atomic(), streaming_copy():
+            with transaction.atomic():
                 self.writer.prepare()
                 with tqdm(unit=" rows", desc="import", disable=not self.progress, leave=False) as bar:
                     for table, rows in self.tables(feed):

@@ -21,8 +21,6 @@ from typing import Any
 
 from django.db import connection, models
 
-from . import copystream
-
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """The cheapest correct conversion for this column on this database (see module docstring);
@@ -84,13 +82,8 @@ def write(
                 row[i] = c(row[i])
     if not update and connection.vendor == "postgresql":
         _temporal_as_text(model, tuple(attnames), rows)
-        stream = copystream.active()
-        if _current() is not None:  # in an import: a COPY per batch, not waited for (pgbulk)
-            _copy(model, attnames, rows, unawaited=True)
-        elif stream is not None:
-            stream.write(model, tuple(attnames), rows)
-        else:
-            _copy(model, attnames, rows)
+        # in an import: a COPY per batch, not waited for (pgbulk)
+        _copy(model, attnames, rows, unawaited=_current() is not None)
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
@@ -101,14 +94,14 @@ def _copy(
     model: type[models.Model], attnames: Sequence[str], rows: list[list[Any]], *, unawaited: bool = False
 ) -> None:
     """New rows into a PostgreSQL table with COPY (same values, same constraints as INSERT)."""
-    from .pgbulk import UnawaitedWriter, settle
+    from .pgbulk import UnawaitedWriter, copy_rows, copy_statement, settle
 
-    sql, json_at = copystream.copy_statement(model, tuple(attnames))
+    sql, json_at = copy_statement(model, tuple(attnames))
     settle()  # the previous COPY's result (this cursor bypasses the execute wrappers)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
         with raw.copy(sql, writer=UnawaitedWriter(raw) if unawaited else None) as copy:
-            copystream.copy_rows(copy, rows, json_at, {})
+            copy_rows(copy, rows, json_at, {})
 
 
 _TEMPORAL = frozenset({"DateTimeField", "DateField", "TimeField"})
