@@ -61,6 +61,38 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
     return changed
 
 
+def set_new_categories(links: dict[str, set[str]]) -> set[str]:
+    """SQLite: set the categories of services this import created, where every attribute that links to them
+    was also created by it: ``links`` maps a service id (hex) to its attributes' term ids (hex).
+    Returns the ids (hex) whose list is not the empty one they were written with.
+
+    The same rule as ``refresh_categories``, from what the importer already holds instead of read
+    back: measured at 100,000 services on SQLite, reading every attribute and service back was
+    most of the categories pass of a first import."""
+    terms = {
+        t.hex: cats.categories_for_term(c, tax)
+        for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
+    }
+    lists: dict[str, tuple[str, ...]] = {}
+    for service_id in sorted(links):  # in key order: the updates walk the table's index once
+        found: set[str] = set()
+        for term_id in links[service_id]:
+            found |= terms.get(term_id, set())
+        if found:
+            lists[service_id] = tuple(sorted(found))
+    if lists:
+        field = Service._meta.get_field("categories")
+        adapted = {v: connection.ops.adapt_json_value(list(v), field.encoder) for v in set(lists.values())}
+        qn = connection.ops.quote_name
+        table, column, pk = qn(Service._meta.db_table), qn(field.column), qn(Service._meta.pk.column)
+        with connection.cursor() as cursor:  # SQLite: ids as the hex text it stores
+            cursor.executemany(
+                f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608 - names from model metadata
+                [(adapted[v], i) for i, v in lists.items()],
+            )
+    return set(lists)
+
+
 def _in(chunk: list[str]) -> tuple[list[Any], str]:
     return chunk, f"IN ({', '.join(['%s'] * len(chunk))})"
 

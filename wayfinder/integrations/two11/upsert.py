@@ -18,7 +18,7 @@ from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Source
 
 from . import pgbulk
-from .aftercommit import deactivate_missing, refresh_categories
+from .aftercommit import deactivate_missing, refresh_categories, set_new_categories
 from .checker import UUID_TEXT
 from .children import ANY, LINKS, Pruner, services_of
 from .models import FeedIdentifier
@@ -64,6 +64,10 @@ class Writer:
         self.originals: list[FeedIdentifier] = []
         self.builders: dict[str, tuple[list[str], list[str], Any]] = {}
         self.links_checked: list[str] = []
+        # service id (hex) -> its attributes' term ids, while every attribute and service is this
+        # import's own (a first import on SQLite): the categories are set from it (aftercommit)
+        self.new_attribute_links: dict[str, set[str]] | None = None
+        self.attributes_removed = 0
 
     def prepare(self) -> None:
         begin_import()
@@ -107,6 +111,8 @@ class Writer:
                 if values.get("last_modified") is None:
                     values["last_modified"] = imp.now
         self.note_for_search(table, new, changed, links, old_links)
+        if table == "attribute":
+            self.note_attribute_links(new, changed)
         model = TABLES[table].model
         attnames, every, build = self.row_builder(table)
         write(model, every, [build(v, d) for v, d, _ in new], prepared=True)
@@ -195,6 +201,7 @@ class Writer:
         outcome = pruner.plan()
         for table, n in outcome.removed.items():
             imp.result.counts[table]["removed"] += n
+        self.attributes_removed += outcome.removed.get("attribute", 0)
         for table, n in outcome.unlinked.items():
             imp.result.counts[table]["unlinked"] += n
         imp.result.conflicts += outcome.conflicts
@@ -205,8 +212,27 @@ class Writer:
         self.changed_services |= {_hex(i) for i in found}
         pruner.execute()
 
+    def note_attribute_links(self, new: list, changed: list) -> None:
+        imp = self.imp
+        if connection.vendor != "sqlite" or changed or not {"attribute", "service"} <= imp.empty_tables:
+            self.new_attribute_links = None
+            return
+        if self.new_attribute_links is None:
+            if imp.result.counts["attribute"]["created"]:
+                return  # an earlier batch was not noted
+            self.new_attribute_links = defaultdict(set)
+        links = self.new_attribute_links
+        for values, _, _ in new:
+            if values.get("link_id") and values.get("taxonomy_term_id"):
+                links[values["link_id"]].add(values["taxonomy_term_id"])
+
     def refresh_categories(self) -> None:
         imp = self.imp
+        if self.new_attribute_links is not None and not self.attributes_removed:
+            ok = imp.ok["service"]
+            links = {k: v for k, v in self.new_attribute_links.items() if int(k, 16) in ok}
+            self.changed_services |= set_new_categories(links)
+            return
         ids = set(self.changed_services)
         if imp.result.counts["attribute"]["created"] or imp.result.counts["attribute"]["updated"]:
             ids |= {f"{i:032x}" for i in imp.ok["service"]}

@@ -127,3 +127,23 @@ def test_after_an_import_the_foreign_keys_are_deferred_to_the_commit_again(small
         with pytest.raises(IntegrityError), transaction.atomic():
             connection.check_constraints()
         orphan.delete()
+
+
+def test_a_first_import_sets_the_categories_its_own_attributes_give(feed_copy, tmp_path):
+    """A first import sets the categories from the attributes it wrote (on SQLite without reading them
+    back): a term given twice counts once, an attribute of an organization gives no service a category."""
+    fields, attributes = read_csv(feed_copy, "attributes.csv")
+    _, organizations = read_csv(feed_copy, "organizations.csv")
+    a = attributes[0]
+    extra = [
+        {**a, "id": str(uuid.uuid4())},  # the same term again
+        {**a, "id": str(uuid.uuid4()), "link_id": organizations[0]["id"], "link_entity": "organization"},
+    ]
+    write_csv(feed_copy, "attributes.csv", fields, attributes + extra)
+    imported(feed_copy, tmp_path)
+    stored = stored_categories()
+    assert stored == expected_categories()
+    assert stored[uuid.UUID(a["link_id"])] and len(set(stored[uuid.UUID(a["link_id"])])) == len(
+        stored[uuid.UUID(a["link_id"])]
+    )
+    assert sum(1 for c in stored.values() if c) > 100
