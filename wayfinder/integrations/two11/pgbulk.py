@@ -161,6 +161,8 @@ def settle() -> None:
     _state.pending = None
     if _settle_first in connection.execute_wrappers:
         connection.execute_wrappers.remove(_settle_first)
+    if raw.closed or raw is not connection.connection:
+        return  # an import that failed closed that connection, and the server rolled its COPY back
     with connection.wrap_database_errors:
         for result in raw.wait(fetch_many(raw.pgconn)):
             if result.status != ExecStatus.COMMAND_OK:

@@ -118,6 +118,22 @@ def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(
         sqlwrite.write(Phone, attnames, [row])
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unawaited COPY is PostgreSQL's")
+def test_an_import_failing_with_a_copy_not_yet_read_keeps_nothing_and_the_next_query_works(small_feed, tmp_path):
+    imported(small_feed, tmp_path)
+    attnames = [f.attname for f in Phone._meta.concrete_fields]
+    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
+    new_id = uuid.uuid4()
+    row[attnames.index("id")] = new_id
+    with pytest.raises(RuntimeError, match="reader failed"), transaction.atomic():
+        sqlwrite.begin_import()
+        sqlwrite.write(Phone, attnames, [row])  # sent, its result not read yet
+        raise RuntimeError("reader failed")  # the rollback finds the connection busy and closes it
+    assert Service.objects.exists()  # a new connection: the closed one's COPY is not waited for
+    assert not Phone.objects.filter(id=new_id).exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
 def test_after_an_import_the_foreign_keys_are_deferred_to_the_commit_again(small_feed, tmp_path):
     imported(small_feed, tmp_path)
