@@ -19,14 +19,32 @@ from . import pgbulk
 BATCH = 2000
 
 
+def _term_categories() -> dict[str, set[str]]:
+    """term id (hex) -> the SDoH slugs it gives a service that has it."""
+    return {
+        t.hex: cats.categories_for_term(c, tax)
+        for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
+    }
+
+
+def _write_categories(cursor: Any, stale: list[tuple[str, tuple[str, ...]]]) -> None:
+    """SQLite: (service id as the hex text it stores, its sorted slugs) written; each distinct list
+    adapted once (a first import sets every service's list, and there are only a few hundred lists)."""
+    field = Service._meta.get_field("categories")
+    adapted = {v: connection.ops.adapt_json_value(list(v), field.encoder) for v in {v for _, v in stale}}
+    qn = connection.ops.quote_name
+    table, column, pk = qn(Service._meta.db_table), qn(field.column), qn(Service._meta.pk.column)
+    cursor.executemany(
+        f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608 - names from model metadata
+        [(adapted[v], i) for i, v in stale],
+    )
+
+
 def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
     """Recompute Service.categories (SDoH slugs from the services' taxonomy terms) of ``service_ids``
     (hex or UUIDs); returns the ids (hex) that changed. Raw SQL, ids as text: this reads every
     service of a first import, and the ORM would build two UUID objects per row."""
-    terms = {
-        t.hex: cats.categories_for_term(c, tax)
-        for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
-    }
+    terms = _term_categories()
     ids = sorted({i.hex if isinstance(i, uuid.UUID) else str(i).replace("-", "").lower() for i in service_ids})
     if connection.vendor == "postgresql":  # one statement on the server (pgbulk), measured 2x faster
         return pgbulk.refresh_categories(ids, {t: slugs for t, slugs in terms.items() if slugs})
@@ -34,9 +52,6 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
     attr, svc = qn(Attribute._meta.db_table), qn(Service._meta.db_table)
     link, term, sid = "link_id", "taxonomy_term_id", "id"  # SQLite stores UUIDs as the hex text used here
     changed: set[str] = set()
-    field = Service._meta.get_field("categories")
-    adapt_json_value, encoder = connection.ops.adapt_json_value, field.encoder
-    update = f"UPDATE {svc} SET {qn(field.column)} = %s WHERE {qn(Service._meta.pk.column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
@@ -53,10 +68,7 @@ def refresh_categories(service_ids: Iterable[Any]) -> set[str]:
                 if list(new) != current:
                     stale.append((service_id, new))
             if stale:
-                # ids go as the hex text they were read as; each distinct list is adapted once (a
-                # first import sets every service's list, and there are only a few hundred lists)
-                adapted = {v: adapt_json_value(list(v), encoder) for v in {v for _, v in stale}}
-                cursor.executemany(update, [(adapted[v], i) for i, v in stale])
+                _write_categories(cursor, stale)
                 changed.update(i for i, _ in stale)
     return changed
 
@@ -69,28 +81,18 @@ def set_new_categories(links: dict[str, set[str]]) -> set[str]:
     The same rule as ``refresh_categories``, from what the importer already holds instead of read
     back: measured at 100,000 services on SQLite, reading every attribute and service back was
     most of the categories pass of a first import."""
-    terms = {
-        t.hex: cats.categories_for_term(c, tax)
-        for t, c, tax in TaxonomyTerm.objects.values_list("id", "code", "taxonomy_ref_id")
-    }
-    lists: dict[str, tuple[str, ...]] = {}
+    terms = _term_categories()
+    stale = []
     for service_id in sorted(links):  # in key order: the updates walk the table's index once
         found: set[str] = set()
         for term_id in links[service_id]:
             found |= terms.get(term_id, set())
         if found:
-            lists[service_id] = tuple(sorted(found))
-    if lists:
-        field = Service._meta.get_field("categories")
-        adapted = {v: connection.ops.adapt_json_value(list(v), field.encoder) for v in set(lists.values())}
-        qn = connection.ops.quote_name
-        table, column, pk = qn(Service._meta.db_table), qn(field.column), qn(Service._meta.pk.column)
-        with connection.cursor() as cursor:  # SQLite: ids as the hex text it stores
-            cursor.executemany(
-                f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608 - names from model metadata
-                [(adapted[v], i) for i, v in lists.items()],
-            )
-    return set(lists)
+            stale.append((service_id, tuple(sorted(found))))
+    if stale:
+        with connection.cursor() as cursor:
+            _write_categories(cursor, stale)
+    return {i for i, _ in stale}
 
 
 def _in(chunk: list[str]) -> tuple[list[Any], str]:

@@ -67,7 +67,6 @@ class Writer:
         # service id (hex) -> its attributes' term ids, while every attribute and service is this
         # import's own (a first import on SQLite): the categories are set from it (aftercommit)
         self.new_attribute_links: dict[str, set[str]] | None = None
-        self.attributes_removed = 0
 
     def prepare(self) -> None:
         begin_import()
@@ -112,7 +111,7 @@ class Writer:
                     values["last_modified"] = imp.now
         self.note_for_search(table, new, changed, links, old_links)
         if table == "attribute":
-            self.note_attribute_links(new, changed)
+            self.note_attribute_links(new)
         model = TABLES[table].model
         attnames, every, build = self.row_builder(table)
         write(model, every, [build(v, d) for v, d, _ in new], prepared=True)
@@ -201,7 +200,6 @@ class Writer:
         outcome = pruner.plan()
         for table, n in outcome.removed.items():
             imp.result.counts[table]["removed"] += n
-        self.attributes_removed += outcome.removed.get("attribute", 0)
         for table, n in outcome.unlinked.items():
             imp.result.counts[table]["unlinked"] += n
         imp.result.conflicts += outcome.conflicts
@@ -212,14 +210,14 @@ class Writer:
         self.changed_services |= {_hex(i) for i in found}
         pruner.execute()
 
-    def note_attribute_links(self, new: list, changed: list) -> None:
+    def note_attribute_links(self, new: list) -> None:
+        """A first import on SQLite: note which terms the new attributes give which record. The
+        attribute and service tables held nothing when the import reached them, so every row is new
+        (none is compared with a stored one) and nothing is removed from them afterwards."""
         imp = self.imp
-        if connection.vendor != "sqlite" or changed or not {"attribute", "service"} <= imp.empty_tables:
-            self.new_attribute_links = None
+        if connection.vendor != "sqlite" or not {"attribute", "service"} <= imp.empty_tables:
             return
         if self.new_attribute_links is None:
-            if imp.result.counts["attribute"]["created"]:
-                return  # an earlier batch was not noted
             self.new_attribute_links = defaultdict(set)
         links = self.new_attribute_links
         for values, _, _ in new:
@@ -228,7 +226,7 @@ class Writer:
 
     def refresh_categories(self) -> None:
         imp = self.imp
-        if self.new_attribute_links is not None and not self.attributes_removed:
+        if self.new_attribute_links is not None:
             ok = imp.ok["service"]
             links = {k: v for k, v in self.new_attribute_links.items() if int(k, 16) in ok}
             self.changed_services |= set_new_categories(links)
