@@ -41,13 +41,12 @@ def precheck(table: str, raws: list[dict[str, Any]], *, from_text: bool) -> list
     distinct value once. Pure: records no note and raises nothing for bad input (a row it cannot
     vouch for is simply None). ``test_row_checker_matches_schema`` checks it agrees with check_row."""
     out: list[dict[str, Any] | None] = [None] * len(raws)
-    changes = PRE_CHANGES.get(table)
+    known = plan(table).by_name
     groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, raw in enumerate(raws):
-        if changes is None or not changes(raw.get(PRE_FIELD[table])):
-            groups[tuple(raw)].append(i)
+        groups[tuple(raw)].append(i)
     for keys, index in groups.items():
-        names = [name for name in keys if name in plan(table).by_name]
+        names = [name for name in keys if name in known]
         if not names:
             continue
         rows = [raws[i] for i in index]

@@ -278,7 +278,7 @@ class Importer:
     @staticmethod
     def precheck(table: str, rows: list[Row], todo: list[int]) -> list[dict[str, Any] | None]:
         """The values of ``rows[k]`` for each k in ``todo`` that the batch check vouches for
-        (checker.precheck), else None: those are checked one by one, with their notes and errors."""
+        (batchcheck.precheck_columns), else None: those are checked one by one, with their notes and errors."""
         out: list[dict[str, Any] | None] = [None] * len(rows)
         shaped = tabular_columns([rows[k] for k in todo])
         if shaped is not None:  # CSV rows: their cells are already columns, no dict is made to check them

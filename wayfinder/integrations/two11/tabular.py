@@ -175,7 +175,7 @@ class TabularReader:
         name: str,
         lists: frozenset[str],
     ) -> Iterator[TabularBatch | RecordError]:
-        """The rows of an HSDS 3.x file, a batch at a time (readers.TabularBatch): no object per row."""
+        """The rows of an HSDS 3.x file, a batch at a time (csvrows.TabularBatch): no object per row."""
         batch = TabularBatch(table, mapping, id_at, name, lists)
         cells_of, lines, digests = batch.cells.append, batch.lines.append, batch.digests.append
         size = 0

@@ -82,7 +82,7 @@ def test_a_number_field_rejects_text():
         check_row("location", row, from_text=True)
 
 
-# --- the batch check (checker.precheck) --------------------------------------------------------
+# --- the batch check (batchcheck.precheck) --------------------------------------------------------
 MESSY = ["", " ", "NULL", "null", " padded ", "a\x00b", "Active", "active", "9:00", "10:00:00", "2023-3-5",
          "03/15/2023", "2024-01-31", "www.example.org", "https://example.org/a b", "x@example.org", "mailto:x@y.org",
          "12", "1,200", "$5", "-3.5", "US", "usa", "WEEKLY", "daily", "Yearly", "MO,WE", "x" * 300, "x" * 70000,
