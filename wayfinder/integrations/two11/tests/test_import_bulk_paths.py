@@ -95,16 +95,23 @@ def test_a_re_import_finds_the_same_changes_by_probe_and_by_whole_table(feed_cop
     assert Service.objects.filter(name="A New Service").count() == 1
 
 
+def phone_copy() -> tuple[list[str], list, uuid.UUID]:
+    """(the phone table's columns, a stored service phone's values under a new id, that id)."""
+    attnames = [f.attname for f in Phone._meta.concrete_fields]
+    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
+    new_id = uuid.uuid4()
+    row[attnames.index("id")] = new_id
+    return attnames, row, new_id
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the unawaited COPY is PostgreSQL's")
 def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(small_feed, tmp_path):
     from wayfinder.integrations.two11 import pgbulk
     from wayfinder.integrations.two11.tables import TABLES
 
     imported(small_feed, tmp_path)
-    attnames = [f.attname for f in Phone._meta.concrete_fields]
-    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
-    new_id = uuid.uuid4()
-    row[attnames.index("id")], row[attnames.index("service_id")] = new_id, uuid.uuid4()  # no such service
+    attnames, row, new_id = phone_copy()
+    row[attnames.index("service_id")] = uuid.uuid4()  # no such service
     with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         sqlwrite.begin_import()  # as the importer does: COPY is not waited for until this block ends
         names = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
@@ -122,10 +129,7 @@ def test_a_copy_not_waited_for_still_raises_its_error_before_the_next_statement(
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the unawaited COPY is PostgreSQL's")
 def test_an_import_failing_with_a_copy_not_yet_read_keeps_nothing_and_the_next_query_works(small_feed, tmp_path):
     imported(small_feed, tmp_path)
-    attnames = [f.attname for f in Phone._meta.concrete_fields]
-    row = list(Phone.objects.filter(service__isnull=False).values_list(*attnames)[0])
-    new_id = uuid.uuid4()
-    row[attnames.index("id")] = new_id
+    attnames, row, new_id = phone_copy()
     with pytest.raises(RuntimeError, match="reader failed"), transaction.atomic():
         sqlwrite.begin_import()
         sqlwrite.write(Phone, attnames, [row])  # sent, its result not read yet
