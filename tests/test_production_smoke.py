@@ -16,6 +16,7 @@ client; this test is what proves DEBUG=0 works.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import http.client
@@ -94,7 +95,12 @@ class Deployment:
     def start(self, name: str, command: str, port: int | None = None) -> None:
         log = (self.data / f"{name}.log").open("w")
         self.processes[name] = subprocess.Popen(
-            argv(command, port), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            argv(command, port),
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def log(self, name: str) -> str:
@@ -109,6 +115,11 @@ class Deployment:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+            # Whatever the process left behind (a gunicorn worker whose master
+            # died) goes with its session, so no connection outlives the test.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -191,7 +202,22 @@ def databases(tmp_path) -> Iterator[tuple[str, str]]:
         yield app_url.rsplit("/", 1)[0] + f"/{name}", owner_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with psycopg.connect(dbname=owner.name, autocommit=True, **connect) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_when_unused(connection, name)
+
+
+def drop_when_unused(connection, name: str, timeout: float = 30.0) -> None:
+    """Drop the smoke database once its last session has gone.
+
+    A stopped process's server backend ends a moment after the process does, and
+    ``DROP ... WITH (FORCE)`` may only end sessions of roles the owner is a member
+    of, which the application's role is not (by design: it owns nothing and the
+    owner cannot signal it). So wait for the backends, and name any that stay."""
+    deadline = time.monotonic() + timeout
+    query = "SELECT usename, application_name, state FROM pg_stat_activity WHERE datname = %s"
+    while (sessions := connection.execute(query, (name,)).fetchall()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not sessions, f"sessions still open on {name} after the deployment stopped: {sessions}"
+    connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture
