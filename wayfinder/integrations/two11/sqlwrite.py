@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from wayfinder.audit.roles import indexed_columns
+
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """The cheapest correct conversion for this column on this database (see module docstring);
@@ -357,13 +359,19 @@ def refresh_statistics(tables: Iterable[type[models.Model]]) -> None:
         elif connection.vendor != "postgresql":
             return
         # The application's role owns no table, and PostgreSQL 15 lets only the owner
-        # ANALYZE: the owner's wayfinder_analyze() does it (audit/roles.py).
+        # ANALYZE: the owner's wayfinder_analyze() does it (audit/roles.py), of the indexed
+        # columns (audit/roles.py says why); an owner without it does the same here.
         by_function = False
         if connection.vendor == "postgresql":
             cursor.execute("SELECT to_regprocedure('wayfinder_analyze(regclass)') IS NOT NULL")
             by_function = cursor.fetchone()[0]
         for model in tables:
+            table = model._meta.db_table
             if by_function:
-                cursor.execute("SELECT wayfinder_analyze(%s::regclass)", [model._meta.db_table])
-            else:
-                cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
+                cursor.execute("SELECT wayfinder_analyze(%s::regclass)", [table])
+                continue
+            indexed = None
+            if connection.vendor == "postgresql":
+                cursor.execute(indexed_columns(f"'{qn(table)}'::regclass"))
+                indexed = cursor.fetchone()[0]
+            cursor.execute(f"ANALYZE {qn(table)}" + (f" ({indexed})" if indexed else ""))
