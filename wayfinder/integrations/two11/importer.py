@@ -96,6 +96,7 @@ class Importer:
         self.nested_only: dict[str, set[int]] = defaultdict(set)
         self.statements = Statements()
         self.empty_tables: set[str] = set()  # tables that held no row when the import reached them
+        self.reader: TabularReader | None = None  # a CSV feed's
         self.links = Links(self)
         self.rules = Rules(self)
         self.writer = Writer(self)
@@ -133,7 +134,7 @@ class Importer:
     # --- reading ---------------------------------------------------------------------
     def tables(self, feed: Any) -> Iterator[tuple[str, Iterator[Row | TabularBatch | RecordError]]]:
         if feed.kind != JSON:
-            reader = TabularReader(feed, self.report, self.notes)
+            reader = self.reader = TabularReader(feed, self.report, self.notes)
             yield from reader.tables()
             self.result.version = reader.version
             return
@@ -157,6 +158,8 @@ class Importer:
             # Nothing stored to compare with (a first import): no digest lookups. A row this import
             # writes and the feed sends again is a duplicate id, found before any lookup.
             self.empty_tables.add(table)
+            if table == "service" and self.reader is not None:
+                self.writer.hint_categories(self.reader)
         batch: list[Row] = []
         size = 0
         for item in rows:

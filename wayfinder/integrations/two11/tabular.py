@@ -164,6 +164,28 @@ class TabularReader:
                     digest.update(str(index).encode())
                 yield Row(table, _as_text(out), where, True, lists=lists, digest=digest.hexdigest(), size=len(joined))
 
+    def attribute_links(self) -> Iterator[tuple[str, str]]:
+        """(link_id, taxonomy_term_id) cells of every HSDS 3.x attribute row, read ahead of the
+        tables' order and without any check: a hint (``Writer.category_hint``) that the attributes'
+        own import then confirms or corrects, so nothing is reported from here and a file that
+        cannot be read gives no hint (its own reading reports why)."""
+        for source, member in self.sources.get("attribute", []):
+            if source is not None:
+                continue
+            try:
+                records = csv_records(member, self.encoding(member))
+                first = next(records, None)
+                keys = [header_key(h) for h in first[1]] if first else []
+                if "link_id" not in keys or "taxonomy_term_id" not in keys:
+                    continue
+                link, term = keys.index("link_id"), keys.index("taxonomy_term_id")
+                width = max(link, term)
+                for _, cells in records:
+                    if len(cells) > width:
+                        yield cells[link], cells[term]
+            except FeedError:
+                return
+
     @staticmethod
     def batches(
         table: str,

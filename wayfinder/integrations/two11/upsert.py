@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
@@ -18,13 +18,16 @@ from wayfinder.directory import categories as cats
 from wayfinder.directory.models import Source
 
 from . import pgbulk
-from .aftercommit import deactivate_missing, refresh_categories, set_new_categories
+from .aftercommit import categories_hint, deactivate_missing, refresh_categories, set_new_categories
 from .checker import UUID_TEXT
 from .children import ANY, LINKS, Pruner, services_of
 from .models import FeedIdentifier
 from .reconcile import drop_equal, keep_partner_fields
 from .sqlwrite import begin_import, converters, write
 from .tables import TABLES, columns
+
+if TYPE_CHECKING:
+    from .tabular import TabularReader
 
 SOURCE_211 = str(Source.TWO11.value)
 SDOH = cats.SDOH_TAXONOMY_ID.hex
@@ -65,8 +68,11 @@ class Writer:
         self.builders: dict[str, tuple[list[str], list[str], Any]] = {}
         self.links_checked: list[str] = []
         # service id (hex) -> its attributes' term ids, while every attribute and service is this
-        # import's own (a first import on SQLite): the categories are set from it (aftercommit)
+        # import's own (a first import): the categories are set from it (aftercommit)
         self.new_attribute_links: dict[str, set[str]] | None = None
+        # a first import of a CSV feed: service id (hex) -> the slugs its attributes will give it,
+        # read ahead and written with the service (aftercommit.categories_hint)
+        self.category_hint: dict[str, tuple[str, ...]] = {}
 
     def prepare(self) -> None:
         begin_import()
@@ -114,7 +120,10 @@ class Writer:
             self.note_attribute_links(new)
         model = TABLES[table].model
         attnames, every, build = self.row_builder(table)
-        write(model, every, [build(v, d) for v, d, _ in new], prepared=True)
+        rows = [build(v, d) for v, d, _ in new]
+        if table == "service" and self.category_hint:
+            self.write_hinted_categories(rows, every)
+        write(model, every, rows, prepared=True)
         groups: dict[tuple[str, ...], list] = defaultdict(list)
         for values, digest, _ in changed:
             groups[tuple(a for a in attnames if a in values and a != "id")].append(build(values, digest))
@@ -210,12 +219,33 @@ class Writer:
         self.changed_services |= {_hex(i) for i in found}
         pruner.execute()
 
+    def hint_categories(self, reader: TabularReader) -> None:
+        """Reaching the services of a first import (no service stored): read their categories ahead
+        from the feed's attributes, if no attribute is stored either (see categories_hint)."""
+        if "attribute" not in reader.sources or TABLES["attribute"].model.objects.exists():
+            return
+        self.category_hint = categories_hint(reader.attribute_links())
+
+    def write_hinted_categories(self, rows: list[list[Any]], every: list[str]) -> None:
+        """Put the hinted categories in new service rows (as the database takes them, each list once)."""
+        at, id_at = every.index("categories"), every.index("id")
+        convert = dict(converters(TABLES["service"].model, tuple(every)))[at]
+        adapted: dict[tuple[str, ...], Any] = {}
+        hint = self.category_hint
+        for row in rows:
+            slugs = hint.get(row[id_at])
+            if slugs:
+                value = adapted.get(slugs)
+                if value is None:
+                    value = adapted[slugs] = convert(list(slugs))
+                row[at] = value
+
     def note_attribute_links(self, new: list) -> None:
-        """A first import on SQLite: note which terms the new attributes give which record. The
-        attribute and service tables held nothing when the import reached them, so every row is new
-        (none is compared with a stored one) and nothing is removed from them afterwards."""
+        """A first import: note which terms the new attributes give which record. The attribute and
+        service tables held nothing when the import reached them, so every row is new (none is
+        compared with a stored one) and nothing is removed from them afterwards."""
         imp = self.imp
-        if connection.vendor != "sqlite" or not {"attribute", "service"} <= imp.empty_tables:
+        if not {"attribute", "service"} <= imp.empty_tables:
             return
         if self.new_attribute_links is None:
             self.new_attribute_links = defaultdict(set)
@@ -229,7 +259,8 @@ class Writer:
         if self.new_attribute_links is not None:
             ok = imp.ok["service"]
             links = {k: v for k, v in self.new_attribute_links.items() if int(k, 16) in ok}
-            self.changed_services |= set_new_categories(links)
+            written = {k: v for k, v in self.category_hint.items() if int(k, 16) in ok}
+            self.changed_services |= set_new_categories(links, written)
             return
         ids = set(self.changed_services)
         if imp.result.counts["attribute"]["created"] or imp.result.counts["attribute"]["updated"]:

@@ -167,3 +167,41 @@ def test_a_first_import_sets_the_categories_its_own_attributes_give(feed_copy, t
         stored[uuid.UUID(a["link_id"])]
     )
     assert sum(1 for c in stored.values() if c) > 100
+
+
+def test_a_first_import_writes_each_service_with_its_categories(feed_copy, tmp_path):
+    """A CSV feed's attributes are read ahead, so a first import writes every service with its
+    categories: the categories pass that follows has nothing to update."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connections["default"]) as queries:
+        imported(feed_copy, tmp_path)
+    assert stored_categories() == expected_categories()
+    assert sum(1 for c in stored_categories().values() if c) > 100
+    table, column = Service._meta.db_table, Service._meta.get_field("categories").column
+    updates = [q["sql"] for q in queries if re.search(rf'UPDATE "?{table}"?.* SET .*"?{column}"?', q["sql"])]
+    assert updates == []
+
+
+def test_categories_read_ahead_are_corrected_by_the_attributes_import(feed_copy, tmp_path):
+    """What the attributes' own import rejects or drops gives no category, though it was read ahead:
+    a second attribute with the first one's id (a duplicate, not stored), one whose term is nowhere
+    (rejected), one whose link_id is written in capitals with braces (the same service)."""
+    fields, attributes = read_csv(feed_copy, "attributes.csv")
+    first = attributes[0]
+    bare = next(a["link_id"] for a in reversed(attributes) if a["link_id"] != first["link_id"])
+    attributes = [a for a in attributes if a["link_id"] != bare]  # this service has none of its own
+    other = next(a for a in attributes if a["link_id"] != first["link_id"])
+    extra = [
+        {**first, "link_id": bare},  # a duplicate id: the first copy wins
+        {**other, "id": str(uuid.uuid4()), "link_id": bare, "taxonomy_term_id": str(uuid.uuid4())},
+        {**other, "id": str(uuid.uuid4()), "link_id": "{" + first["link_id"].upper() + "}"},
+    ]
+    write_csv(feed_copy, "attributes.csv", fields, attributes + extra)
+    _, _, exc = run_import(feed_copy, report=tmp_path / "r.csv")
+    assert "2 record(s) failed" in str(exc)  # the duplicate and the unknown term
+    stored = stored_categories()
+    assert stored == expected_categories()
+    assert stored[uuid.UUID(bare)] == []
+    assert stored[uuid.UUID(first["link_id"])]
