@@ -16,10 +16,11 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from operator import eq
+from operator import eq, itemgetter
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields import NOT_PROVIDED
 
 from wayfinder.audit.roles import indexed_columns
 
@@ -72,24 +73,55 @@ def write(
     prepared: bool = False,
 ) -> None:
     """Insert rows (lists of values in ``attnames`` order); with ``update``, upsert those columns by id.
-    ``prepared``: the rows are already in the database's form (``converters`` applied)."""
+    ``prepared``: the rows are already in the database's form (``converters`` applied); if not, they
+    are converted in place."""
     if not rows:
         return
-    insert, upsert, _ = plan(model, tuple(attnames), tuple(update))
-    sql = upsert if update else insert
     if not prepared:
         convs = converters(model, tuple(attnames))
         for row in rows:
             for i, c in convs:
                 row[i] = c(row[i])
-    if not update and connection.vendor == "postgresql":
-        _temporal_as_text(model, tuple(attnames), rows)
-        # in an import: a COPY per batch, not waited for (pgbulk)
-        _copy(model, attnames, rows, unawaited=_current() is not None)
-        return
+    if update:
+        sql = plan(model, tuple(attnames), tuple(update))[1]
+    else:
+        present, rows = _with_values(model, tuple(attnames), rows)
+        if connection.vendor == "postgresql":
+            _temporal_as_text(model, present, rows)
+            # in an import: a COPY per batch, not waited for (pgbulk)
+            _copy(model, present, rows, unawaited=_current() is not None)
+            return
+        sql = plan(model, present, ())[0]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             cursor.executemany(sql, rows[start : start + chunk])
+
+
+@cache
+def _nullable(model: type[models.Model], attnames: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions of the columns an INSERT may leave out: nullable, with no database default, so a
+    column left out is NULL, as the None it would have been sent."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return tuple(i for i, a in enumerate(attnames) if fields[a].null and fields[a].db_default is NOT_PROVIDED)
+
+
+def _with_values(
+    model: type[models.Model], attnames: tuple[str, ...], rows: list[list[Any]]
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """New rows without the nullable columns none of them has a value in (``_nullable``).
+
+    Real feeds leave many columns empty (the Kentucky generator's feed: 47% of its cells, and 15 of a
+    schedule's 23 columns in every row), and every value sent costs the driver: on SQLite a NULL
+    parameter is a failed adapter lookup, on PostgreSQL a field of the COPY. Measured at 100,000
+    services: binding was a quarter of SQLite's insert time."""
+    empty = {i for i in _nullable(model, attnames) if list(map(itemgetter(i), rows)).count(None) == len(rows)}
+    if not empty:
+        return attnames, rows
+    keep = [i for i in range(len(attnames)) if i not in empty]
+    if len(keep) == 1:
+        return (attnames[keep[0]],), [[row[keep[0]]] for row in rows]
+    pick = itemgetter(*keep)
+    return tuple(attnames[i] for i in keep), [list(pick(row)) for row in rows]
 
 
 def _copy(

@@ -80,7 +80,7 @@ class Writer:
             self.links_checked = pgbulk.check_links_per_statement([t.model._meta.db_table for t in TABLES.values()])
         if connection.vendor == "sqlite":  # random UUID keys touch pages all over the indexes: cache more of them
             with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -131072")
+                cursor.execute(f"PRAGMA cache_size = -{__import__('os').environ.get('CACHE_KB', '131072')}")
                 # and the digest lookups of a re-import read rows all over the file: mapped, a page read
                 # is no system call (as for the search index rebuild, directory/search/parallel.py)
                 cursor.execute("PRAGMA mmap_size = 8589934592")
