@@ -312,6 +312,7 @@ class Importer:
             self.result.changed_service_ids.clear()
             self.report.add(ERROR, str(exc).split(": ")[0], "", "", "", str(exc))
         finally:
+            self.writer.release()
             if feed is not None:
                 feed.close()
             if not self.result.fatal:

@@ -231,3 +231,17 @@ def test_new_rows_leave_out_only_nullable_columns_none_of_them_fills(small_feed,
     stored = dict(Phone.objects.filter(id__in=[new_id, other_id]).values_list("id", "location_id"))
     assert stored == {new_id: None, other_id: location}
     assert list(Phone.objects.filter(id=new_id).values_list(*attnames)) == [tuple(row)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_an_import_gives_the_connection_its_page_cache_size_back(small_feed, tmp_path):
+    """The import's page cache is larger (upsert.SQLITE_IMPORT_CACHE_KB); a worker's connection outlives it."""
+    from wayfinder.integrations.two11.upsert import SQLITE_IMPORT_CACHE_KB
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        assert before != -SQLITE_IMPORT_CACHE_KB
+        imported(small_feed, tmp_path)
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
