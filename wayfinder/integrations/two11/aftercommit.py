@@ -122,7 +122,9 @@ def set_new_categories(links: dict[str, set[str]], written: dict[str, tuple[str,
             listed.add(service_id)
         if now != written.get(service_id, ()):
             stale.append((service_id, now))
-    if stale:
+    if stale and connection.vendor == "postgresql":  # e.g. a JSON feed (no hint): one statement on the server
+        pgbulk.refresh_categories([i for i, _ in stale], {t: slugs for t, slugs in terms.items() if slugs})
+    elif stale:
         with connection.cursor() as cursor:
             _write_categories(cursor, stale)
     return listed | {i for i, _ in stale}

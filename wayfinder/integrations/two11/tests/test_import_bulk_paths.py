@@ -245,3 +245,21 @@ def test_an_import_gives_the_connection_its_page_cache_size_back(small_feed, tmp
         imported(small_feed, tmp_path)
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def test_a_json_feed_s_first_import_sets_the_categories_without_a_hint(small_feed, tmp_path):
+    """Nested JSON gives no attributes file to read ahead: its first import sets the categories once
+    the attributes are in (on PostgreSQL in one statement on the server), by the same rule."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from .feeds import empty_directory
+
+    imported(small_feed, tmp_path)
+    from_csv = stored_categories()
+    call_command("export_hsds", str(tmp_path / "feed.json"), "--format", "json", stdout=StringIO())
+    empty_directory()
+    imported(tmp_path / "feed.json", tmp_path)
+    assert stored_categories() == expected_categories() == from_csv
+    assert sum(1 for c in from_csv.values() if c) > 100
