@@ -27,12 +27,12 @@ from .reconcile import drop_equal, keep_partner_fields
 from .sqlwrite import begin_import, converters, write
 from .tables import TABLES, columns
 
-# SQLite's page cache during an import. The random UUID keys touch pages all over the indexes, and a
-# page pushed out mid-transaction is written to the log and read back. Measured at 100,000 services
-# (1.1 million rows, 450 MB of database), five pairs of runs in turn on a noisy machine: 512 MB took
-# 7% less time than 128 MB (median; from 16% less to 8% more), for about 450 MB more peak memory.
-# A bound, not an allocation: a small feed uses what it needs; release() gives the memory back.
-SQLITE_IMPORT_CACHE_KB = 512 * 1024
+# SQLite's page cache during an import: random UUID keys touch index pages all over, and a page pushed
+# out mid-transaction is written to the log and read back. 512 MB was tried at 100,000 services (1.1
+# million rows, 450 MB of database): 7% faster than this in five pairs of runs (median; from 16% faster
+# to 8% slower), but no faster in five pairs of whole imports against the code before it, for about
+# 450 MB more peak memory; not kept. A bound, not an allocation; release() gives the memory back.
+SQLITE_IMPORT_CACHE_KB = 128 * 1024
 
 if TYPE_CHECKING:
     from .tabular import TabularReader
