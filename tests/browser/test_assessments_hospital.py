@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from wayfinder.assessments.models import Assessment
 from wayfinder.assessments.tests.conftest import AMY, give_consent, org
@@ -56,12 +57,12 @@ def test_a_hospital_social_worker_completes_the_ahc_and_the_record_shows_the_nee
     answer(page, CORE)
     assert page.get_by_role("heading", level=1).inner_text() == "Review and submit"
     for text in ("Housing instability", "Transportation problems", "Reported being physically hurt"):
-        assert page.get_by_text(text).first.is_visible()
+        expect(page.get_by_text(text).first).to_be_visible()
     assert axe_check(page) == [], "review"
     page.get_by_role("button", name="Submit assessment").click()
 
-    assert page.get_by_text("Assessment saved. Needs recorded: 2.").is_visible()
-    assert page.locator("[data-first-assessment-banner]").count() == 0
+    expect(page.get_by_text("Assessment saved. Needs recorded: 2.")).to_be_visible()
+    expect(page.locator("[data-first-assessment-banner]")).to_have_count(0)
     today = timezone.localdate().isoformat()
     assert page.get_by_text(
         f"Last assessment: {today}, from AHC HRSN screening, Bluegrass Regional Hospital."
@@ -69,8 +70,8 @@ def test_a_hospital_social_worker_completes_the_ahc_and_the_record_shows_the_nee
     needs = page.locator('[data-section="needs"] .need-list').first
     housing = needs.locator('[data-need="housing"]')
     assert "AHC HRSN screening 1.0.0, Bluegrass Regional Hospital (Priya Raman), " + today in housing.inner_text()
-    assert needs.locator('[data-need="transportation"]').is_visible()
-    assert page.get_by_text("Follow up").is_visible()
+    expect(needs.locator('[data-need="transportation"]')).to_be_visible()
+    expect(page.get_by_text("Follow up")).to_be_visible()
     assert axe_check(page) == [], "record after"
     assessment = Assessment.objects.get()
     assert assessment.organization == org("hospital") and assessment.follow_up
@@ -91,7 +92,7 @@ def test_bad_input_in_the_browser_stores_nothing(live_server, social_worker):
         "el => { el.value = 'LA0000-0'; el.checked = true; }"
     )
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("“LA0000-0” is not one of the answers to this question.").is_visible()
+    expect(page.get_by_text("“LA0000-0” is not one of the answers to this question.")).to_be_visible()
     # A tampered linkId.
     page.evaluate(
         "() => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'a-95618-5';"
@@ -100,14 +101,16 @@ def test_bad_input_in_the_browser_stores_nothing(live_server, social_worker):
     tap(page, "71802-3", "LA31993-1")
     tap(page, "96778-6", "LA9-3")
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("The answers sent do not match the questions on this page. Nothing was saved.").is_visible()
+    expect(
+        page.get_by_text("The answers sent do not match the questions on this page. Nothing was saved.")
+    ).to_be_visible()
     # A questionnaire version that no longer exists.
     page.goto(base + "1/")
     page.locator('input[name="version"]').evaluate("el => el.value = '0.9-gone'")
     tap(page, "71802-3", "LA31993-1")
     tap(page, "96778-6", "LA9-3")
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("This version of the questionnaire no longer exists").is_visible()
+    expect(page.get_by_text("This version of the questionnaire no longer exists")).to_be_visible()
     assert not Assessment.objects.exists() and not SdohNeed.objects.exists()
     # A double submit: the review form sent twice stores one assessment.
     page.get_by_role("link", name="Back to the start").click()
@@ -121,5 +124,5 @@ def test_bad_input_in_the_browser_stores_nothing(live_server, social_worker):
     )
     assert status == "opaqueredirect"
     page.get_by_role("button", name="Submit assessment").click()
-    assert page.get_by_text("This assessment was already saved.").is_visible()
+    expect(page.get_by_text("This assessment was already saved.")).to_be_visible()
     assert Assessment.objects.count() == 1

@@ -6,6 +6,7 @@ services near their ZIP code, and nothing is stored."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll
 from wayfinder.assessments.models import Assessment
@@ -53,13 +54,13 @@ def test_a_resident_on_a_phone_in_spanish_gets_services_near_their_zip(
 
     first = TAPS[0]
     assert page.get_by_role("heading", level=1).inner_text() == "Comida"
-    assert page.get_by_text("paso 1 de 17").is_visible()
+    expect(page.get_by_text("paso 1 de 17")).to_be_visible()
     assert axe_check(page) == [], "first screen"
     assert_no_horizontal_scroll(page)
     # Forgetting an answer is named next to the question.
     tap(page, "88122-7", first["88122-7"])
     page.get_by_role("button", name="Siguiente").click()
-    assert page.get_by_text("Responda esta pregunta o elija “Prefiero no decirlo”.").is_visible()
+    expect(page.get_by_text("Responda esta pregunta o elija “Prefiero no decirlo”.")).to_be_visible()
     assert axe_check(page) == [], "screen with an error"
     for number, answers in enumerate(TAPS, start=1):
         for link_id, value in answers.items():
@@ -77,10 +78,10 @@ def test_a_resident_on_a_phone_in_spanish_gets_services_near_their_zip(
     assert page.get_by_role("heading", level=1).inner_text() == "Sus resultados"
     page.get_by_label("Su código postal, para encontrar servicios cerca de usted").fill("40507")
     page.get_by_role("button", name="Mostrar servicios cerca de mí").click()
-    assert page.get_by_text("Los más cercanos al código postal 40507.").is_visible()
-    assert page.get_by_role("link", name="Community Food Pantry").is_visible()  # a food pantry in Lexington
-    assert page.get_by_role("link", name="Utility Bill Assistance (LIHEAP)").is_visible()
-    assert page.get_by_text("No se ha guardado nada.").is_visible()
+    expect(page.get_by_text("Los más cercanos al código postal 40507.")).to_be_visible()
+    expect(page.get_by_role("link", name="Community Food Pantry")).to_be_visible()  # a food pantry in Lexington
+    expect(page.get_by_role("link", name="Utility Bill Assistance (LIHEAP)")).to_be_visible()
+    expect(page.get_by_text("No se ha guardado nada.")).to_be_visible()
     assert axe_check(page) == [], "results"
     assert_no_horizontal_scroll(page)
     assert not Assessment.objects.exists() and not SdohNeed.objects.exists()

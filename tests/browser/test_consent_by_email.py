@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import message_text
 from wayfinder.demo.personas import persona
@@ -26,7 +27,7 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="View Amy Brand").click()
     page.locator("[data-access=limited]").wait_for()
-    assert page.get_by_text("5900000001").count() == 0
+    expect(page.get_by_text("5900000001")).to_have_count(0)
 
     page.get_by_role("link", name="Request consent").click()
     page.get_by_label(re.compile(r"Email a•••@\S+ \(from the state's record\)")).check()
@@ -45,7 +46,7 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
         assert resident_page.get_by_role(
             "heading", name="Lexington Family Resource Center asks to see your record"
         ).is_visible()
-        assert resident_page.get_by_text("Requested by Rosa Delgado").is_visible()
+        expect(resident_page.get_by_text("Requested by Rosa Delgado")).to_be_visible()
         resident_page.get_by_role("button", name="Yes, I agree").click()
         resident_page.get_by_role("heading", name="Consent given").wait_for()
         resident_page.goto(link)
@@ -55,4 +56,4 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
 
     page.goto(f"{live_server.url}/clients/{AMY_RESIDENT_ID}/")
     page.locator("[data-access=full]").wait_for()
-    assert page.get_by_text("5900000001").is_visible()
+    expect(page.get_by_text("5900000001")).to_be_visible()

@@ -6,6 +6,7 @@ sub-menu is one row and its referrals are cards without stray bullets."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.referrals.models import Referral
@@ -58,7 +59,7 @@ def test_the_inbox_shows_its_list_before_folded_filters(live_server, personas, p
     assert opened != cue[1]  # and it turns when the filters open
     page.get_by_label("Client name").fill("Bradn")  # a typo
     page.get_by_role("button", name="Show referrals").click()
-    assert page.get_by_role("link", name="Amy Brand").is_visible()
+    expect(page.get_by_role("link", name="Amy Brand")).to_be_visible()
 
 
 def test_a_resident_confirms_her_self_referral_with_a_note(live_server, personas, page, sign_in_as):
@@ -68,7 +69,7 @@ def test_a_resident_confirms_her_self_referral_with_a_note(live_server, personas
     page.get_by_role("button", name="Refer myself to this service").click()
     page.get_by_role("heading", name="Refer yourself to Weekly food pantry").wait_for()
     assert not Referral.objects.exists()  # one click no longer sends anything
-    assert page.get_by_text("(859) 555-0142").is_visible()
+    expect(page.get_by_text("(859) 555-0142")).to_be_visible()
     page.get_by_label("Anything they should know? (optional)").fill("I can come after 3 pm.")
     page.get_by_role("button", name="Send my referral").click()
     page.get_by_text("You referred yourself to Bluegrass Community Food Bank.").wait_for()

@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, message_text
 from wayfinder.directory.models import ProblemReport, Service, ServiceVerification
@@ -59,11 +60,11 @@ def test_a_stale_service_is_flagged_and_ranked_lower(
     sign_in_as(page, personas["reviewer"])
     page.goto(f"{live_server.url}/partners/review/directory/")
     flagged = page.locator(f'[data-stale-service="{pantry.pk}"]')
-    assert flagged.get_by_role("link", name="Community Food Pantry").is_visible()
+    expect(flagged.get_by_role("link", name="Community Food Pantry")).to_be_visible()
     assert axe_check(page) == []
     flagged.get_by_role("button", name="Verified: still correct").click()
     page.get_by_text("Thank you: Community Food Pantry is marked as verified today.").wait_for()
-    assert page.locator(f'[data-stale-service="{pantry.pk}"]').count() == 0
+    expect(page.locator(f'[data-stale-service="{pantry.pk}"]')).to_have_count(0)
     assert result_names(page, live_server) == before  # re-indexed at once: back where it was
 
 
@@ -87,7 +88,7 @@ def test_a_problem_report_through_its_states_with_replies_to_the_reporter(
     sign_in_as(page, personas["food_bank_admin"])
     page.goto(f"{live_server.url}/partners/workspace/organization/")
     card = page.locator(f'[data-problem-report="{report.pk}"]')
-    assert card.get_by_text("Closed on Fridays now").is_visible()
+    expect(card.get_by_text("Closed on Fridays now")).to_be_visible()
     assert card.locator("[data-state=new]").inner_text() == "New"
     assert axe_check(page) == []
     card.get_by_label("State").select_option("being_fixed")
@@ -103,12 +104,12 @@ def test_a_problem_report_through_its_states_with_replies_to_the_reporter(
     sign_in_as(page, personas["reviewer"])
     page.goto(f"{live_server.url}/partners/review/directory/")
     card = page.locator(f'[data-problem-report="{report.pk}"]')
-    assert card.locator("[data-state=being_fixed]").is_visible()
+    expect(card.locator("[data-state=being_fixed]")).to_be_visible()
     card.get_by_label("State").select_option("fixed")
     card.get_by_label("Reply to the person who reported it (optional)").fill("The hours now say Monday to Thursday.")
     card.get_by_role("button", name="Update report").click()
     page.get_by_text("Report updated.").wait_for()
-    assert page.locator(f'[data-problem-report="{report.pk}"]').count() == 0
+    expect(page.locator(f'[data-problem-report="{report.pk}"]')).to_have_count(0)
     second = smtp_server.wait_for(2)[1]
     assert second["To"] == REPORTER and "Fixed" in message_text(second)
     assert "Monday to Thursday" in message_text(second)
@@ -130,7 +131,7 @@ def test_still_correct_in_one_click_from_the_monthly_reminder_on_a_phone(
 
     phone_page.goto(link)  # not signed in
     phone_page.get_by_role("heading", name="Is this still correct?").wait_for()
-    assert phone_page.get_by_text("Weekly food pantry, at Bluegrass Community Food Bank.").is_visible()
+    expect(phone_page.get_by_text("Weekly food pantry, at Bluegrass Community Food Bank.")).to_be_visible()
     assert axe_check(phone_page) == []
     assert_no_horizontal_scroll(phone_page)
     assert not ServiceVerification.objects.filter(service=service).exists()  # opening it changed nothing

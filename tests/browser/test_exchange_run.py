@@ -22,6 +22,7 @@ import json
 import pytest
 import requests
 from django.conf import settings
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, fresh_totp_code
 from wayfinder.assessments.tests.conftest import give_consent
@@ -163,7 +164,7 @@ def test_a_clinical_systems_task_is_worked_in_the_inbox_to_completed_with_a_proc
     page.get_by_role("link", name="Amy Brand").first.click()
     page.get_by_label("Status", exact=True).select_option("in_progress")
     page.get_by_role("button", name="Update status").click()
-    assert page.get_by_text("Status updated.").is_visible()
+    expect(page.get_by_text("Status updated.")).to_be_visible()
     assert task_status() == "accepted"
 
     page.get_by_label("Add a note (shared with the other organization)").fill("Called Amy; pickup on Friday.")
@@ -175,7 +176,7 @@ def test_a_clinical_systems_task_is_worked_in_the_inbox_to_completed_with_a_proc
     page.get_by_label("Yes").check()
     page.get_by_label("How was your experience with the resident?").fill("PRIVATE-EXPERIENCE")
     page.get_by_role("button", name="Submit and close").click()
-    assert page.get_by_text("Referral closed.").is_visible()
+    expect(page.get_by_text("Referral closed.")).to_be_visible()
 
     read = clinic.get(f"Task/{task_id}").json()
     assert read["status"] == "completed"
@@ -216,7 +217,7 @@ def test_the_resident_switches_sharing_off_and_the_exchange_reads_nothing(
         no_js.goto(f"{live_server.url}/my-plan/")
         no_js.get_by_role("link", name="Sharing with my doctors").click()
         assert no_js.get_by_role("heading", level=1).inner_text() == "Sharing with the health information exchange"
-        assert no_js.get_by_text("Your information is shared with the health information exchange.").is_visible()
+        expect(no_js.get_by_text("Your information is shared with the health information exchange.")).to_be_visible()
         assert PARTICIPANT in no_js.locator("[data-recipients]").inner_text()
         no_js.get_by_label("No, do not share it").check()
         no_js.get_by_role("button", name="Save my choice").click()
@@ -246,5 +247,5 @@ def test_the_resident_switches_sharing_off_and_the_exchange_reads_nothing(
     phone_page.get_by_label("Yes, share it with the doctors, clinics and hospitals I see").check()
     phone_page.get_by_role("button", name="Save my choice").click()
     saved = "Saved. Your information is shared with the health information exchange."
-    assert phone_page.get_by_text(saved).is_visible()
+    expect(phone_page.get_by_text(saved)).to_be_visible()
     assert conditions() == 2

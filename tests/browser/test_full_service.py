@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from wayfinder.demo.residents import AMY_RESIDENT_ID
 from wayfinder.directory import search_hooks
@@ -53,7 +54,7 @@ def test_a_full_service_in_search_and_the_confirmation_when_referring(
     page.get_by_role("link", name="Infant Formula Pantry").click()
     page.get_by_role("heading", name="This service says it is full").wait_for()
     alternatives = page.locator("[data-full-service]")
-    assert alternatives.get_by_role("link", name="Formula Closet", exact=True).is_visible()
+    expect(alternatives.get_by_role("link", name="Formula Closet", exact=True)).to_be_visible()
     assert axe_check(page) == []
     page.get_by_role("button", name="Submit referral").click()
     page.get_by_text("Tick “Refer anyway” to send the referral").wait_for()

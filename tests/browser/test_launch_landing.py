@@ -4,6 +4,7 @@ button → SMART EHR launch (PKCE, state, aud, launch) → the state sign-in at 
 identity provider → the system-use notice → the screen the six rules choose."""
 
 import pytest
+from playwright.sync_api import expect
 
 from wayfinder.audit.models import AuditEvent
 from wayfinder.demo.launch import ensure_launch_patients
@@ -43,11 +44,11 @@ def sign_in_and_acknowledge(page, sub: str = "kog-elena-park") -> None:
     """The state sign-in (one click at the demo provider: its session stands for
     the clinician's existing state session), then "Next" on the warning screen."""
     page.wait_for_url("**/launch/sign-in/")
-    assert page.get_by_role("heading", name="Welcome to Kentucky Online Gateway").is_visible()
+    expect(page.get_by_role("heading", name="Welcome to Kentucky Online Gateway")).to_be_visible()
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("button", name=sub).click()
     page.wait_for_url("**/launch/notice/")
-    assert page.get_by_role("heading", name="Warning").is_visible()
+    expect(page.get_by_role("heading", name="Warning")).to_be_visible()
     page.get_by_role("button", name="Next").click()
 
 
@@ -64,11 +65,11 @@ def test_onboarded_with_consent_opens_the_record(live_server, portal, page, axe_
     sign_in_and_acknowledge(page)
 
     page.wait_for_url("**/clients/*/")
-    assert page.get_by_role("heading", name="Grace Holloway").is_visible()
-    assert page.locator("[data-access=full]").is_visible()
-    assert page.get_by_text("Opened from Kentucky Health Information Exchange for this patient.").is_visible()
+    expect(page.get_by_role("heading", name="Grace Holloway")).to_be_visible()
+    expect(page.locator("[data-access=full]")).to_be_visible()
+    expect(page.get_by_text("Opened from Kentucky Health Information Exchange for this patient.")).to_be_visible()
     food = page.locator("[data-need=food]")  # with its source, as the SDoH tab shows each need
-    assert food.get_by_text("Health information exchange: Bluegrass Regional Hospital").is_visible()
+    expect(food.get_by_text("Health information exchange: Bluegrass Regional Hospital")).to_be_visible()
     event = arrival("consent")
     assert event.resident_id and event.legal_basis.startswith("consent:")
     assert event.data["fhir_user"].endswith("/Practitioner/prac-elena-park")
@@ -80,10 +81,10 @@ def test_onboarded_without_consent_offers_to_request_consent_or_refer(live_serve
     sign_in_and_acknowledge(page)
 
     page.wait_for_url("**/clients/*/")
-    assert page.locator("[data-access=limited]").is_visible()
-    assert page.get_by_role("link", name="Request consent").is_visible()
-    assert page.get_by_role("link", name="Create referral").is_visible()
-    assert page.get_by_text("1985-11-20").count() == 0  # no consent: no date of birth shown
+    expect(page.locator("[data-access=limited]")).to_be_visible()
+    expect(page.get_by_role("link", name="Request consent")).to_be_visible()
+    expect(page.get_by_role("link", name="Create referral")).to_be_visible()
+    expect(page.get_by_text("1985-11-20")).to_have_count(0)  # no consent: no date of birth shown
     arrival("no_consent")
 
 
@@ -92,9 +93,9 @@ def test_consent_without_social_needs_data_shows_the_first_assessment_banner(liv
     sign_in_and_acknowledge(page)
 
     page.wait_for_url("**/clients/*/")
-    assert page.locator("[data-access=full]").is_visible()
-    assert page.get_by_text("Lucia is due for a first needs assessment.").is_visible()
-    assert page.locator("[data-needs=none]").is_visible()  # the Needs section, grayed
+    expect(page.locator("[data-access=full]")).to_be_visible()
+    expect(page.get_by_text("Lucia is due for a first needs assessment.")).to_be_visible()
+    expect(page.locator("[data-needs=none]")).to_be_visible()  # the Needs section, grayed
     arrival("no_sdoh")
 
 
@@ -103,7 +104,7 @@ def test_no_individual_id_match_shows_the_banner_and_the_directory(live_server, 
     sign_in_and_acknowledge(page)
 
     page.wait_for_url("**/launch/landing/")
-    assert page.get_by_role("heading", name="No Individual ID Found").is_visible()
+    expect(page.get_by_role("heading", name="No Individual ID Found")).to_be_visible()
     assert axe_check(page) == []
     page.get_by_role("link", name="Search the directory").first.click()
     page.wait_for_url(f"{live_server.url}/")
@@ -116,7 +117,7 @@ def test_several_matches_search_by_name_and_birth_date_then_email_and_phone(live
     sign_in_and_acknowledge(page)
 
     page.wait_for_url("**/launch/landing/")
-    assert page.get_by_role("heading", name="Multiple individuals found").is_visible()
+    expect(page.get_by_role("heading", name="Multiple individuals found")).to_be_visible()
     assert page.get_by_label("First name").input_value() == "Jordan"
     assert page.get_by_label("Last name").input_value() == "Miller"
     assert page.get_by_label("Date of birth").input_value() == "1990-01-01"
@@ -125,7 +126,7 @@ def test_several_matches_search_by_name_and_birth_date_then_email_and_phone(live
 
     page.wait_for_url("**/clients/?first_name=**")
     rows = page.locator("tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert page.get_by_text(
         "Several people match. Use the email, phone and place to find the right person."
     ).is_visible()
@@ -136,7 +137,7 @@ def test_not_onboarded_gets_access_denied_with_the_directory_and_the_way_to_join
     launch_from_portal(page, portal, "Grace Holloway", clinician=RIVERS)
 
     page.wait_for_url("**/launch/callback?**")
-    assert page.get_by_role("heading", name="Access Denied").is_visible()
+    expect(page.get_by_role("heading", name="Access Denied")).to_be_visible()
     assert axe_check(page) == []
     assert not AuditEvent.objects.filter(action="launch.arrived").exists()
     assert AuditEvent.objects.get(action="launch.access_denied").data["reason"] == "not_onboarded"

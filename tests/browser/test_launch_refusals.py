@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import expect
 
 from tests.browser.test_launch_landing import launch_from_portal, sign_in_and_acknowledge
 from wayfinder.accounts.models import User
@@ -25,15 +26,15 @@ def portal(exchange, personas):
 
 def assert_refused(page, live_server, heading: str, reason: str) -> None:
     """The page says what happened; no one was signed in, nothing was opened."""
-    assert page.get_by_role("heading", name=heading).is_visible()
-    assert page.locator("[data-launch-refused]").is_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.locator("[data-launch-refused]")).to_be_visible()
     refusal = AuditEvent.objects.filter(action="launch.refused").latest("seq")
     assert refusal.data["reason"] == reason and refusal.outcome == AuditEvent.Outcome.DENIED
     assert not AuditEvent.objects.filter(action__in=["launch.arrived", "resident.viewed"]).exists()
     assert not SocialAccount.objects.exists()
     assert not Launch.objects.exclude(status=Launch.Status.REFUSED).exists()
     page.goto(f"{live_server.url}/launch/notice/")
-    assert page.get_by_role("heading", name="No launch is in progress").is_visible()
+    expect(page.get_by_role("heading", name="No launch is in progress")).to_be_visible()
     page.goto(f"{live_server.url}/accounts/home/")
     assert "/accounts/login/" in page.url
 
@@ -70,7 +71,7 @@ def test_a_reused_launch_is_refused(live_server, portal, page):
     page.context.clear_cookies()
 
     page.goto(urls[0])
-    assert page.get_by_role("heading", name="This launch was already used").is_visible()
+    expect(page.get_by_role("heading", name="This launch was already used")).to_be_visible()
     assert AuditEvent.objects.filter(action="launch.refused").get().data["reason"] == "reused"
     assert AuditEvent.objects.filter(action="launch.arrived").count() == 1
     assert AuditEvent.objects.filter(action="resident.viewed").count() == viewed
@@ -87,7 +88,7 @@ def test_a_launch_that_comes_back_too_late_is_refused(live_server, portal, page,
 def test_a_launch_the_exchange_says_has_expired_is_refused(live_server, portal, page):
     launch_from_portal(page, portal, "Grace Holloway", simulate="an expired launch")
     page.wait_for_url("**/launch/callback?**")
-    assert page.get_by_text("The exchange said: “This launch has expired.”").is_visible()
+    expect(page.get_by_text("The exchange said: “This launch has expired.”")).to_be_visible()
     assert_refused(page, live_server, "The exchange stopped the launch", "exchange_refused")
 
 

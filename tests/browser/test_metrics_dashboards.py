@@ -2,6 +2,7 @@
 pages pass axe (WCAG 2.1 AA), read well at 375 px and work without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll
 from wayfinder.metrics.public import compute_snapshot
@@ -47,9 +48,9 @@ def charts_have_tables(page) -> int:
 def test_partner_dashboard_shows_charts_with_their_tables(live_server, personas, page, sign_in_as, axe_check, activity):
     sign_in_as(page, personas["family_center_staff"])
     page.goto(f"{live_server.url}/metrics/")
-    assert page.get_by_role("heading", name="Referral dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Referral dashboard")).to_be_visible()
     assert charts_have_tables(page) >= 2
-    assert page.get_by_role("heading", name="Closed referrals by outcome").is_visible()
+    expect(page.get_by_role("heading", name="Closed referrals by outcome")).to_be_visible()
     assert axe_check(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “Closed referrals by outcome” as CSV").click()
@@ -59,13 +60,13 @@ def test_partner_dashboard_shows_charts_with_their_tables(live_server, personas,
 def test_statewide_and_public_pages_pass_axe(live_server, personas, page, sign_in_as, axe_check, activity):
     sign_in_as(page, personas["reviewer"])
     page.goto(f"{live_server.url}/metrics/statewide/?period=year")
-    assert page.get_by_role("heading", name="Statewide referral metrics").is_visible()
+    expect(page.get_by_role("heading", name="Statewide referral metrics")).to_be_visible()
     assert charts_have_tables(page) >= 3
     assert axe_check(page) == []
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/metrics/public/?period=all")
-    assert page.get_by_role("heading", name="Referral network in numbers").is_visible()
-    assert page.get_by_text("fewer than 11").first.is_visible()
+    expect(page.get_by_role("heading", name="Referral network in numbers")).to_be_visible()
+    expect(page.get_by_text("fewer than 11").first).to_be_visible()
     assert axe_check(page) == []
 
 

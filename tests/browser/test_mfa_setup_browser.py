@@ -5,6 +5,7 @@ code and key stay the same, the first code works, and the flow goes on."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, fresh_totp_code
 
@@ -41,7 +42,7 @@ def test_a_new_staff_member_sets_up_mfa_while_the_favicon_is_fetched(live_server
 
     # Straight to set-up: no second password prompt seconds after signing in.
     page.wait_for_url("**/accounts/2fa/totp/activate/")
-    assert page.get_by_role("heading", name="Set up two-factor authentication").is_visible()
+    expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     assert page.locator("[aria-current=step]").inner_text() == "Connect your authenticator app"
     secret = page.locator("#authenticator_secret").input_value()
     qr_code = page.locator(".totp-setup img").get_attribute("src")
@@ -72,10 +73,10 @@ def test_a_new_staff_member_sets_up_mfa_while_the_favicon_is_fetched(live_server
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/")
     assert page.locator("[aria-current=step]").inner_text() == "Save your recovery codes"
-    assert page.locator(".recovery-codes li").count() == 10
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
     assert axe_check(page) == [], "recovery codes"
     assert_no_horizontal_scroll(page)
 
     page.get_by_role("link", name="I have saved my codes: continue").click()
     page.wait_for_url("**/accounts/home/")
-    assert page.get_by_role("heading", name="Welcome, Nora Staff").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Nora Staff")).to_be_visible()

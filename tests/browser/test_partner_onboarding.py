@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import fresh_totp_code, message_text
 from wayfinder.demo.personas import DEMO_PASSWORD, demo_totp_secret, persona
@@ -51,7 +52,7 @@ def finish_onboarding(page, base: str, link: str, full_name: str, axe_check=None
 
     page.get_by_role("link", name="I have saved my codes: continue").click()
     page.wait_for_url("**/partners/onboarding/agreement/")
-    assert page.get_by_text("KRS Chapter 61.931", exact=False).is_visible()
+    expect(page.get_by_text("KRS Chapter 61.931", exact=False)).to_be_visible()
     if axe_check:
         assert axe_check(page) == [], "agreement"
     page.get_by_label("I have read the user agreement and I accept it.").check()
@@ -91,7 +92,7 @@ def test_a_partner_claims_their_site_onboards_and_manages_staff(
     page.locator("#id_tax_status").select_option("nonprofit")
     page.locator("#id_ein").fill("61-12345")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Enter the EIN as 9 digits").is_visible()
+    expect(page.get_by_text("Enter the EIN as 9 digits")).to_be_visible()
     assert axe_check(page) == [], "claim form with errors"
     page.locator("#id_ein").fill("61-1234567")
     page.get_by_role("button", name="Continue").click()
@@ -111,21 +112,21 @@ def test_a_partner_claims_their_site_onboards_and_manages_staff(
     reviewer_page.get_by_role("link", name="Northside Community Pantry").click()
     assert axe_check(reviewer_page) == [], "review detail"
     reviewer_page.get_by_role("button", name="Approve and send the welcome email").click()
-    assert reviewer_page.get_by_text("Approved. A welcome email was sent").is_visible()
+    expect(reviewer_page.get_by_text("Approved. A welcome email was sent")).to_be_visible()
     reviewer_context.close()
 
     # 3. The welcome email, then account, MFA, agreement, trainings, workspace.
     link = welcome_link(smtp_server, "pat@northsidepantry.org", 1)
     finish_onboarding(page, base, link, "Pat Rivera", axe_check)
-    assert page.get_by_role("heading", name="Northside Community Pantry").is_visible()
-    assert page.locator(".badge-partner").is_visible()
+    expect(page.get_by_role("heading", name="Northside Community Pantry")).to_be_visible()
+    expect(page.locator(".badge-partner")).to_be_visible()
     assert axe_check(page) == [], "dashboard"
     assert Partner.objects.get(organization=organization).onboarded_at is not None
 
     # The link works once.
     used = browser_instance.new_context().new_page()
     used.goto(link)
-    assert used.get_by_text("This link was already used").is_visible()
+    expect(used.get_by_text("This link was already used")).to_be_visible()
     used.context.close()
 
     # 4. Add a staff member, who onboards in their own browser.
@@ -136,7 +137,7 @@ def test_a_partner_claims_their_site_onboards_and_manages_staff(
     page.get_by_label("Work email").fill("ana@northsidepantry.org")
     page.get_by_label("Staff", exact=True).check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Invitation sent to ana@northsidepantry.org").is_visible()
+    expect(page.get_by_text("Invitation sent to ana@northsidepantry.org")).to_be_visible()
 
     staff_context = browser_instance.new_context()
     staff_page = staff_context.new_page()
@@ -149,7 +150,7 @@ def test_a_partner_claims_their_site_onboards_and_manages_staff(
     page.goto(f"{base}/partners/workspace/staff/")
     page.get_by_role("link", name="Ana Ruiz").click()
     page.get_by_role("button", name="Deactivate").click()
-    assert page.get_by_text("Ana Ruiz no longer has access.").is_visible()
+    expect(page.get_by_text("Ana Ruiz no longer has access.")).to_be_visible()
     staff_page.goto(f"{base}/partners/workspace/")
     staff_page.wait_for_url("**/accounts/login/**")
     ana.refresh_from_db()

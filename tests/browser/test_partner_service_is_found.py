@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from wayfinder.directory.tests.search_fixtures import live_directory, search_index_dir  # noqa: F401
 
@@ -40,8 +41,8 @@ def _add_location_and_service(page, base: str) -> None:
     page.get_by_label("Service name").fill(SERVICE)
     page.locator("#id_description").fill("Free groceries and fresh produce every Saturday morning.")
     page.get_by_role("button", name="Save").click()  # no category, no location: refused, nothing saved
-    assert page.get_by_text("Choose at least one category, so people can find this service.").is_visible()
-    assert page.get_by_text("Choose at least one location where people can get this service.").is_visible()
+    expect(page.get_by_text("Choose at least one category, so people can find this service.")).to_be_visible()
+    expect(page.get_by_text("Choose at least one location where people can get this service.")).to_be_visible()
     page.locator("summary", has_text="Food").first.click()
     page.get_by_label("Food pantries").check()
     page.get_by_label("Eastside distribution site").check()
@@ -66,7 +67,7 @@ def test_a_partner_created_service_is_found_by_keyword_category_and_distance(
     page.get_by_label("Where? (ZIP code or city)").fill("40507")
     page.get_by_role("button", name="Search").click()
     result = _result(page)
-    assert result.count() == 1
+    expect(result).to_have_count(1)
     assert result.locator(".badge-partner").inner_text() == "Partner"
     assert "mi away" in result.inner_text()
 
@@ -79,9 +80,9 @@ def test_a_partner_created_service_is_found_by_keyword_category_and_distance(
 
     # By distance: within 5 miles of 40507, and not within 5 miles of Louisville.
     page.goto(f"{live_server.url}/search/?category=food-pantries&where=40507&distance=5")
-    assert _result(page).count() == 1
+    expect(_result(page)).to_have_count(1)
     page.goto(f"{live_server.url}/search/?q=food+pantry&where=40202&distance=5")
-    assert _result(page).count() == 0
+    expect(_result(page)).to_have_count(0)
 
     # Its own page carries the badge and the place.
     page.goto(f"{live_server.url}/search/?q=saturday+grocery&where=40505")
@@ -104,7 +105,7 @@ def test_a_partner_picks_the_exact_point_on_the_map(live_server, writable_index,
     picker = page.locator("#location-picker")
     box = picker.bounding_box()
     picker.click(position={"x": box["width"] / 2 + 60, "y": box["height"] / 2 - 40})  # a little north-east
-    assert page.get_by_text("Point picked on the map").is_visible()
+    expect(page.get_by_text("Point picked on the map")).to_be_visible()
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Location saved.").wait_for()
     location.refresh_from_db()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, message_text
 from wayfinder.referrals import actions
@@ -45,14 +46,14 @@ def test_a_not_onboarded_organization_works_the_referral_from_its_email(
     # On the shelter's phone, no account.
     phone_page.goto(link)
     phone_page.get_by_role("heading", name="Referral for Emergency overnight shelter").wait_for()
-    assert phone_page.get_by_text("Needs a bed tonight").is_visible()
-    assert phone_page.get_by_role("link", name="Join as a partner").is_visible()
+    expect(phone_page.get_by_text("Needs a bed tonight")).to_be_visible()
+    expect(phone_page.get_by_role("link", name="Join as a partner")).to_be_visible()
     assert axe_check(phone_page) == []
     assert_no_horizontal_scroll(phone_page)
     phone_page.get_by_label("Your name (optional)").first.fill("Jo at intake")
     phone_page.get_by_role("button", name="Mark In progress").click()
     phone_page.get_by_text("Marked In progress.").wait_for()
-    assert phone_page.locator("[data-status=in_progress]").is_visible()
+    expect(phone_page.locator("[data-status=in_progress]")).to_be_visible()
 
     phone_page.get_by_role("link", name="Close and record the outcome").click()
     phone_page.get_by_label("No", exact=True).check()
@@ -73,6 +74,6 @@ def test_a_not_onboarded_organization_works_the_referral_from_its_email(
     page.goto(f"{live_server.url}/referrals/sent/")
     page.get_by_text("Not provided: No capacity").first.wait_for()
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
-    assert page.get_by_text("Not provided: No capacity").is_visible()
-    assert page.get_by_text("Jo at intake, by the recipient's emailed link").first.is_visible()
-    assert page.get_by_text("Handled from the emailed link").is_visible()
+    expect(page.get_by_text("Not provided: No capacity")).to_be_visible()
+    expect(page.get_by_text("Jo at intake, by the recipient's emailed link").first).to_be_visible()
+    expect(page.get_by_text("Handled from the emailed link")).to_be_visible()

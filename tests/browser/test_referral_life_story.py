@@ -9,6 +9,7 @@ it in My Plan.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import message_text
 from wayfinder.partners.models import Favorite
@@ -38,7 +39,7 @@ def test_partner_refers_partner_closes_resident_sees_outcome(live_server, person
     page.get_by_label("Child care referrals — Lexington Family Resource Center").check()
     page.get_by_label("Note for the receiving organizations (optional)").fill("Working part time; needs baby supplies.")
     page.get_by_role("button", name="Create referral(s)").click()
-    assert page.get_by_text("2 referrals sent.").is_visible()
+    expect(page.get_by_text("2 referrals sent.")).to_be_visible()
 
     # Partner 2 is emailed.
     smtp_server.wait_for(3)
@@ -54,12 +55,12 @@ def test_partner_refers_partner_closes_resident_sees_outcome(live_server, person
     heading = page.get_by_role("heading", level=1).inner_text()
     page.get_by_label("Status", exact=True).select_option("in_progress")
     page.get_by_role("button", name="Update status").click()
-    assert page.get_by_text("Status updated.").is_visible()
+    expect(page.get_by_text("Status updated.")).to_be_visible()
     page.get_by_role("link", name="Close referral").click()
     page.get_by_label("Yes").check()
     page.get_by_label("How was your experience with the resident?").fill("Reached her the same day.")
     page.get_by_role("button", name="Submit and close").click()
-    assert page.get_by_text("Referral closed.").is_visible()
+    expect(page.get_by_text("Referral closed.")).to_be_visible()
     closed_service = "Free infant formula" if "formula" in heading else "Child care referrals"
 
     # Partner 1 sees the outcome in the outbox.

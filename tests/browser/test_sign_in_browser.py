@@ -1,6 +1,7 @@
 """A demo partner staff member signs in with a TOTP code in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import fresh_totp_code
 from wayfinder.demo.personas import DEMO_PASSWORD, demo_totp_secret, persona
@@ -22,9 +23,9 @@ def test_partner_staff_signs_in_with_password_and_totp(live_server, personas, pa
 
     # Staff start on their organization's dashboard, with its inbox (seeds).
     page.wait_for_url("**/partners/workspace/")
-    assert page.get_by_role("heading", name="Bluegrass Community Food Bank").is_visible()
+    expect(page.get_by_role("heading", name="Bluegrass Community Food Bank")).to_be_visible()
     # The inbox part of the dashboard is the metrics summary's newest items (issue #18).
-    assert page.get_by_role("heading", name="Newest in your inbox").is_visible()
+    expect(page.get_by_role("heading", name="Newest in your inbox")).to_be_visible()
 
 
 def test_the_sign_in_page_fits_a_phone(live_server, phone_page):

@@ -3,6 +3,7 @@ against a real provider (oidc-provider-mock, started by tests/exchange_servers.p
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import expect
 
 from conftest import fresh_totp_code
 from wayfinder.accounts.models import User
@@ -40,7 +41,7 @@ def test_a_new_person_gets_an_account_from_the_state_sign_in(live_server, state_
     # A new account starts where its later sign-ins will: a person with no role on My Plan.
     page.wait_for_url("**/my-plan/")
     page.goto(f"{live_server.url}/accounts/home/")
-    assert page.get_by_role("heading", name="Welcome, Dana Cole").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Dana Cole")).to_be_visible()
     assert User.objects.count() == before + 1
     user = User.objects.get(email="dana.cole@example.org")
     assert not user.has_usable_password()
@@ -72,7 +73,7 @@ def test_an_existing_partner_is_linked_and_without_provider_mfa_enters_our_code(
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/partners/workspace/")  # staff start on their organization's dashboard
     page.goto(f"{live_server.url}/accounts/home/")
-    assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
+    expect(page.get_by_text("Staff — Bluegrass Community Food Bank")).to_be_visible()
 
     assert User.objects.filter(email__iexact=staff.email).count() == accounts_with_email == 1
     link = SocialAccount.objects.get(uid="kog-marcus")
@@ -92,7 +93,7 @@ def test_provider_mfa_counts_for_the_session_and_no_code_is_asked(live_server, s
 
     page.wait_for_url("**/partners/workspace/")  # no code asked on the way
     page.goto(f"{live_server.url}/accounts/home/")
-    assert page.get_by_text("Staff — Bluegrass Community Food Bank").is_visible()
+    expect(page.get_by_text("Staff — Bluegrass Community Food Bank")).to_be_visible()
     # Staff pages open: the session counts as MFA-passed.
     page.goto(f"{live_server.url}/partners/")
     assert "/accounts/2fa/" not in page.url and "/accounts/login/" not in page.url
@@ -131,7 +132,7 @@ def test_an_unverified_email_of_an_existing_account_is_neither_linked_nor_duplic
     start_state_sign_in(page, live_server)
     sign_in_at_provider(page, "kog-impostor")
 
-    assert page.get_by_role("heading", name="We could not connect your state account").is_visible()
+    expect(page.get_by_role("heading", name="We could not connect your state account")).to_be_visible()
     assert User.objects.count() == users
     assert not SocialAccount.objects.filter(uid="kog-impostor").exists()
     page.goto(f"{live_server.url}/accounts/home/")
