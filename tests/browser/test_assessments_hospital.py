@@ -52,10 +52,10 @@ def test_a_hospital_social_worker_completes_the_ahc_and_the_record_shows_the_nee
     assert axe_check(page) == [], "record before"
     page.get_by_role("link", name="Start AHC HRSN screening").click()
     page.get_by_role("button", name="Start").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Living situation"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Living situation")
     assert axe_check(page) == [], "first AHC screen"
     answer(page, CORE)
-    assert page.get_by_role("heading", level=1).inner_text() == "Review and submit"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review and submit")
     for text in ("Housing instability", "Transportation problems", "Reported being physically hurt"):
         expect(page.get_by_text(text).first).to_be_visible()
     assert axe_check(page) == [], "review"
@@ -64,9 +64,9 @@ def test_a_hospital_social_worker_completes_the_ahc_and_the_record_shows_the_nee
     expect(page.get_by_text("Assessment saved. Needs recorded: 2.")).to_be_visible()
     expect(page.locator("[data-first-assessment-banner]")).to_have_count(0)
     today = timezone.localdate().isoformat()
-    assert page.get_by_text(
-        f"Last assessment: {today}, from AHC HRSN screening, Bluegrass Regional Hospital."
-    ).is_visible()
+    expect(
+        page.get_by_text(f"Last assessment: {today}, from AHC HRSN screening, Bluegrass Regional Hospital.")
+    ).to_be_visible()
     needs = page.locator('[data-section="needs"] .need-list').first
     housing = needs.locator('[data-need="housing"]')
     assert "AHC HRSN screening 1.0.0, Bluegrass Regional Hospital (Priya Raman), " + today in housing.inner_text()
@@ -86,7 +86,7 @@ def test_bad_input_in_the_browser_stores_nothing(live_server, social_worker):
     # A required answer missing.
     tap(page, "71802-3", "LA31993-1")
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("Please answer this question, or choose “Declined to answer”.").is_visible()
+    expect(page.get_by_text("Please answer this question, or choose “Declined to answer”.")).to_be_visible()
     # An answer not among the options (the page's value edited).
     page.locator('input[name="a-96778-6"][value="LA9-3"]').evaluate(
         "el => { el.value = 'LA0000-0'; el.checked = true; }"

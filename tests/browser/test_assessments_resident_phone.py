@@ -53,7 +53,7 @@ def test_a_resident_on_a_phone_in_spanish_gets_services_near_their_zip(
     page.get_by_role("button", name="Empezar").click()
 
     first = TAPS[0]
-    assert page.get_by_role("heading", level=1).inner_text() == "Comida"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comida")
     expect(page.get_by_text("paso 1 de 17")).to_be_visible()
     assert axe_check(page) == [], "first screen"
     assert_no_horizontal_scroll(page)
@@ -67,15 +67,15 @@ def test_a_resident_on_a_phone_in_spanish_gets_services_near_their_zip(
             tap(page, link_id, value)
         if number == 3:  # go back one screen and forward again: the answers are still there
             page.get_by_role("button", name="Atrás").click()
-            assert page.locator('input[name="a-71802-3"][value="LA31993-1"]').is_checked()
+            expect(page.locator('input[name="a-71802-3"][value="LA31993-1"]')).to_be_checked()
             page.get_by_role("button", name="Siguiente").click()
-            assert page.get_by_role("heading", level=1).inner_text() == "Servicios públicos"
+            expect(page.get_by_role("heading", level=1)).to_have_text("Servicios públicos")
             # What was tapped before going back is kept too.
             assert page.locator('input[name="a-96779-4"][value="LA33-6"]').is_checked()
         assert_no_horizontal_scroll(page)
         page.get_by_role("button", name="Siguiente").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Sus resultados"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sus resultados")
     page.get_by_label("Su código postal, para encontrar servicios cerca de usted").fill("40507")
     page.get_by_role("button", name="Mostrar servicios cerca de mí").click()
     expect(page.get_by_text("Los más cercanos al código postal 40507.")).to_be_visible()

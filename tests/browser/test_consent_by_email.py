@@ -43,9 +43,9 @@ def test_staff_request_consent_by_email_and_the_resident_grants_it(
     try:
         resident_page = resident_context.new_page()
         resident_page.goto(link)
-        assert resident_page.get_by_role(
-            "heading", name="Lexington Family Resource Center asks to see your record"
-        ).is_visible()
+        expect(
+            resident_page.get_by_role("heading", name="Lexington Family Resource Center asks to see your record")
+        ).to_be_visible()
         expect(resident_page.get_by_text("Requested by Rosa Delgado")).to_be_visible()
         resident_page.get_by_role("button", name="Yes, I agree").click()
         resident_page.get_by_role("heading", name="Consent given").wait_for()

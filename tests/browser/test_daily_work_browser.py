@@ -54,7 +54,7 @@ def test_the_inbox_shows_its_list_before_folded_filters(live_server, personas, p
     )
     assert cue[0] == "solid"  # an arrow is drawn
     toggle.click()
-    assert page.get_by_label("Sent on or after").is_visible()
+    expect(page.get_by_label("Sent on or after")).to_be_visible()
     opened = page.evaluate("s => getComputedStyle(s, '::before').transform", toggle.element_handle())
     assert opened != cue[1]  # and it turns when the filters open
     page.get_by_label("Client name").fill("Bradn")  # a typo

@@ -216,14 +216,14 @@ def test_the_resident_switches_sharing_off_and_the_exchange_reads_nothing(
         sign_in(no_js, live_server.url, "resident")
         no_js.goto(f"{live_server.url}/my-plan/")
         no_js.get_by_role("link", name="Sharing with my doctors").click()
-        assert no_js.get_by_role("heading", level=1).inner_text() == "Sharing with the health information exchange"
+        expect(no_js.get_by_role("heading", level=1)).to_have_text("Sharing with the health information exchange")
         expect(no_js.get_by_text("Your information is shared with the health information exchange.")).to_be_visible()
         assert PARTICIPANT in no_js.locator("[data-recipients]").inner_text()
         no_js.get_by_label("No, do not share it").check()
         no_js.get_by_role("button", name="Save my choice").click()
-        assert no_js.get_by_text(
-            "Saved. Your information is no longer shared with the health information exchange."
-        ).is_visible()
+        expect(
+            no_js.get_by_text("Saved. Your information is no longer shared with the health information exchange.")
+        ).to_be_visible()
         assert no_js.get_by_label("No, do not share it").is_checked()
     finally:
         context.close()

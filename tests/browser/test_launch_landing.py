@@ -127,9 +127,9 @@ def test_several_matches_search_by_name_and_birth_date_then_email_and_phone(live
     page.wait_for_url("**/clients/?first_name=**")
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
-    assert page.get_by_text(
-        "Several people match. Use the email, phone and place to find the right person."
-    ).is_visible()
+    expect(
+        page.get_by_text("Several people match. Use the email, phone and place to find the right person.")
+    ).to_be_visible()
     assert arrival("multiple").data["matches"] == 2
 
 

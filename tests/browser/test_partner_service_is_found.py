@@ -76,7 +76,8 @@ def test_a_partner_created_service_is_found_by_keyword_category_and_distance(
     page.get_by_label("Where? (ZIP code or city)").fill("40507")
     page.get_by_role("button", name="Food", exact=True).click()
     page.get_by_role("link", name="Food pantries").click()
-    assert _result(page).count() == 1 and _result(page).locator(".badge-partner").count() == 1
+    expect(_result(page)).to_have_count(1)
+    expect(_result(page).locator(".badge-partner")).to_have_count(1)
 
     # By distance: within 5 miles of 40507, and not within 5 miles of Louisville.
     page.goto(f"{live_server.url}/search/?category=food-pantries&where=40507&distance=5")
