@@ -79,6 +79,7 @@ def prefixed(prefix: str, value: str | None) -> str:
 class Context:
     notes: Notes
     eligibility: dict[str, list[str]] = field(default_factory=dict)  # service id -> eligibility texts
+    linked: set[tuple[str, str]] = field(default_factory=set)  # (service id, location id) pairs already linked
     where: str = ""  # the row being converted
 
     def note(self, table: str, fld: str, what: str, before: Any, after: Any) -> None:
@@ -151,6 +152,24 @@ def _location(out: dict[str, Any], row: Raw, ctx: Context) -> dict[str, Any]:
     if not str(out.get("location_type") or "").strip():
         out["location_type"] = "physical"  # a 1.x/2.0 location is a place (3.0 adds postal and virtual)
     return out
+
+
+def _pair(out: dict[str, Any], row: Raw, ctx: Context) -> dict[str, Any]:
+    ctx.linked.add((str(out.get("service_id") or "").strip(), str(out.get("location_id") or "").strip()))
+    return out
+
+
+def service_location(row: Raw, ctx: Context) -> Iterator[dict[str, Any]]:
+    """HSDS 1.0 links a service to its one location by ``services.location_id`` (1.1 added
+    services_at_location): that link becomes a service_at_location, unless the feed's own
+    services_at_location file already has the pair (``TabularReader`` reads that file first)."""
+    service, location = (row.get("id") or "").strip(), (row.get("location_id") or "").strip()
+    if not service or not location or (service, location) in ctx.linked:
+        return
+    ctx.linked.add((service, location))
+    ctx.note("service_at_location", "location_id", "a 1.x service's location_id: linked as a service_at_location",
+             service, location)  # fmt: skip
+    yield {"id": f"service-location:{service}:{location}", "service_id": service, "location_id": location}
 
 
 def address(kind: str):
@@ -296,8 +315,9 @@ def _sources() -> list[Source]:
         simple("service", {"fees": "fees_description", "eligibility": "eligibility_description"}, _service),
     )
     add("locations.csv", "location", simple("location", fix=_location))
-    add("services_at_location.csv", "service_at_location", simple("service_at_location"))
-    add("service_at_location.csv", "service_at_location", simple("service_at_location"))
+    add("services_at_location.csv", "service_at_location", simple("service_at_location", fix=_pair))
+    add("service_at_location.csv", "service_at_location", simple("service_at_location", fix=_pair))
+    add("services.csv", "service_at_location", (service_location, frozenset({"id", "location_id"})), "location")
     add("physical_addresses.csv", "address", address("physical"))
     add("postal_addresses.csv", "address", address("postal"))
     add("addresses.csv", "address", simple("address"))

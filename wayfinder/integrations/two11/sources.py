@@ -183,16 +183,27 @@ def text_stream(member: Member, encoding: Encoding) -> io.TextIOWrapper:
     return io.TextIOWrapper(member.open(), encoding=encoding.name, newline="")
 
 
-def csv_records(member: Member, encoding: Encoding) -> Iterator[tuple[int, list[str]]]:
+def csv_records(
+    member: Member, encoding: Encoding, blank_lines: list[int] | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """(physical line the record starts on, cells) for every record, the header first. Broken
-    quoting is a ``FeedError`` (the rest of the file cannot be trusted)."""
+    quoting is a ``FeedError`` (the rest of the file cannot be trusted).
+
+    A record whose every cell is blank (the empty rows a spreadsheet leaves, ``,,,,``) holds nothing
+    to import or reject: it is left out, and its line appended to ``blank_lines`` for the report.
+    The test costs one ``strip`` for a record whose first cell (its id) is filled."""
     with text_stream(member, encoding) as text:
         reader = csv.reader(text, strict=True)
         line = 0
         try:
             for cells in reader:
                 start, line = line + 1, reader.line_num
-                if cells:
-                    yield start, cells
+                if not cells:
+                    continue
+                if not cells[0].strip() and not "".join(cells).strip():
+                    if blank_lines is not None:
+                        blank_lines.append(start)
+                    continue
+                yield start, cells
         except csv.Error as exc:
             raise FeedError(f"{member.name}:{line + 1}: broken CSV ({exc})") from None

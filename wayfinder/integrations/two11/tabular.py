@@ -83,6 +83,8 @@ class TabularReader:
                 self.sources.setdefault(spec.name, []).append((None, member))
             else:
                 self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
+        for found in self.sources.values():  # a table's own files before the rows other files imply
+            found.sort(key=lambda pair: bool(pair[0] is not None and pair[0].name))
         for name, member in self.feed.members.items():
             if not name.endswith(".csv") and name != "datapackage.json":
                 self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
@@ -118,12 +120,32 @@ class TabularReader:
     def file_rows(
         self, table: str, source: legacy.Source | None, member: Member, lists: frozenset[str]
     ) -> Iterator[Row | TabularBatch | RecordError]:
-        records = csv_records(member, self.encoding(member))
+        blank: list[int] = []
+        records = csv_records(member, self.encoding(member), blank)
         first = next(records, None)
         if first is None:
             self.report.add(WARNING, member.name, table, "", "", "the file is empty")
             return
-        header = first[1]
+        yield from self.file_records(table, source, member, lists, first[1], records)
+        if blank and (source is None or not source.name):  # once per file, not per table read from it
+            shown = ", ".join(map(str, blank[:5])) + (", …" if len(blank) > 5 else "")
+            what = (
+                f"1 row with every cell blank (line {shown})"
+                if len(blank) == 1
+                else (f"{len(blank):,} rows with every cell blank (lines {shown})")
+            )
+            reason = f"{what}: nothing to import, skipped"
+            self.report.add(WARNING, f"{member.name}:{blank[0]}", table, "", "", reason)
+
+    def file_records(
+        self,
+        table: str,
+        source: legacy.Source | None,
+        member: Member,
+        lists: frozenset[str],
+        header: list[str],
+        records: Iterator[tuple[int, list[str]]],
+    ) -> Iterator[Row | TabularBatch | RecordError]:
         keys = [header_key(h) for h in header]
         wanted = {c.name for c in columns(table)} if source is None else source.reads
         mapping, seen = [], set()

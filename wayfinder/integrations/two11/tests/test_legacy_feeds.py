@@ -28,12 +28,13 @@ from wayfinder.directory.models import (
     Schedule,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     TaxonomyTerm,
 )
 from wayfinder.integrations.two11.models import FeedIdentifier
 
-from .conftest import run_import
-from .feeds import compiled_validator, errors, frictionless_report, report_rows, zip_folder
+from .conftest import read_csv, run_import, write_csv
+from .feeds import compiled_validator, edit_rows, errors, frictionless_report, report_rows, table_counts, zip_folder
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -141,3 +142,59 @@ def test_an_hsds_1_x_datapackage_is_read_as_3_0(tmp_path):
     assert any(w["field"] == "keywords" for w in warnings)
     assert not errors(tmp_path / "r.csv")
     assert Program.objects.count() == 0
+
+
+def test_an_hsds_1_0_service_location_id_links_the_service_to_that_location(tmp_path):
+    """HSDS 1.0 had no services_at_location: a service named its one place in services.location_id."""
+    feed = copy("hsds-1.1", tmp_path, "hsds-1.0")
+
+    def one_zero(rows: list[dict]) -> list[dict]:
+        rows[0]["location_id"] = "loc-1"  # also in services_at_location.csv (sal-1): not linked twice
+        rows.append({**rows[1], "id": "svc-3", "name": "Clothing Closet", "location_id": "loc-1"})
+        return rows
+
+    edit_rows(feed, "services.csv", one_zero)
+    out, err, exc = run_import(feed, report=tmp_path / "r.csv")
+    assert exc is None, err
+    name = "hsds-1.0"
+    closet = Service.objects.get(id=by_original("service", "svc-3", name))
+    shelter = Service.objects.get(id=by_original("service", "svc-1", name))
+    place = Location.objects.get(id=by_original("location", "loc-1", name))
+    assert list(ServiceAtLocation.objects.filter(service=closet).values_list("location", flat=True)) == [place.id]
+    assert ServiceAtLocation.objects.filter(service=shelter).count() == 1
+    rows = report_rows(tmp_path / "r.csv")
+    linked = [r for r in rows if "linked as a service_at_location" in r["reason"]]
+    assert len(linked) == 1 and "1 value" in linked[0]["reason"] and linked[0]["where"].startswith("services.csv")
+    assert not [r for r in rows if r["field"] == "location_id" and "dropped" in r["reason"]]
+    assert not errors(tmp_path / "r.csv")
+    # the made link has a stable id: the same feed again changes nothing
+    counts = table_counts()
+    again = copy("hsds-1.1", tmp_path / "again", "hsds-1.0")
+    edit_rows(again, "services.csv", one_zero)
+    out, _, exc = run_import(again, report=tmp_path / "r2.csv")
+    assert exc is None and "No changes" in out, out
+    assert table_counts() == counts
+
+
+@pytest.mark.parametrize("fixture", ["hsds-2.0", "3.0"])
+def test_rows_with_every_cell_blank_are_skipped_with_a_warning(tmp_path, fixture, feed_copy):
+    """Spreadsheets leave rows of bare commas at the end of a sheet: nothing to import, nothing to
+    reject, but said in the report with their lines."""
+    feed = copy(fixture, tmp_path) if fixture != "3.0" else feed_copy
+    fields, rows = read_csv(feed, "phones.csv")
+    write_csv(feed, "phones.csv", fields, rows)
+    with (feed / "phones.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write("," * (len(fields) - 1) + "\r\n" + " , ,\r\n" + ",,")
+    _, err, exc = run_import(feed, report=tmp_path / "r.csv")
+    assert exc is None, err
+    assert not errors(tmp_path / "r.csv")
+    first = len(rows) + 2
+    blank = [r for r in report_rows(tmp_path / "r.csv") if "every cell blank" in r["reason"]]
+    assert [(r["where"], r["table"], r["reason"]) for r in blank] == [
+        (
+            f"phones.csv:{first}",
+            "phone",
+            f"3 rows with every cell blank (lines {first}, {first + 1}, {first + 2}): nothing to import, skipped",
+        )
+    ]
+    assert Phone.objects.count() == len(rows)
