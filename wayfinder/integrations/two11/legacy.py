@@ -80,6 +80,7 @@ class Context:
     notes: Notes
     eligibility: dict[str, list[str]] = field(default_factory=dict)  # service id -> eligibility texts
     linked: set[tuple[str, str]] = field(default_factory=set)  # (service id, location id) pairs already linked
+    location_organization: dict[str, str] = field(default_factory=dict)  # 1.0: location id -> organization id
     where: str = ""  # the row being converted
 
     def note(self, table: str, fld: str, what: str, before: Any, after: Any) -> None:
@@ -145,6 +146,14 @@ def _service(out: dict[str, Any], row: Raw, ctx: Context) -> dict[str, Any]:
     extra = ctx.eligibility.get(str(row.get("id", "")).strip())
     if extra and not str(out.get("eligibility_description") or "").strip():
         out["eligibility_description"] = "; ".join(extra)
+    out.pop("location_id", None)  # read for the organization below and for service_location
+    if not str(out.get("organization_id") or "").strip():
+        # HSDS 1.0 (and Ohana API exports) give a service its location only: the location's organization
+        # runs it (3.0 requires organization_id)
+        place = str(row.get("location_id") or "").strip()
+        if owner := ctx.location_organization.get(place):
+            out["organization_id"] = owner
+            ctx.note("service", "organization_id", "not given: the organization of the service's location", "", owner)
     return out
 
 
@@ -170,6 +179,12 @@ def service_location(row: Raw, ctx: Context) -> Iterator[dict[str, Any]]:
     ctx.note("service_at_location", "location_id", "a 1.x service's location_id: linked as a service_at_location",
              service, location)  # fmt: skip
     yield {"id": f"service-location:{service}:{location}", "service_id": service, "location_id": location}
+
+
+def _physical(out: dict[str, Any], row: Raw, ctx: Context) -> dict[str, Any]:
+    if not str(out.get("address_type") or "").strip():
+        out["address_type"] = "physical"  # a 1.0 addresses.csv holds the places of its locations
+    return out
 
 
 def address(kind: str):
@@ -309,20 +324,19 @@ def _sources() -> list[Source]:
 
     add("organizations.csv", "organization", simple("organization", {"url": "website"}, _year))
     add("programs.csv", "program", simple("program", fix=_description_from_name("program")))
-    add(
-        "services.csv",
-        "service",
-        simple("service", {"fees": "fees_description", "eligibility": "eligibility_description"}, _service),
+    service, reads = simple(
+        "service", {"fees": "fees_description", "eligibility": "eligibility_description", "website": "url"}, _service
     )
+    add("services.csv", "service", (service, reads | {"location_id"}))
     add("locations.csv", "location", simple("location", fix=_location))
     add("services_at_location.csv", "service_at_location", simple("service_at_location", fix=_pair))
     add("service_at_location.csv", "service_at_location", simple("service_at_location", fix=_pair))
     add("services.csv", "service_at_location", (service_location, frozenset({"id", "location_id"})), "location")
     add("physical_addresses.csv", "address", address("physical"))
     add("postal_addresses.csv", "address", address("postal"))
-    add("addresses.csv", "address", simple("address"))
+    add("addresses.csv", "address", simple("address", fix=_physical))
     add("contacts.csv", "contact", simple("contact"))
-    add("phones.csv", "phone", simple("phone"))
+    add("phones.csv", "phone", simple("phone", {"number_type": "type"}))  # Ohana API's name
     add("phones.csv", "language", (phone_languages, frozenset({"id", "language"})), "language")
     add("schedules.csv", "schedule", simple("schedule"))
     add("regular_schedules.csv", "schedule", (regular_schedule, frozenset({"id", "service_id", "location_id",
@@ -370,6 +384,9 @@ def version(files: set[str], headers: dict[str, list[str]], package: dict[str, A
     org = headers.get("organizations.csv", [])
     if "url" in org and "website" not in org:
         return "2.0"
+    services = headers.get("services.csv", [])
+    if "location_id" in services and "organization_id" not in services:
+        return "1.x"  # HSDS 1.0's shape (and Ohana API exports): a service belongs to its location
     terms = headers.get("taxonomy_terms.csv", [])
     if "term" in terms and "name" not in terms:
         return "2.0"

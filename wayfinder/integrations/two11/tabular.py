@@ -59,7 +59,9 @@ class TabularReader:
         if not csvs:
             raise FeedError(f"{self.feed.path.name}: no HSDS CSV files found")
         headers = {
-            name: self.header(csvs[name]) for name in ("organizations.csv", "taxonomy_terms.csv") if name in csvs
+            name: self.header(csvs[name])
+            for name in ("organizations.csv", "taxonomy_terms.csv", "services.csv")
+            if name in csvs
         }
         self.version = legacy.version(set(csvs), headers, self.feed.datapackage)
         where = self.feed.path.name
@@ -83,6 +85,8 @@ class TabularReader:
                 self.sources.setdefault(spec.name, []).append((None, member))
             else:
                 self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
+        if self.version and "locations.csv" in csvs and "location_id" in headers.get("services.csv", []):
+            self.read_location_organizations(csvs["locations.csv"])
         for found in self.sources.values():  # a table's own files before the rows other files imply
             found.sort(key=lambda pair: bool(pair[0] is not None and pair[0].name))
         for name, member in self.feed.members.items():
@@ -102,6 +106,18 @@ class TabularReader:
         for _, cells in records:
             if len(cells) > max(sid, text) and cells[text].strip():
                 self.ctx.eligibility.setdefault(cells[sid].strip(), []).append(cells[text].strip())
+
+    def read_location_organizations(self, member: Member) -> None:
+        """HSDS 1.0's services.csv has no organization_id: each service is its location's (legacy._service)."""
+        records = csv_records(member, self.encoding(member))
+        first = next(records, None)
+        keys = [header_key(h) for h in first[1]] if first else []
+        if "id" not in keys or "organization_id" not in keys:
+            return
+        at, org = keys.index("id"), keys.index("organization_id")
+        for _, cells in records:
+            if len(cells) > max(at, org) and cells[org].strip():
+                self.ctx.location_organization[cells[at].strip()] = cells[org].strip()
 
     # --- reading ----------------------------------------------------------------------
     def tables(self) -> Iterator[tuple[str, Iterator[Row | TabularBatch | RecordError]]]:
@@ -153,6 +169,8 @@ class TabularReader:
             if not key:
                 continue
             if key in seen:
+                if source is not None and source.name:
+                    continue  # said once, by the file's own table
                 self.report.add(
                     WARNING, f"{member.name}:1", table, "", header[i], "a second column of this name: ignored"
                 )

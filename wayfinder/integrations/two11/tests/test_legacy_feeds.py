@@ -34,7 +34,16 @@ from wayfinder.directory.models import (
 from wayfinder.integrations.two11.models import FeedIdentifier
 
 from .conftest import read_csv, run_import, write_csv
-from .feeds import compiled_validator, edit_rows, errors, frictionless_report, report_rows, table_counts, zip_folder
+from .feeds import (
+    compiled_validator,
+    csv_text,
+    edit_rows,
+    errors,
+    frictionless_report,
+    report_rows,
+    table_counts,
+    zip_folder,
+)
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -198,3 +207,52 @@ def test_rows_with_every_cell_blank_are_skipped_with_a_warning(tmp_path, fixture
         )
     ]
     assert Phone.objects.count() == len(rows)
+
+
+def test_an_hsds_1_0_feed_without_service_organizations_is_read_as_3_0(tmp_path):
+    """HSDS 1.0's shape, still exported by Ohana API directories: a service names its location and
+    no organization, addresses have no type, a phone's type is ``number_type``. Each service is run
+    by its location's organization, the export is valid HSDS 3.0."""
+    feed = tmp_path / "ohana-export"
+    feed.mkdir()
+    files = {
+        "organizations.csv": (
+            ["id", "name", "description", "email", "website"],
+            [["1", "Westside Pantry", "Food for the west end.", "info@westside.org", "westside.org"]],
+        ),
+        "locations.csv": (
+            ["id", "organization_id", "name", "description", "virtual"],
+            [["10", "1", "Westside church hall", "Ground floor.", "FALSE"]],
+        ),
+        "services.csv": (
+            ["id", "location_id", "name", "description", "website", "status", "keywords"],
+            [["100", "10", "Saturday pantry", "Groceries.", "westside.org/pantry", "Active", "food"]],
+        ),
+        "addresses.csv": (
+            ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country"],
+            [["1", "10", "12 Elm St", "Louisville", "KY", "40211", "US"]],
+        ),
+        "phones.csv": (
+            ["id", "location_id", "organization_id", "service_id", "number", "number_type"],
+            [["1", "", "", "100", "502-555-0100", "voice"]],
+        ),
+    }
+    for name, (header, rows) in files.items():
+        (feed / name).write_text(csv_text(header, rows), encoding="utf-8")
+    out, err, exc = run_import(feed, report=tmp_path / "r.csv")
+    assert exc is None, err
+    assert "read as HSDS 3.0 from an HSDS 1.x datapackage" in out
+    assert not errors(tmp_path / "r.csv")
+    pantry = Service.objects.get(id=by_original("service", "100", "ohana-export"))
+    assert pantry.organization.name == "Westside Pantry"
+    assert pantry.url == "https://westside.org/pantry"
+    assert [sal.location.name for sal in ServiceAtLocation.objects.filter(service=pantry)] == ["Westside church hall"]
+    assert Address.objects.get().address_type == "physical"
+    assert Phone.objects.get(service=pantry).type == "voice"
+    reasons = {r["field"]: r["reason"] for r in report_rows(tmp_path / "r.csv") if r["table"] == "service"}
+    assert reasons["organization_id"].startswith("not given: the organization of the service's location")
+    assert "dropped" in reasons["keywords"]
+    package = tmp_path / "package"
+    call_command("export_hsds", str(package), "--format", "csv", stdout=StringIO())
+    report = frictionless_report(package)
+    assert report["valid"], report["problems"][:10]
