@@ -100,6 +100,7 @@ class JsonReader:
         self.member, self.report = member, report
         self.unknown: Counter[tuple[str, str]] = Counter()
         self.first_seen: dict[tuple[str, str], str] = {}
+        self.blank: list[str] = []  # where each blank object was (is_blank)
 
     def rows(self) -> Iterator[Row | RecordError]:
         encoding = detect_encoding(self.member)
@@ -114,6 +115,11 @@ class JsonReader:
             yield from self._ndjson(encoding.name)
         else:
             yield from self._document(encoding.name)
+        if self.blank:
+            shown = ", ".join(self.blank[:5]) + (", …" if len(self.blank) > 5 else "")
+            what = "1 object" if len(self.blank) == 1 else f"{len(self.blank):,} objects"
+            reason = f"{what} with no value ({shown}): nothing to import, skipped"
+            self.report.add(WARNING, self.blank[0], "", "", "", reason)
         for (table, key), count in sorted(self.unknown.items()):
             self.report.add(
                 WARNING,
@@ -195,6 +201,9 @@ class JsonReader:
         present = frozenset(BY_CSV[k].name for k in value if k in BY_CSV) if flat else frozenset()
         try:
             for table, doc, path in documents(value, where):
+                if not table:
+                    self.blank.append(path)
+                    continue
                 problem = hostile(doc)
                 if problem:
                     yield RecordError(path, problem[1], table, _id_of(doc), problem[0])
@@ -309,8 +318,18 @@ def merge_repeats(rows: Iterator[Row]) -> list[Row]:
     return out
 
 
+def is_blank(doc: dict[str, Any]) -> bool:
+    """``{}``, or an object whose every value is null, blank text or an empty list or object: the JSON
+    form of a spreadsheet's empty row, with nothing to import or reject."""
+    return all(
+        v is None or (v.__class__ is str and not v.strip()) or (isinstance(v, list | dict) and not v)
+        for v in doc.values()
+    )
+
+
 def documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
-    """(table, document, where) for a parsed JSON value: object, list, API page, or tabular JSON."""
+    """(table, document, where) for a parsed JSON value: object, list, API page, or tabular JSON;
+    table "" for a blank object (``is_blank``)."""
     if isinstance(value, list):
         for i, item in enumerate(value):
             yield from documents(item, f"{where}[{i}]")
@@ -326,7 +345,10 @@ def documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
             if spec is None or not isinstance(rows, list):
                 raise RecordError(where, f"unknown table {name}")
             for i, row in enumerate(rows):
-                yield spec.name, row, f"{where}.{name}[{i}]"
+                yield ("" if isinstance(row, dict) and is_blank(row) else spec.name), row, f"{where}.{name}[{i}]"
+        return
+    if is_blank(value):
+        yield "", value, where
         return
     kind = kind_of(value)
     if kind is not None:

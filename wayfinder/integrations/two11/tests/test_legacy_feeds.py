@@ -33,7 +33,7 @@ from wayfinder.directory.models import (
 )
 from wayfinder.integrations.two11.models import FeedIdentifier
 
-from .conftest import read_csv, run_import, write_csv
+from .conftest import run_import
 from .feeds import (
     compiled_validator,
     csv_text,
@@ -183,30 +183,6 @@ def test_an_hsds_1_0_service_location_id_links_the_service_to_that_location(tmp_
     out, _, exc = run_import(again, report=tmp_path / "r2.csv")
     assert exc is None and "No changes" in out, out
     assert table_counts() == counts
-
-
-@pytest.mark.parametrize("fixture", ["hsds-2.0", "3.0"])
-def test_rows_with_every_cell_blank_are_skipped_with_a_warning(tmp_path, fixture, feed_copy):
-    """Spreadsheets leave rows of bare commas at the end of a sheet: nothing to import, nothing to
-    reject, but said in the report with their lines."""
-    feed = copy(fixture, tmp_path) if fixture != "3.0" else feed_copy
-    fields, rows = read_csv(feed, "phones.csv")
-    write_csv(feed, "phones.csv", fields, rows)
-    with (feed / "phones.csv").open("a", encoding="utf-8", newline="") as fh:
-        fh.write("," * (len(fields) - 1) + "\r\n" + " , ,\r\n" + ",,")
-    _, err, exc = run_import(feed, report=tmp_path / "r.csv")
-    assert exc is None, err
-    assert not errors(tmp_path / "r.csv")
-    first = len(rows) + 2
-    blank = [r for r in report_rows(tmp_path / "r.csv") if "every cell blank" in r["reason"]]
-    assert [(r["where"], r["table"], r["reason"]) for r in blank] == [
-        (
-            f"phones.csv:{first}",
-            "phone",
-            f"3 rows with every cell blank (lines {first}, {first + 1}, {first + 2}): nothing to import, skipped",
-        )
-    ]
-    assert Phone.objects.count() == len(rows)
 
 
 def test_an_hsds_1_0_feed_without_service_organizations_is_read_as_3_0(tmp_path):
