@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .legacy_json import needs_upgrade, upgrade
 from .report import WARNING, Report
 from .sources import FeedError, Member, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, TABLES, known_fields
@@ -101,6 +102,7 @@ class JsonReader:
         self.unknown: Counter[tuple[str, str]] = Counter()
         self.first_seen: dict[tuple[str, str], str] = {}
         self.blank: list[str] = []  # where each blank object was (is_blank)
+        self.upgraded: Counter[tuple[str, str, str]] = Counter()  # (table, 2.0 key, what it became): records
 
     def rows(self) -> Iterator[Row | RecordError]:
         encoding = detect_encoding(self.member)
@@ -120,6 +122,9 @@ class JsonReader:
             what = "1 object" if len(self.blank) == 1 else f"{len(self.blank):,} objects"
             reason = f"{what} with no value ({shown}): nothing to import, skipped"
             self.report.add(WARNING, self.blank[0], "", "", "", reason)
+        for (table, key, what), count in sorted(self.upgraded.items()):
+            reason = f"{what} ({count:,} record{'s' * (count != 1)})"
+            self.report.add(WARNING, self.member.name, table, "", key, reason)
         for (table, key), count in sorted(self.unknown.items()):
             self.report.add(
                 WARNING,
@@ -228,6 +233,8 @@ class JsonReader:
         if not isinstance(doc, dict):
             raise RecordError(where, f"expected a JSON object for {table}, got {type(doc).__name__}", table)
         spec = TABLES[table]
+        if needs_upgrade(table, doc):  # HSDS 2.0 keys (legacy_json.py)
+            doc = upgrade(table, doc, self.upgraded)
         aliases = KEY_ALIASES.get(table)
         if aliases and any(k in doc for k in aliases):
             doc = {aliases.get(k, k): v for k, v in doc.items()}
