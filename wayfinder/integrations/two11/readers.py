@@ -343,9 +343,10 @@ def documents(value: Any, where: str) -> Iterator[tuple[str, Any, str]]:
         return
     if not isinstance(value, dict):
         raise RecordError(where, f"expected a JSON object, got {type(value).__name__}")
-    if "contents" in value and isinstance(value["contents"], list):
-        yield from documents(value["contents"], f"{where}.contents")
-        return
+    for page in ("contents", "content"):  # an HSDS API page; "content" in the Open Referral UK 1.0 API's
+        if page in value and isinstance(value[page], list) and "id" not in value:
+            yield from documents(value[page], f"{where}.{page}")
+            return
     if value and all(k.endswith(".csv") for k in value):
         for name, rows in value.items():
             spec = BY_CSV.get(name) or TABLES.get(CSV_ALIASES.get(name, ""))

@@ -79,3 +79,13 @@ def test_a_3_0_document_with_a_2_0_named_key_keeps_its_3_0_values(tmp_path):
     _, err, exc = run_import(write_json(tmp_path / "feed.json", [doc]), report=tmp_path / "r.csv")
     assert exc is None, err
     assert Service.objects.get(id=doc["id"]).organization.website == "https://a.example.org"
+
+
+def test_an_open_referral_uk_1_0_api_page_is_read(tmp_path):
+    """That API pages its services as ``content`` (with ``totalElements``), not 3.0's ``contents``."""
+    doc = json.loads(FIXTURE.read_text())[0]
+    page = {"totalElements": 1, "totalPages": 1, "number": 1, "size": 50, "first": True, "last": True, "content": [doc]}
+    _, err, exc = run_import(write_json(tmp_path / "page.json", page), report=tmp_path / "r.csv")
+    assert exc is None, err
+    assert Service.objects.filter(name="Family Support Drop-in").count() == 1
+    assert [r["where"] for r in errors(tmp_path / "r.csv")] == []
