@@ -80,6 +80,8 @@ class TabularReader:
                 self.read_eligibility(member)
             elif name in by_file:
                 for source in by_file[name]:
+                    if source.name and (source.reads - {"id"}).isdisjoint(self.header(member)):
+                        continue  # rows this file could imply (a phone's languages), but it has no such column
                     self.sources.setdefault(source.table, []).append((source, member))
             elif (spec := BY_CSV.get(name) or TABLES.get(CSV_ALIASES.get(name, ""))) is not None:
                 self.sources.setdefault(spec.name, []).append((None, member))
