@@ -95,31 +95,31 @@ class TabularReader:
             if not name.endswith(".csv") and name != "datapackage.json":
                 self.report.add(WARNING, member.name, "", "", "", "not an HSDS table file: not read")
 
+    def column_pairs(self, member: Member, first: str, second: str) -> Iterator[tuple[str, str]]:
+        """(``first``, ``second``) cells of each record of a file, unchecked, for what one file tells
+        the reading of another; nothing when its header lacks either column."""
+        records = csv_records(member, self.encoding(member))
+        head = next(records, None)
+        keys = [header_key(h) for h in head[1]] if head else []
+        if first not in keys or second not in keys:
+            return
+        at, to = keys.index(first), keys.index(second)
+        width = max(at, to)
+        for _, cells in records:
+            if len(cells) > width:
+                yield cells[at], cells[to]
+
     def read_eligibility(self, member: Member) -> None:
         """1.x's eligibility.csv holds text for its services: it becomes their eligibility_description."""
-        records = csv_records(member, self.encoding(member))
-        first = next(records, None)
-        if first is None:
-            return
-        keys = [header_key(h) for h in first[1]]
-        if "service_id" not in keys or "eligibility" not in keys:
-            return
-        sid, text = keys.index("service_id"), keys.index("eligibility")
-        for _, cells in records:
-            if len(cells) > max(sid, text) and cells[text].strip():
-                self.ctx.eligibility.setdefault(cells[sid].strip(), []).append(cells[text].strip())
+        for service, text in self.column_pairs(member, "service_id", "eligibility"):
+            if text.strip():
+                self.ctx.eligibility.setdefault(service.strip(), []).append(text.strip())
 
     def read_location_organizations(self, member: Member) -> None:
         """HSDS 1.0's services.csv has no organization_id: each service is its location's (legacy._service)."""
-        records = csv_records(member, self.encoding(member))
-        first = next(records, None)
-        keys = [header_key(h) for h in first[1]] if first else []
-        if "id" not in keys or "organization_id" not in keys:
-            return
-        at, org = keys.index("id"), keys.index("organization_id")
-        for _, cells in records:
-            if len(cells) > max(at, org) and cells[org].strip():
-                self.ctx.location_organization[cells[at].strip()] = cells[org].strip()
+        for location, organization in self.column_pairs(member, "id", "organization_id"):
+            if organization.strip():
+                self.ctx.location_organization[location.strip()] = organization.strip()
 
     # --- reading ----------------------------------------------------------------------
     def tables(self) -> Iterator[tuple[str, Iterator[Row | TabularBatch | RecordError]]]:
@@ -215,16 +215,7 @@ class TabularReader:
             if source is not None:
                 continue
             try:
-                records = csv_records(member, self.encoding(member))
-                first = next(records, None)
-                keys = [header_key(h) for h in first[1]] if first else []
-                if "link_id" not in keys or "taxonomy_term_id" not in keys:
-                    continue
-                link, term = keys.index("link_id"), keys.index("taxonomy_term_id")
-                width = max(link, term)
-                for _, cells in records:
-                    if len(cells) > width:
-                        yield cells[link], cells[term]
+                yield from self.column_pairs(member, "link_id", "taxonomy_term_id")
             except FeedError:
                 return
 
