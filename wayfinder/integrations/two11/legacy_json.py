@@ -42,8 +42,12 @@ def needs_upgrade(table: str, doc: Doc) -> bool:
 def upgrade(table: str, doc: Doc, counts: Counter[tuple[str, str, str]]) -> Doc:
     """``doc`` in its HSDS 3.0 shape; ``counts[(table, 2.0 key, what it became)]`` for the report."""
     out = dict(doc)
-    for key in LEGACY_KEYS[table] & doc.keys():
-        value = out.pop(key)
+    legacy_keys = LEGACY_KEYS[table]
+    for key in [k for k in doc if k in legacy_keys]:  # in the document's order: stable report places
+        value = doc[key]
+        if isinstance(value, list) != (key not in _SCALAR) or isinstance(value, dict):
+            continue  # not the shape 2.0 gives it: left where it is, and reported as an unknown key
+        del out[key]
         target = _UPGRADES[key](table, value, out)
         counts[(table, key, f"an HSDS 2.0 key: read as HSDS 3.0 {target}")] += 1
     if table == "location" and "location_type" not in out:
@@ -57,8 +61,14 @@ def _clean(made: Doc) -> Doc:
     return {k: v for k, v in made.items() if v not in ("", None)}
 
 
-def _items(value: Any) -> list[Doc]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+def _items(value: list[Any]) -> list[Doc]:
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _others(value: list[Any]) -> list[Any]:
+    """The items of a 2.0 list that are not objects: passed on as they are, so that reading the 3.0
+    list rejects each with its place ("expected a JSON object")."""
+    return [item for item in value if not isinstance(item, dict)]
 
 
 def _extend(out: Doc, key: str, items: list[Doc]) -> None:
@@ -78,7 +88,7 @@ def _schedules(kind: str) -> Callable[[str, Any, Doc], str]:
                 continue
             text = {k: "" if v is None else str(v) for k, v in item.items()}
             made.extend({**_clean(row), **_kept(item)} for row in convert(text, _CTX))
-        _extend(out, "schedules", made)
+        _extend(out, "schedules", made + _others(value))
         return "schedules"
 
     return apply
@@ -97,7 +107,7 @@ def _addresses(kind: str) -> Callable[[str, Any, Doc], str]:
         for item in _items(value):
             text = {k: "" if v is None else str(v) for k, v in item.items()}
             rows.extend(_clean(row) for row in convert(text, _CTX))
-        _extend(out, "addresses", rows)
+        _extend(out, "addresses", rows + _others(value))
         return "addresses"
 
     return apply
@@ -106,15 +116,17 @@ def _addresses(kind: str) -> Callable[[str, Any, Doc], str]:
 def _accessibility(table: str, value: Any, out: Doc) -> str:
     items = [{**{k: v for k, v in i.items() if k != "accessibility"}, "description": i.get("accessibility")}
              for i in _items(value)]  # fmt: skip
-    _extend(out, "accessibility", items)
+    _extend(out, "accessibility", items + _others(value))
     return "accessibility"
 
 
 def _eligibility(table: str, value: Any, out: Doc) -> str:
     """2.0's eligibility objects: their texts joined as the 3.0 eligibility_description, and the ages of
     a lone one as the service's own."""
-    items = _items(value)
-    texts = [str(i["eligibility"]).strip() for i in items if str(i.get("eligibility") or "").strip()]
+    items = [i for i in _items(value) if isinstance(i.get("eligibility", ""), str)]
+    if len(items) != len(value):  # not objects, or not text: kept under the 2.0 key, reported as ignored
+        out["eligibilitys"] = [i for i in value if not (isinstance(i, dict) and i in items)]
+    texts = [i["eligibility"].strip() for i in items if (i.get("eligibility") or "").strip()]
     if texts and not str(out.get("eligibility_description") or "").strip():
         out["eligibility_description"] = "; ".join(texts)
     if len(items) == 1:
@@ -125,7 +137,7 @@ def _eligibility(table: str, value: Any, out: Doc) -> str:
 
 
 def _funding(table: str, value: Any, out: Doc) -> str:
-    _extend(out, "funding", _items(value))
+    _extend(out, "funding", value)
     return "funding"
 
 
@@ -146,7 +158,7 @@ def _taxonomies(table: str, value: Any, out: Doc) -> str:
         if item.get("taxonomy_detail") not in (None, ""):
             attribute["value"] = item["taxonomy_detail"]
         made.append(attribute)
-    _extend(out, "attributes", made)
+    _extend(out, "attributes", made + _others(value))
     return "attributes"
 
 
@@ -165,6 +177,7 @@ def _language(table: str, value: Any, out: Doc) -> str:
     return "code" if "code" in out else "name"
 
 
+_SCALAR = frozenset({"url", "service_area", "language", "accessibility"})  # 2.0 keys holding one value
 _UPGRADES: dict[str, Callable[[str, Any, Doc], str]] = {
     "regular_schedules": _schedules("regular"),
     "holiday_schedules": _schedules("holiday"),

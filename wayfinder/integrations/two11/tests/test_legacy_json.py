@@ -89,3 +89,21 @@ def test_an_open_referral_uk_1_0_api_page_is_read(tmp_path):
     assert exc is None, err
     assert Service.objects.filter(name="Family Support Drop-in").count() == 1
     assert [r["where"] for r in errors(tmp_path / "r.csv")] == []
+
+
+def test_2_0_keys_of_the_wrong_shape_are_reported_not_lost(tmp_path):
+    """A 2.0 key whose value is not what 2.0 gives it stays an unknown key (reported as ignored); a
+    list item that is not an object rejects its document, as in a 3.0 list."""
+    doc = json.loads(FIXTURE.read_text())[0]
+    odd = {**doc, "regular_schedules": "Mon-Fri 9-5", "eligibilitys": [{"id": "e", "eligibility": {"x": 1}}]}
+    broken = {**doc, "id": "svc-2", "name": "Broken", "holiday_schedules": [7]}
+    _, _, exc = run_import(write_json(tmp_path / "feed.json", [odd, broken]), report=tmp_path / "r.csv")
+    assert exc is not None  # the broken document
+    rows = report_rows(tmp_path / "r.csv")
+    ignored = {r["field"] for r in rows if r["reason"].startswith("not an HSDS field of service: ignored")}
+    assert {"regular_schedules", "eligibilitys"} <= ignored
+    assert [(e["where"], e["reason"]) for e in errors(tmp_path / "r.csv")] == [
+        ("feed.json[1].schedules[1]", "expected a JSON object for schedule, got int")
+    ]
+    assert list(Service.objects.values_list("name", flat=True)) == ["Family Support Drop-in"]
+    assert Service.objects.get().eligibility_description == ""
