@@ -61,6 +61,11 @@ def _clean(made: Doc) -> Doc:
     return {k: v for k, v in made.items() if v not in ("", None)}
 
 
+def _cells(item: Doc) -> dict[str, str]:
+    """A JSON object as the text cells legacy.py's CSV converters read."""
+    return {k: "" if v is None else str(v) for k, v in item.items()}
+
+
 def _items(value: list[Any]) -> list[Doc]:
     return [item for item in value if isinstance(item, dict)]
 
@@ -86,8 +91,7 @@ def _schedules(kind: str) -> Callable[[str, Any, Doc], str]:
             if kind == "regular" and "weekday" not in item:  # already RFC 5545 (byday, freq): as 3.0
                 made.append({**item, "id": legacy.prefixed("regular:", str(item.get("id") or ""))})
                 continue
-            text = {k: "" if v is None else str(v) for k, v in item.items()}
-            made.extend({**_clean(row), **_kept(item)} for row in convert(text, _CTX))
+            made.extend({**_clean(row), **_kept(item)} for row in convert(_cells(item), _CTX))
         _extend(out, "schedules", made + _others(value))
         return "schedules"
 
@@ -105,8 +109,7 @@ def _addresses(kind: str) -> Callable[[str, Any, Doc], str]:
     def apply(table: str, value: Any, out: Doc) -> str:
         rows = []
         for item in _items(value):
-            text = {k: "" if v is None else str(v) for k, v in item.items()}
-            rows.extend(_clean(row) for row in convert(text, _CTX))
+            rows.extend(_clean(row) for row in convert(_cells(item), _CTX))
         _extend(out, "addresses", rows + _others(value))
         return "addresses"
 
@@ -123,9 +126,11 @@ def _accessibility(table: str, value: Any, out: Doc) -> str:
 def _eligibility(table: str, value: Any, out: Doc) -> str:
     """2.0's eligibility objects: their texts joined as the 3.0 eligibility_description, and the ages of
     a lone one as the service's own."""
-    items = [i for i in _items(value) if isinstance(i.get("eligibility", ""), str)]
-    if len(items) != len(value):  # not objects, or not text: kept under the 2.0 key, reported as ignored
-        out["eligibilitys"] = [i for i in value if not (isinstance(i, dict) and i in items)]
+    items, odd = [], []
+    for item in value:
+        (items if isinstance(item, dict) and isinstance(item.get("eligibility", ""), str) else odd).append(item)
+    if odd:  # not objects, or not text: kept under the 2.0 key, reported as ignored
+        out["eligibilitys"] = odd
     texts = [i["eligibility"].strip() for i in items if (i.get("eligibility") or "").strip()]
     if texts and not str(out.get("eligibility_description") or "").strip():
         out["eligibility_description"] = "; ".join(texts)

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from .legacy_json import needs_upgrade, upgrade
-from .report import WARNING, Report
+from .report import WARNING, Report, first_few
 from .sources import FeedError, Member, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, TABLES, known_fields
 
@@ -118,7 +118,7 @@ class JsonReader:
         else:
             yield from self._document(encoding.name)
         if self.blank:
-            shown = ", ".join(self.blank[:5]) + (", …" if len(self.blank) > 5 else "")
+            shown = first_few(self.blank)
             what = "1 object" if len(self.blank) == 1 else f"{len(self.blank):,} objects"
             reason = f"{what} with no value ({shown}): nothing to import, skipped"
             self.report.add(WARNING, self.blank[0], "", "", "", reason)

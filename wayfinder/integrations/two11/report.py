@@ -22,6 +22,11 @@ COLUMNS = ["severity", "where", "table", "id", "field", "value", "reason"]
 VALUE_CHARS = 200
 
 
+def first_few(places: list[Any], limit: int = 5) -> str:
+    """The first ``limit`` places, for one warning that counts many ("5, 6, 7, …")."""
+    return ", ".join(map(str, places[:limit])) + (", …" if len(places) > limit else "")
+
+
 @dataclass(frozen=True)
 class Issue:
     severity: str

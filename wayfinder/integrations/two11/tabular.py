@@ -20,7 +20,7 @@ from . import legacy
 from .checker import Notes
 from .csvrows import TabularBatch
 from .readers import BATCH, BATCH_BYTES, RecordError, Row, tabular_lists
-from .report import WARNING, Report
+from .report import WARNING, Report, first_few
 from .sources import Encoding, Feed, FeedError, Member, csv_records, detect_encoding
 from .tables import BY_CSV, CSV_ALIASES, HSDS_31_TABLES, ORDER, TABLES, columns
 
@@ -146,7 +146,7 @@ class TabularReader:
             return
         yield from self.file_records(table, source, member, lists, first[1], records)
         if blank and (source is None or not source.name):  # once per file, not per table read from it
-            shown = ", ".join(map(str, blank[:5])) + (", …" if len(blank) > 5 else "")
+            shown = first_few(blank)
             what = (
                 f"1 row with every cell blank (line {shown})"
                 if len(blank) == 1
