@@ -36,6 +36,7 @@ class TabularReader:
     def __init__(self, feed: Feed, report: Report, notes: Notes) -> None:
         self.feed, self.report, self.notes = feed, report, notes
         self.encodings: dict[str, Encoding] = {}
+        self.headers: dict[str, list[str]] = {}
         self.version = ""
         self.sources: dict[str, list[tuple[legacy.Source | None, Member]]] = {}
         self.ctx = legacy.Context(notes)
@@ -50,9 +51,12 @@ class TabularReader:
         return self.encodings[key]
 
     def header(self, member: Member) -> list[str]:
-        for _, cells in csv_records(member, self.encoding(member)):
-            return [header_key(c) for c in cells]
-        return []
+        """The file's header keys, read once (planning asks for some files' headers more than once)."""
+        key = member.name.lower()
+        if key not in self.headers:
+            first = next(csv_records(member, self.encoding(member)), None)
+            self.headers[key] = [header_key(c) for c in first[1]] if first else []
+        return self.headers[key]
 
     def plan(self) -> None:
         csvs = {name: m for name, m in self.feed.members.items() if name.endswith(".csv")}
