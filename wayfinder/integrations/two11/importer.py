@@ -33,6 +33,7 @@ from .batchcheck import canonical_hex, precheck, precheck_columns
 from .checker import IdMap, Notes, RowError, check_row
 from .children import ANY, Statements
 from .csvrows import TabularBatch, tabular_columns
+from .deferindexes import DeferredIndexes
 from .links import Links, show
 from .readers import BATCH, BATCH_BYTES, JsonReader, RecordError, Row
 from .report import ERROR, WARNING, Report
@@ -97,6 +98,7 @@ class Importer:
         self.statements = Statements()
         self.empty_tables: set[str] = set()  # tables that held no row when the import reached them
         self.reader: TabularReader | None = None  # a CSV feed's
+        self.indexes = DeferredIndexes()  # a first import's, on SQLite
         self.links = Links(self)
         self.rules = Rules(self)
         self.writer = Writer(self)
@@ -158,6 +160,7 @@ class Importer:
             # Nothing stored to compare with (a first import): no digest lookups. A row this import
             # writes and the feed sends again is a duplicate id, found before any lookup.
             self.empty_tables.add(table)
+            self.indexes.set_aside(TABLES[table].model)
             if table == "service" and self.reader is not None:
                 self.writer.hint_categories(self.reader)
         batch: list[Row] = []
@@ -183,6 +186,7 @@ class Importer:
         if batch:
             self.process_batch(table, batch)
             bar.update(len(batch))
+        self.indexes.rebuild(TABLES[table].model)
         self.links.finish_table(table)
 
     def accept_unchanged(self, table: str, batch: TabularBatch) -> tuple[list[Row], dict[str, str] | None]:
@@ -324,6 +328,7 @@ class Importer:
         return self.result
 
     def finish(self) -> None:
+        self.indexes.rebuild_all()
         if not any(self.ok.values()) and not self.report.errors:
             self.report.add(WARNING, self.path.name, "", "", "", "no HSDS records found; nothing to import")
         self.writer.feed_identifiers()
